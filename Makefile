@@ -1,0 +1,47 @@
+# One entry point: make run, make test, make bench, make lint.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_WORKERS ?= 2
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres bench lint lock setup browser
+
+# The virtual environment is rebuilt only when the lock file changes.
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py setup_newsroom
+
+# Serves the site through gunicorn (whitenoise for static files) with, beside it, a task
+# worker and a once-a-minute run of Wagtail's scheduled publishing.
+run: setup
+	@echo "Rotative: http://$(HOST):$(PORT)/  — admin: http://$(HOST):$(PORT)/admin/"
+	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	while sleep 60; do $(PY) manage.py publish_scheduled -v0; done & scheduler=$$!; \
+	$(VENV)/bin/gunicorn rotative.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=rotative.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
+
+lock:
+	$(PY) -m pip freeze | grep -v '^-e' > requirements.lock.new
+	{ head -2 requirements.lock; cat requirements.lock.new; } > requirements.lock.tmp
+	rm requirements.lock.new; mv requirements.lock.tmp requirements.lock

@@ -1,0 +1,85 @@
+"""Ingest errors: a stable code for logs and the admin, and a message an editor can act on.
+
+Every error is raised before anything is written; the edges (commands, tasks, admin) catch
+`IngestError` once and report it.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class IngestError(Exception):
+    code = "ingest_error"
+    default_message = _("The item could not be ingested.")
+
+    def __init__(self, message=None, **params):
+        self.params = params
+        template = message if message is not None else self.default_message
+        self.message = str(template) % params if params else str(template)
+        super().__init__(self.message)
+
+
+# Fetching -----------------------------------------------------------------------------------
+class FetchError(IngestError):
+    code = "fetch_error"
+    default_message = _("The address could not be fetched.")
+
+
+class UnsupportedScheme(FetchError):
+    code = "unsupported_scheme"
+    default_message = _("Only http and https addresses can be fetched.")
+
+
+class ForbiddenAddress(FetchError):
+    code = "forbidden_address"
+    default_message = _("This address points to a private or reserved network and is refused.")
+
+
+class ForbiddenPort(FetchError):
+    code = "forbidden_port"
+    default_message = _("Only the standard web ports (80 and 443) can be fetched.")
+
+
+class TooManyRedirects(FetchError):
+    code = "too_many_redirects"
+    default_message = _("The address redirects too many times.")
+
+
+class ResponseTooLarge(FetchError):
+    code = "response_too_large"
+    default_message = _("The response is larger than the allowed size.")
+
+
+class FetchTimeout(FetchError):
+    code = "fetch_timeout"
+    default_message = _("The server took too long to answer.")
+
+
+class HTTPStatusError(FetchError):
+    code = "http_status"
+    default_message = _("The server answered with an error status.")
+
+
+# Parsing ------------------------------------------------------------------------------------
+class FormatError(IngestError):
+    code = "format_error"
+    default_message = _("The content is not in a format we can read.")
+
+
+class UnsafeXML(FormatError):
+    code = "unsafe_xml"
+    default_message = _("The XML uses entities or DTDs, which are refused for safety.")
+
+
+class XMLTooLarge(UnsafeXML):
+    code = "xml_too_large"
+    default_message = _("The XML document, or one tag or comment in it, is larger than allowed.")
+
+
+class MalformedFeed(FormatError):
+    code = "malformed_feed"
+    default_message = _("The feed is malformed and holds no readable entry.")
+
+
+class EmptyArticle(FormatError):
+    code = "empty_article"
+    default_message = _("No article text was found.")

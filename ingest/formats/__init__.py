@@ -1,0 +1,37 @@
+"""Format adapters, tried in order: the most specific first, plain text as the fallback."""
+
+from ingest.exceptions import FormatError
+
+from .base import FormatAdapter, RawDocument
+from .feeds import FeedAdapter
+from .html import HTMLAdapter
+from .newsml import NewsMLAdapter
+from .plaintext import PlainTextAdapter
+
+ADAPTERS: tuple[FormatAdapter, ...] = (
+    NewsMLAdapter(),
+    FeedAdapter(),
+    HTMLAdapter(),
+    PlainTextAdapter(),
+)
+ADAPTERS_BY_NAME = {adapter.name: adapter for adapter in ADAPTERS}
+
+
+def detect_adapter(document: RawDocument, *, format_name: str = "") -> FormatAdapter:
+    """The adapter named by `format_name`, or the first that recognises the document."""
+    if format_name:
+        try:
+            return ADAPTERS_BY_NAME[format_name]
+        except KeyError:
+            raise FormatError(
+                "Unknown format %(name)s; expected one of %(names)s.",
+                name=format_name,
+                names=", ".join(ADAPTERS_BY_NAME),
+            ) from None
+    for adapter in ADAPTERS:
+        if adapter.sniff(document):
+            return adapter
+    raise FormatError()
+
+
+__all__ = ["ADAPTERS", "FormatAdapter", "RawDocument", "detect_adapter"]

@@ -1,0 +1,28 @@
+"""The one small interface every format adapter implements: bytes in, ExtractedArticles out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ingest.article import ExtractedArticle
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader of files, URLs or stdin hands to an adapter."""
+
+    content: bytes
+    url: str = ""  # where it came from: http(s) URL, file path or "-"
+    content_type: str = ""  # the HTTP Content-Type header, when fetched
+    filename: str = ""
+
+
+class FormatAdapter(Protocol):
+    name: str
+
+    def sniff(self, document: RawDocument) -> bool:
+        """True if this adapter recognises the document (cheap: looks at the first bytes)."""
+
+    def extract(self, document: RawDocument) -> list[ExtractedArticle]:
+        """Every article in the document; raise a FormatError when there is none to read."""

@@ -1,0 +1,48 @@
+"""`manage.py extract SOURCE…`: print what ingest would make of each source, saving nothing."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ingest.exceptions import IngestError
+from ingest.formats import ADAPTERS_BY_NAME
+from ingest.services import extract_location
+
+
+class Command(BaseCommand):
+    help = "Extract articles from files, URLs or - (stdin) and print them as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("sources", nargs="+", metavar="SOURCE")
+        parser.add_argument("--format", choices=["json"], default="json", help="Output format.")
+        parser.add_argument(
+            "--input-format",
+            choices=sorted(ADAPTERS_BY_NAME),
+            default="",
+            help="Skip detection and read every source in this format.",
+        )
+        parser.add_argument(
+            "--fetch-full-pages",
+            action="store_true",
+            help="Fetch the article page of feed entries that hold only a summary.",
+        )
+
+    def handle(self, *args, **options):
+        articles, errors = [], []
+        for location in options["sources"]:
+            try:
+                articles.extend(
+                    extract_location(
+                        location,
+                        format_name=options["input_format"],
+                        fetch_full_pages=options["fetch_full_pages"],
+                    )
+                )
+            except IngestError as error:
+                errors.append(f"{location}: {error.message}")
+                self.stderr.write(f"{location}: [{error.code}] {error.message}")
+        if not articles and errors:
+            raise CommandError("Nothing extracted. " + " ".join(errors))
+        single = len(options["sources"]) == 1 and len(articles) == 1
+        payload = articles[0].to_json() if single else [item.to_json() for item in articles]
+        self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -1,0 +1,70 @@
+"""`manage.py extract` and `manage.py ingest`, as editors and scripts call them."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from newsroom.models import ArticlePage
+
+from .helpers import SEED, make_section
+
+pytestmark = pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not present")
+
+
+def run(*args, stdin=None, monkeypatch=None):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_extract_prints_the_article_as_json_without_saving(db):
+    out, _ = run("extract", str(SEED), "--format", "json")
+    data = json.loads(out)
+    assert data["title"].startswith("Vladimir Poutine en pèlerinage")
+    assert data["dateline"] == {"places": ["Rome", "Paris"], "date": "2022-12-19"}
+    assert data["read_also"][0]["title"].startswith("L’Union européenne")
+    assert data["source"]["outlet"] == "Formiche"
+    assert data["format"] == "plaintext"
+    assert data["language"] == "fr"
+    assert ArticlePage.objects.count() == 0
+
+
+def test_extract_reads_standard_input(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(SEED.read_bytes())))
+    out, _ = run("extract", "-")
+    assert json.loads(out)["source"]["author"] == "Matteo Turato"
+
+
+def test_extract_of_several_sources_prints_a_list(db):
+    out, _ = run("extract", str(SEED), str(SEED))
+    assert len(json.loads(out)) == 2
+
+
+def test_extract_of_a_missing_file_is_a_clear_error():
+    with pytest.raises(CommandError, match="No such file"):
+        run("extract", "/nonexistent/article.txt")
+
+
+def test_ingest_twice_creates_one_article(db):
+    make_section()
+    first, _ = run("ingest", str(SEED), "--section", "international")
+    second, _ = run("ingest", str(SEED), "--section", "international")
+    assert first.startswith("created:")
+    assert second.startswith("unchanged:")
+    assert ArticlePage.objects.count() == 1
+    assert not ArticlePage.objects.get().live
+
+
+def test_ingest_publish_makes_the_article_live(db):
+    make_section()
+    run("ingest", str(SEED), "--publish")
+    assert ArticlePage.objects.live().count() == 1
+
+
+def test_ingest_into_an_unknown_section_is_refused(db):
+    make_section()
+    with pytest.raises(CommandError, match="No section 'sport'"):
+        run("ingest", str(SEED), "--section", "sport")
+    assert ArticlePage.objects.count() == 0

@@ -1,0 +1,70 @@
+"""HTML pages: our post-processing beats trafilatura's defaults on the evaluation pages."""
+
+import json
+
+import pytest
+import trafilatura
+
+from ingest.formats import RawDocument, detect_adapter
+from ingest.formats.html import HTMLAdapter
+
+from .helpers import EXTRACTION
+
+PAGE = b"""<!DOCTYPE html><html lang="fr"><head><title>Le port rouvre | Rubrique | Le Site</title>
+<meta name="description" content="Le port a rouvert ses quais aux cargos ce lundi."></head>
+<body><nav><a href="/">Accueil</a></nav><article><h1>Le port rouvre</h1>
+<p>BEYROUTH (AFP) – Le port a rouvert ses quais aux cargos ce lundi, apr\xc3\xa8s trois semaines
+de travaux sur les grues et les entrep\xc3\xb4ts du terminal nord.</p>
+<p>Les autorit\xc3\xa9s portuaires estiment que le trafic retrouvera son niveau habituel avant la
+fin du mois, selon un communiqu\xc3\xa9 publi\xc3\xa9 dans la matin\xc3\xa9e.</p>
+<p>A lire : <a href="/economie/les-grues-du-terminal">Les grues du terminal nord</a></p>
+<p>Les armateurs attendaient cette r\xc3\xa9ouverture depuis le d\xc3\xa9but des travaux, qui avaient
+contraint plusieurs navires \xc3\xa0 d\xc3\xa9charger dans d'autres ports de la r\xc3\xa9gion.</p>
+<p>Recevez notre newsletter</p>
+<p>Pour lire la suite, abonnez-vous</p>
+</article></body></html>"""
+
+
+def test_html_is_detected_by_its_markup():
+    assert detect_adapter(RawDocument(PAGE)).name == "html"
+
+
+def test_page_gives_headline_dateline_and_read_also_with_its_url():
+    article = HTMLAdapter().extract_html(PAGE, url="https://news.example.org/port")
+    assert article.title == "Le port rouvre"
+    assert article.dateline.places == ("Beyrouth",)
+    assert article.standfirst.startswith("Le port a rouvert ses quais")
+    assert article.read_also[0].title == "Les grues du terminal nord"
+    assert article.read_also[0].url == "https://news.example.org/economie/les-grues-du-terminal"
+    text = article.text()
+    assert "A lire" not in text
+    assert "newsletter" not in text
+    assert "Pour lire la suite" not in text
+    assert any("armateurs" in paragraph for paragraph in article.body)
+
+
+def _snippet_counts(texts, evaluation):
+    tp = fp = fn = 0
+    for url, item in evaluation.items():
+        text = texts[url]
+        tp += sum(snippet in text for snippet in item["with"])
+        fn += sum(snippet not in text for snippet in item["with"])
+        fp += sum(snippet in text for snippet in item["without"])
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+@pytest.mark.skipif(not EXTRACTION.exists(), reason="../shared/data/extraction is not present")
+def test_extraction_beats_trafilatura_defaults_on_the_evaluation_pages():
+    evaluation = json.loads((EXTRACTION / "evaldata_fr.json").read_text())
+    ours, baseline = {}, {}
+    for url, item in evaluation.items():
+        html = (EXTRACTION / "html" / item["file"]).read_bytes()
+        article = HTMLAdapter().extract_html(html, url=url)
+        ours[url] = "\n".join([article.standfirst, *article.body])
+        baseline[url] = trafilatura.extract(html, url=url) or ""
+    ours_p, ours_r, ours_f1 = _snippet_counts(ours, evaluation)
+    base_p, base_r, base_f1 = _snippet_counts(baseline, evaluation)
+    assert ours_f1 > base_f1
+    assert ours_p > base_p
+    assert ours_r >= base_r

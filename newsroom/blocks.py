@@ -1,0 +1,89 @@
+"""The blocks an article body is made of."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A quotation with the person who said it (« … », a dit X)."""
+
+    text = blocks.TextBlock(label=_("quotation"))
+    speaker = blocks.CharBlock(label=_("speaker"), required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "newsroom/blocks/quote.html"
+
+
+class ReadAlsoBlock(blocks.StructBlock):
+    """An inline “À lire :” link, to one of our articles or, failing that, to a URL."""
+
+    article = blocks.PageChooserBlock(
+        label=_("article"), page_type="newsroom.ArticlePage", required=False
+    )
+    title = blocks.CharBlock(
+        label=_("title"),
+        required=False,
+        max_length=300,
+        help_text=_("Leave empty to use the article's headline."),
+    )
+    url = blocks.URLBlock(label=_("external link"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Read also")
+        template = "newsroom/blocks/read_also.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("article") and not (value.get("url") and value.get("title")):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "article": ValidationError(
+                        _("Choose an article, or give both a title and a link.")
+                    )
+                }
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        article = value.get("article")
+        # A link to an unpublished article would lead readers to a 404: fall back to the URL.
+        if article is not None and article.live:
+            context["link_url"] = article.url
+            context["link_title"] = value.get("title") or article.title
+        elif value.get("url"):
+            context["link_url"] = value["url"]
+            context["link_title"] = value.get("title")
+        return context
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("image"))
+    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=300)
+    credit = blocks.CharBlock(label=_("credit"), required=False, max_length=200)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "newsroom/blocks/image.html"
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(
+        label=_("Paragraph"), features=PARAGRAPH_FEATURES, template="newsroom/blocks/paragraph.html"
+    )
+    heading = blocks.CharBlock(
+        label=_("Heading"), max_length=200, template="newsroom/blocks/heading.html"
+    )
+    quote = QuoteBlock()
+    read_also = ReadAlsoBlock()
+    image = ImageBlock()
+    embed = EmbedBlock(label=_("Embed"), template="newsroom/blocks/embed.html")

@@ -1,0 +1,79 @@
+"""RSS 2.0 and Atom feeds for the whole site and for each section."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from newsroom.models import ArticlePage, NewsroomSettings, SectionPage
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "fr"
+
+    def get_object(self, request, section_slug=None):
+        self.request = request
+        self.site = Site.find_for_request(request)
+        if section_slug is None:
+            return None
+        return get_object_or_404(SectionPage.objects.live().public(), slug=section_slug)
+
+    def title(self, section):
+        name = self.site.site_name if self.site else ""
+        return f"{name} — {section.title}" if section else name
+
+    def link(self, section):
+        return section.url if section else "/"
+
+    def description(self, section):
+        return NewsroomSettings.for_site(self.site).tagline if self.site else ""
+
+    def items(self, section):
+        articles = ArticlePage.objects.published().select_related("source")
+        if section is not None:
+            articles = articles.child_of(section)
+        return articles[:FEED_SIZE]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.standfirst
+
+    def item_link(self, article):
+        return article.get_url(request=self.request)
+
+    def item_guid(self, article):
+        return article.get_full_url(request=self.request)
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, article):
+        return article.first_published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at or article.last_published_at
+
+    def item_author_name(self, article):
+        names = [author.name for author in article.authors.all()]
+        return ", ".join(names) or (article.source.name if article.source else None)
+
+    def item_categories(self, article):
+        return [topic.name for topic in article.topics.all()]
+
+    def item_copyright(self, article):
+        if article.source and article.source.licence_terms:
+            return _("%(source)s, %(terms)s") % {
+                "source": article.source.name,
+                "terms": article.source.licence_terms,
+            }
+        return None
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description

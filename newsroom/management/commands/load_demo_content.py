@@ -1,0 +1,16 @@
+"""Load the fictional demo articles and the site tree they need, if they are missing."""
+
+from django.core.management.base import BaseCommand
+
+from newsroom.demo_content import load_demo_content
+
+
+class Command(BaseCommand):
+    help = (
+        "Create la une, the five sections and the demo articles if missing. "
+        "Existing pages are never changed; no article is added once the site has one."
+    )
+
+    def handle(self, *args, **options):
+        report = load_demo_content()
+        self.stdout.write(str(report))

@@ -1,0 +1,52 @@
+"""First-run set-up for `make run`: an admin account, the site tree and the demo content.
+
+Safe to run on every start: it creates what is missing and never touches existing content.
+"""
+
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from newsroom.demo_content import load_demo_content
+
+ADMIN_USERNAME = "admin"
+
+
+class Command(BaseCommand):
+    help = "Create the admin account and demo content if they do not exist yet."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Create the admin account only."
+        )
+
+    def handle(self, *args, **options):
+        self.ensure_admin()
+        if not options["no_demo"]:
+            report = load_demo_content()
+            self.stdout.write(str(report))
+
+    @transaction.atomic
+    def ensure_admin(self):
+        User = get_user_model()
+        if User.objects.filter(is_superuser=True).exists():
+            self.stdout.write(
+                "Admin: log in at /admin/ with your existing account "
+                f"(created on first run as '{ADMIN_USERNAME}')."
+            )
+            return
+        password = os.environ.get("ROTATIVE_ADMIN_PASSWORD")
+        generated = not password
+        if generated:
+            password = secrets.token_urlsafe(12)
+        User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        self.stdout.write(self.style.SUCCESS(f"Admin account created: user '{ADMIN_USERNAME}'"))
+        if generated:
+            self.stdout.write(
+                f"Password (shown once; set ROTATIVE_ADMIN_PASSWORD to choose it): {password}"
+            )
+        else:
+            self.stdout.write("Password: the value of ROTATIVE_ADMIN_PASSWORD.")

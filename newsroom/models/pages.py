@@ -1,0 +1,260 @@
+"""The page tree: la une (home), rubriques (sections) and articles."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import date as format_date
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    TitleFieldPanel,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from newsroom.blocks import ArticleBodyBlock
+
+from .snippets import Topic
+
+ARTICLES_PER_PAGE = 20
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    """Read rules for articles, shared by pages, feeds, sitemaps and (later) digests."""
+
+    def published(self):
+        """Articles a reader may see, newest first."""
+        return self.live().public().order_by("-first_published_at", "-pk")
+
+    def for_listing(self):
+        """What an article card needs, fetched in a fixed number of queries."""
+        return self.select_related("lead_image", "source").prefetch_related(
+            "dateline_places", "topics"
+        )
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+
+
+def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class HomePage(RoutablePageMixin, Page):
+    """La une: the lead story, then the latest articles of each section."""
+
+    lead_article = models.ForeignKey(
+        "newsroom.ArticlePage",
+        verbose_name=_("lead story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty to lead with the latest article."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("lead_article")]
+    subpage_types = ["newsroom.SectionPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.published().descendant_of(self).for_listing()
+        lead = self.lead_article if self.lead_article and self.lead_article.live else None
+        lead = lead or articles.first()
+        context["lead_article"] = lead
+        sections = SectionPage.objects.child_of(self).live().public()
+        section_blocks = []
+        for section in sections:
+            latest = articles.child_of(section)
+            if lead is not None:
+                latest = latest.exclude(pk=lead.pk)
+            section_blocks.append((section, list(latest[:4])))
+        context["section_blocks"] = section_blocks
+        return context
+
+    @path("")
+    def front_page(self, request):
+        return self.render(request)
+
+    @path("sujets/<slug:slug>/", name="topic")
+    def topic_page(self, request, slug):
+        """Every published article on one topic, newest first."""
+        topic = get_object_or_404(Topic, slug=slug)
+        articles = (
+            ArticlePage.objects.published().descendant_of(self).filter(topics=topic).for_listing()
+        )
+        return self.render(
+            request,
+            template="newsroom/topic_page.html",
+            context_overrides={"topic": topic, "articles": paginate(request, articles)},
+        )
+
+
+class SectionPage(Page):
+    """A rubrique (Maghreb, Golfe…): its articles, newest first, paginated."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = ["newsroom.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.published().child_of(self).for_listing()
+        context["articles"] = paginate(request, articles)
+        return context
+
+
+class ArticlePage(Page):
+    """One article as the reader sees it, from kicker to the partner credit."""
+
+    kicker = models.CharField(
+        _("kicker"), max_length=200, blank=True, help_text=_("Surtitre shown above the headline.")
+    )
+    standfirst = models.TextField(
+        _("standfirst"), help_text=_("Chapô: the opening summary, after the dateline.")
+    )
+    dateline_date = models.DateField(_("dateline date"), null=True, blank=True)
+    updated_at = models.DateTimeField(
+        _("updated at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the article is substantially updated after publication."),
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    authors = ParentalManyToManyField("newsroom.Author", verbose_name=_("authors"), blank=True)
+    source = models.ForeignKey(
+        "newsroom.Source",
+        verbose_name=_("source outlet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    source_author = models.CharField(
+        _("original author"), max_length=200, blank=True, help_text=_("Who wrote the original.")
+    )
+    source_url = models.URLField(_("original URL"), max_length=500, blank=True)
+    topics = ParentalManyToManyField("newsroom.Topic", verbose_name=_("topics"), blank=True)
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    is_demo_content = models.BooleanField(
+        _("demo content"),
+        default=False,
+        help_text=_("Written to show the platform; not journalism. Shown as [Démo] in the admin."),
+    )
+
+    objects = ArticlePageManager()
+
+    content_panels = [
+        FieldPanel("kicker"),
+        TitleFieldPanel("title"),
+        MultiFieldPanel(
+            [InlinePanel("dateline_places", label=_("place")), FieldPanel("dateline_date")],
+            heading=_("Dateline"),
+        ),
+        FieldPanel("standfirst"),
+        FieldPanel("lead_image"),
+        FieldPanel("body"),
+        FieldPanel("authors"),
+        MultiFieldPanel(
+            [
+                FieldPanel("source"),
+                FieldRowPanel([FieldPanel("source_author"), FieldPanel("source_url")]),
+            ],
+            heading=_("Partner credit"),
+        ),
+        MultiFieldPanel([FieldPanel("topics"), FieldPanel("countries")], heading=_("Tagging")),
+    ]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("first_published_at"),
+        FieldPanel("updated_at"),
+        FieldPanel("is_demo_content"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("kicker"),
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.AutocompleteField("standfirst"),
+        index.FilterField("first_published_at"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["newsroom.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def get_admin_display_title(self):
+        title = super().get_admin_display_title()
+        return f"[Démo] {title}" if self.is_demo_content else title
+
+    @property
+    def section(self):
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @property
+    def published_at(self):
+        return self.first_published_at or self.last_published_at
+
+    def dateline_text(self):
+        """“Rome, Paris, 19 décembre 2022”: the places, then the date in French press style."""
+        parts = [place.name for place in self.dateline_places.all()]
+        if self.dateline_date:
+            day = "1er" if self.dateline_date.day == 1 else str(self.dateline_date.day)
+            parts.append(f"{day} {format_date(self.dateline_date, 'F Y')}")
+        return ", ".join(parts)
+
+    def related_articles(self, limit=4):
+        """Latest published articles sharing a topic or, failing that, the section.
+
+        A placeholder ranking: the related-articles issue replaces it with a scored one.
+        """
+        base = ArticlePage.objects.published().exclude(pk=self.pk).for_listing()
+        topic_ids = list(self.topics.values_list("pk", flat=True))
+        same_theme = Q(topics__in=topic_ids) | Q(path__startswith=self.path[: -self.steplen])
+        return list(base.filter(same_theme).distinct()[:limit])
+
+
+class ArticleDatelinePlace(Orderable):
+    """One place of an article's dateline, in the order it is printed."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="dateline_places")
+    name = models.CharField(_("place"), max_length=100)
+
+    panels = [FieldPanel("name")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("dateline place")
+        verbose_name_plural = _("dateline places")
+
+    def __str__(self):
+        return self.name
