@@ -2,7 +2,7 @@
 
 import ipaddress
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 

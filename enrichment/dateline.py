@@ -42,7 +42,9 @@ _DATE = re.compile(
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-\.]*"
 _LINK = r"(?:\s+(?:de|du|des|la|le|les|el|al|d'|l'|sur|en|et)\s*|\s+|-)"
 _PLACE = rf"(?:{_WORD}|l'|L'|le\s|Le\s|La\s|Les\s)(?:{_LINK}{_WORD}){{0,4}}"
-_AGENCY = r"\((?P<agency>AFP|Reuters|AP|ANSA|APS|MAP|TAP|ANI|Anadolu|SPA|WAM|QNA|KUNA|APA|[A-Z]{2,6})\)"
+_AGENCY = (
+    r"\((?P<agency>AFP|Reuters|AP|ANSA|APS|MAP|TAP|ANI|Anadolu|SPA|WAM|QNA|KUNA|APA|[A-Z]{2,6})\)"
+)
 _DASH = r"\s*[–—-]{1,2}\s+"
 
 _BRACKETED = re.compile(r"^\((?P<inner>[^()]{3,160})\)\s*\.?\s*")
@@ -135,4 +137,3 @@ def _parse_bracketed(inner: str, *, default_year: int | None) -> ParsedDateline 
     if when is None and not all(place[0].isupper() for place in places):
         return None
     return ParsedDateline(places=tuple(_place_name(place) for place in places), date=when)
-

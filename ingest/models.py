@@ -53,9 +53,7 @@ class SourceFeed(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True, editable=False)
-    last_success_at = models.DateTimeField(
-        _("last success"), null=True, blank=True, editable=False
-    )
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True, editable=False)
     last_error_at = models.DateTimeField(_("last error"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error message"), blank=True, editable=False)
     items_ingested = models.PositiveIntegerField(_("items ingested"), default=0, editable=False)

@@ -44,7 +44,9 @@ def read_location(location: str, *, stdin=None) -> RawDocument:
         stream = stdin if stdin is not None else sys.stdin.buffer
         content = stream.read(MAX_FILE_BYTES + 1)
         if len(content) > MAX_FILE_BYTES:
-            raise IngestError("Standard input is larger than %(limit)d bytes.", limit=MAX_FILE_BYTES)
+            raise IngestError(
+                "Standard input is larger than %(limit)d bytes.", limit=MAX_FILE_BYTES
+            )
         return RawDocument(content=content, url="-")
     if location.startswith(("http://", "https://")) or "://" in location:
         return fetch(location)
@@ -52,7 +54,9 @@ def read_location(location: str, *, stdin=None) -> RawDocument:
     if not path.is_file():
         raise IngestError("No such file: %(path)s", path=location)
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise IngestError("%(path)s is larger than %(limit)d bytes.", path=location, limit=MAX_FILE_BYTES)
+        raise IngestError(
+            "%(path)s is larger than %(limit)d bytes.", path=location, limit=MAX_FILE_BYTES
+        )
     return RawDocument(content=path.read_bytes(), url="", filename=path.name)
 
 
@@ -133,12 +137,14 @@ def _body_blocks(item: ExtractedArticle, source: Source | None) -> tuple[list, l
     if source is not None and source.licence == Source.Licence.EXCERPT and item.source.url:
         # Excerpt-only partners: the opening paragraph and a link to the original.
         paragraphs = paragraphs[:1]
-        links = [ReadAlso(title="Lire l’article complet sur « %s »" % source.name, url=item.source.url)]
+        links = [
+            ReadAlso(title=f"Lire l’article complet sur « {source.name} »", url=item.source.url)
+        ]
     placed: dict[int, list[dict]] = {}
     for link in links:
         block = _read_also_block(link)
         if block is None:
-            warnings.append("read-also “%s” dropped: no such article and no URL" % link.title)
+            warnings.append(f"read-also “{link.title}” dropped: no such article and no URL")
             continue
         position = len(paragraphs) if link.position is None else min(link.position, len(paragraphs))
         placed.setdefault(position, []).append(block)
@@ -169,7 +175,8 @@ def _fill_page(page: ArticlePage, item: ExtractedArticle, source: Source | None)
     page.source_url = item.source.url[:500] if item.source.url.startswith("http") else ""
     page.dateline_date = item.dateline.date if item.dateline else None
     page.dateline_places = [
-        ArticleDatelinePlace(name=name[:100]) for name in (item.dateline.places if item.dateline else ())
+        ArticleDatelinePlace(name=name[:100])
+        for name in (item.dateline.places if item.dateline else ())
     ]
     return warnings
 
@@ -223,7 +230,11 @@ def ingest_article(
         duplicate = _near_duplicate(signature)
         if duplicate is not None:
             IngestedItem.objects.create(
-                article=duplicate.article, source=source, feed=feed, is_near_duplicate=True, **provenance
+                article=duplicate.article,
+                source=source,
+                feed=feed,
+                is_near_duplicate=True,
+                **provenance,
             )
             return IngestOutcome(IngestOutcome.MERGED, duplicate.article.specific)
         page = ArticlePage(live=False)
@@ -242,7 +253,11 @@ def ingest_article(
 
 def _update(existing, item, *, source, publish, provenance) -> IngestOutcome:
     page = existing.article.specific
-    older = item.version is not None and existing.version is not None and item.version <= existing.version
+    older = (
+        item.version is not None
+        and existing.version is not None
+        and item.version <= existing.version
+    )
     if existing.content_hash == provenance["content_hash"] or older:
         return IngestOutcome(IngestOutcome.UNCHANGED, page)
     # An editor's own revision since the last ingest is never overwritten in place: the
@@ -318,7 +333,13 @@ def poll_feed(feed: SourceFeed) -> PollReport:
     if report.failures:
         feed.last_error_at, feed.last_error = now, report.failures[-1]
     feed.save(
-        update_fields=["last_polled_at", "last_success_at", "items_ingested", "last_error_at", "last_error"]
+        update_fields=[
+            "last_polled_at",
+            "last_success_at",
+            "items_ingested",
+            "last_error_at",
+            "last_error",
+        ]
     )
     return report
 

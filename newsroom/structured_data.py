@@ -39,9 +39,7 @@ def news_article(article, request):
         "dateModified": _iso(article.updated_at or article.last_published_at),
         "articleSection": article.section.title if article.section else None,
         "keywords": [topic.name for topic in article.topics.all()],
-        "author": [
-            {"@type": "Person", "name": author.name} for author in article.authors.all()
-        ],
+        "author": [{"@type": "Person", "name": author.name} for author in article.authors.all()],
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": site.site_name if site else "",

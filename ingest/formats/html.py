@@ -121,7 +121,7 @@ class HTMLAdapter:
                     read_also.append(ReadAlso(title=match["title"]))
                 continue
             if _is_furniture(line, title):
-                warnings.append("dropped page furniture: %s" % line[:60])
+                warnings.append(f"dropped page furniture: {line[:60]}")
                 continue
             paragraphs.append(line)
         if not paragraphs:

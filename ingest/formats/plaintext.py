@@ -73,9 +73,11 @@ def _blocks(text: str) -> list[str]:
 
 
 def _is_paragraph(block: str) -> bool:
-    return len(block) > MAX_HEADLINE_CHARS or (
-        len(block.split()) >= 12 and bool(_SENTENCE_END.search(block))
-    ) or len(block.split()) >= 25
+    return (
+        len(block) > MAX_HEADLINE_CHARS
+        or (len(block.split()) >= 12 and bool(_SENTENCE_END.search(block)))
+        or len(block.split()) >= 25
+    )
 
 
 def _find_source_credit(paragraphs: list[str]) -> SourceCredit:

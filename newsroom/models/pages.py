@@ -239,7 +239,8 @@ class ArticlePage(Page):
         A placeholder ranking: the related-articles issue replaces it with a scored one.
         """
         base = ArticlePage.objects.published().exclude(pk=self.pk).for_listing()
-        topic_ids = list(self.topics.values_list("pk", flat=True))
+        # .all() rather than values_list: previews hold topics in an in-memory FakeQuerySet.
+        topic_ids = [topic.pk for topic in self.topics.all()]
         same_theme = Q(topics__in=topic_ids) | Q(path__startswith=self.path[: -self.steplen])
         return list(base.filter(same_theme).distinct()[:limit])
 

@@ -37,7 +37,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
+    ),
 ]
 
 
@@ -119,7 +121,10 @@ def test_reader_goes_from_the_front_page_to_an_article(live_server, browser, pub
     assert page.locator(".quote figcaption").count() == 0 or page.locator(".quote").is_visible()
     # The stylesheet applied: the headline is set in the site's type, not the browser default.
     assert page.locator("link[rel=stylesheet]").count() == 1
-    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle") == "solid"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle")
+        == "solid"
+    )
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     csp_violations = page.evaluate("window.__cspViolations")
     context.close()

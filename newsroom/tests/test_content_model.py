@@ -205,7 +205,9 @@ def test_admin_title_flags_demo_content(site_tree):
 def test_related_articles_share_a_topic_or_the_section_and_never_the_article_itself(site_tree):
     water = TopicFactory(name="Eau")
     article = ArticlePageFactory(parent=site_tree.maghreb, topics=[water], first_published_at=at(1))
-    same_topic = ArticlePageFactory(parent=site_tree.golfe, topics=[water], first_published_at=at(2))
+    same_topic = ArticlePageFactory(
+        parent=site_tree.golfe, topics=[water], first_published_at=at(2)
+    )
     same_section = ArticlePageFactory(parent=site_tree.maghreb, first_published_at=at(3))
     ArticlePageFactory(parent=site_tree.golfe, topics=[TopicFactory()], first_published_at=at(4))
     ArticlePageFactory(parent=site_tree.maghreb, topics=[water], publish=False)

@@ -79,7 +79,9 @@ def test_atom_feed_lists_published_articles(articles, client):
         "Pétrole & gaz à Doha",
         "Sommet à Alger",
     ]
-    assert entries[0].find(f"{ATOM}link").get("href") == "http://testserver/maghreb/elections-a-tunis/"
+    assert (
+        entries[0].find(f"{ATOM}link").get("href") == "http://testserver/maghreb/elections-a-tunis/"
+    )
     assert entries[2].findtext(f"{ATOM}published") == "2024-05-07T12:00:00+00:00"
 
 

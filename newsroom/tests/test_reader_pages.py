@@ -33,7 +33,9 @@ def card_titles(soup, selector=".card__title a"):
 
 
 def test_home_leads_with_the_latest_article_then_each_section(site_tree, client):
-    ArticlePageFactory(parent=site_tree.maghreb, title="Élections en Tunisie", first_published_at=at(1))
+    ArticlePageFactory(
+        parent=site_tree.maghreb, title="Élections en Tunisie", first_published_at=at(1)
+    )
     ArticlePageFactory(parent=site_tree.golfe, title="Pétrole à Doha", first_published_at=at(2))
     ArticlePageFactory(parent=site_tree.maghreb, title="Sommet à Alger", first_published_at=at(3))
     ArticlePageFactory(parent=site_tree.golfe, title="Brouillon", publish=False)
@@ -49,7 +51,9 @@ def test_home_leads_with_the_latest_article_then_each_section(site_tree, client)
 
 
 def test_home_leads_with_the_story_editors_chose(site_tree, client):
-    chosen = ArticlePageFactory(parent=site_tree.maghreb, title="Le choix", first_published_at=at(1))
+    chosen = ArticlePageFactory(
+        parent=site_tree.maghreb, title="Le choix", first_published_at=at(1)
+    )
     ArticlePageFactory(parent=site_tree.golfe, title="Plus récent", first_published_at=at(2))
     site_tree.home.lead_article = chosen
     site_tree.home.save_revision().publish()
@@ -175,7 +179,10 @@ def test_article_page_renders_the_body_blocks(article, client):
     assert "Nous ne reculerons pas" in body.select_one(".quote blockquote").get_text()
     assert "Le ministre libyen" in body.select_one(".quote figcaption").get_text()
     read_also = body.select_one(".read-also a")
-    assert (read_also.get_text(), read_also["href"]) == ("Le Qatar médiateur", "/golfe/le-qatar-mediateur/")
+    assert (read_also.get_text(), read_also["href"]) == (
+        "Le Qatar médiateur",
+        "/golfe/le-qatar-mediateur/",
+    )
 
 
 def test_article_page_credits_the_partner_outlet_and_its_licence(article, client):
@@ -183,7 +190,10 @@ def test_article_page_credits_the_partner_outlet_and_its_licence(article, client
 
     credit = soup.select_one(".source-credit")
     link = credit.find("a")
-    assert (link.get_text(), link["href"]) == ("Il Manifesto", "https://ilmanifesto.example.org/libia")
+    assert (link.get_text(), link["href"]) == (
+        "Il Manifesto",
+        "https://ilmanifesto.example.org/libia",
+    )
     text = " ".join(credit.get_text().split())
     assert "Mario Rossi, quotidien italien" in text
     assert text.endswith("— CC BY 2.5")

@@ -46,9 +46,13 @@ class Command(BaseCommand):
                     outcome = ingest_article(item, section=section, publish=options["publish"])
                 except IngestError as error:
                     failures += 1
-                    self.stderr.write(f"{location}: {item.title[:60]}: [{error.code}] {error.message}")
+                    self.stderr.write(
+                        f"{location}: {item.title[:60]}: [{error.code}] {error.message}"
+                    )
                     continue
-                self.stdout.write(f"{outcome.action}: {outcome.article.title} (id {outcome.article.pk})")
+                self.stdout.write(
+                    f"{outcome.action}: {outcome.article.title} (id {outcome.article.pk})"
+                )
                 for warning in outcome.warnings:
                     self.stdout.write(f"  warning: {warning}")
         if failures:

@@ -19,9 +19,7 @@ class Command(BaseCommand):
     help = "Create the admin account and demo content if they do not exist yet."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--no-demo", action="store_true", help="Create the admin account only."
-        )
+        parser.add_argument("--no-demo", action="store_true", help="Create the admin account only.")
 
     def handle(self, *args, **options):
         self.ensure_admin()
