@@ -287,13 +287,11 @@ class PollReport:
         return sum(outcome.action == action for outcome in self.outcomes)
 
     def __str__(self):
-        return "feed %d: %d created, %d updated, %d unchanged, %d merged, %d failed" % (
-            self.feed_id,
-            self.count(IngestOutcome.CREATED),
-            self.count(IngestOutcome.UPDATED),
-            self.count(IngestOutcome.UNCHANGED),
-            self.count(IngestOutcome.MERGED),
-            len(self.failures),
+        return (
+            f"feed {self.feed_id}: {self.count(IngestOutcome.CREATED)} created, "
+            f"{self.count(IngestOutcome.UPDATED)} updated, "
+            f"{self.count(IngestOutcome.UNCHANGED)} unchanged, "
+            f"{self.count(IngestOutcome.MERGED)} merged, {len(self.failures)} failed"
         )
 
 

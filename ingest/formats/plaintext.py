@@ -133,7 +133,7 @@ class PlainTextAdapter:
         if chrome and len(chrome[-1].split()) <= 5 and len(chrome) >= 2:
             kicker = chrome.pop()
         if chrome:
-            warnings.append("chrome: dropped %d line(s) before the headline" % len(chrome))
+            warnings.append(f"chrome: dropped {len(chrome)} line(s) before the headline")
 
         read_also: list[ReadAlso] = []
         paragraphs: list[str] = []

@@ -10,19 +10,19 @@ from ingest.formats.html import HTMLAdapter
 
 from .helpers import EXTRACTION
 
-PAGE = b"""<!DOCTYPE html><html lang="fr"><head><title>Le port rouvre | Rubrique | Le Site</title>
+PAGE = """<!DOCTYPE html><html lang="fr"><head><title>Le port rouvre | Rubrique | Le Site</title>
 <meta name="description" content="Le port a rouvert ses quais aux cargos ce lundi."></head>
 <body><nav><a href="/">Accueil</a></nav><article><h1>Le port rouvre</h1>
-<p>BEYROUTH (AFP) – Le port a rouvert ses quais aux cargos ce lundi, apr\xc3\xa8s trois semaines
-de travaux sur les grues et les entrep\xc3\xb4ts du terminal nord.</p>
-<p>Les autorit\xc3\xa9s portuaires estiment que le trafic retrouvera son niveau habituel avant la
-fin du mois, selon un communiqu\xc3\xa9 publi\xc3\xa9 dans la matin\xc3\xa9e.</p>
+<p>BEYROUTH (AFP) – Le port a rouvert ses quais aux cargos ce lundi, après trois semaines
+de travaux sur les grues et les entrepôts du terminal nord.</p>
+<p>Les autorités portuaires estiment que le trafic retrouvera son niveau habituel avant la
+fin du mois, selon un communiqué publié dans la matinée.</p>
 <p>A lire : <a href="/economie/les-grues-du-terminal">Les grues du terminal nord</a></p>
-<p>Les armateurs attendaient cette r\xc3\xa9ouverture depuis le d\xc3\xa9but des travaux, qui avaient
-contraint plusieurs navires \xc3\xa0 d\xc3\xa9charger dans d'autres ports de la r\xc3\xa9gion.</p>
+<p>Les armateurs attendaient cette réouverture depuis le début des travaux, qui avaient
+contraint plusieurs navires à décharger dans d'autres ports de la région.</p>
 <p>Recevez notre newsletter</p>
 <p>Pour lire la suite, abonnez-vous</p>
-</article></body></html>"""
+</article></body></html>""".encode()
 
 
 def test_html_is_detected_by_its_markup():
