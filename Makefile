@@ -21,20 +21,25 @@ setup: $(STAMP)
 	$(PY) manage.py setup_newsroom
 
 # Serves the site through gunicorn (whitenoise for static files) with, beside it, a task
-# worker and a once-a-minute run of Wagtail's scheduled publishing.
+# worker and, once a minute, Wagtail's scheduled publishing and the queueing of due feeds.
 run: setup
 	@echo "Rotative: http://$(HOST):$(PORT)/  — admin: http://$(HOST):$(PORT)/admin/"
 	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
-	while sleep 60; do $(PY) manage.py publish_scheduled -v0; done & scheduler=$$!; \
+	while sleep 60; do $(PY) manage.py publish_scheduled -v0; $(PY) manage.py poll_feeds -v0; \
+		done & scheduler=$$!; \
 	$(VENV)/bin/gunicorn rotative.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Reader pages (wrk against gunicorn), then ingest quality and throughput, then the
+# feedparser fixture suite through our feed path. Each prints its baseline beside it.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/ingest.py
+	$(PY) bench/feed_fixtures.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -15,6 +15,8 @@ import unicodedata
 from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
+# Stored signatures are only comparable with the scheme that made them: pin it.
+SCHEME = "affine32"
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE_THRESHOLD = 0.8
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -37,13 +39,13 @@ def minhash_signature(text: str) -> list[int]:
         " ".join(words[index : index + SHINGLE_WORDS])
         for index in range(max(len(words) - SHINGLE_WORDS + 1, 1))
     }
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     minhash.update_batch([shingle.encode() for shingle in shingles])
     return [int(value) for value in minhash.hashvalues]
 
 
 def _minhash(signature: list[int]) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=signature)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=signature, scheme=SCHEME)
 
 
 def similarity(first: list[int], second: list[int]) -> float:

@@ -181,15 +181,18 @@ def _fill_page(page: ArticlePage, item: ExtractedArticle, source: Source | None)
     return warnings
 
 
-def _same_item(item: ExtractedArticle) -> IngestedItem | None:
+def _same_item(item: ExtractedArticle, digest: str) -> IngestedItem | None:
     items = IngestedItem.objects.select_related("article")
     if item.guid:
         found = items.filter(guid=item.guid).order_by("-version", "-pk").first()
         if found:
             return found
     if item.source.url.startswith("http"):
-        return items.filter(url=item.source.url).order_by("-pk").first()
-    return None
+        found = items.filter(url=item.source.url).order_by("-pk").first()
+        if found:
+            return found
+    # A file or pasted text has no identity but its words: the same text again is the same item.
+    return items.filter(content_hash=digest, is_near_duplicate=False).order_by("-pk").first()
 
 
 def _near_duplicate(signature: list[int]) -> IngestedItem | None:
@@ -224,7 +227,7 @@ def ingest_article(
     }
     with transaction.atomic():
         source = _resolve_source(item, source)
-        existing = _same_item(item)
+        existing = _same_item(item, digest)
         if existing is not None:
             return _update(existing, item, source=source, publish=publish, provenance=provenance)
         duplicate = _near_duplicate(signature)

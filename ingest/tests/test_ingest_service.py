@@ -82,7 +82,7 @@ def test_a_newer_version_updates_the_article_and_keeps_it_published():
 def test_an_editors_revision_is_never_overwritten_by_an_update():
     section = make_section()
     first = ingest_article(dispatch(), section=section, publish=True)
-    editor = get_user_model().objects.create_user("editrice", password="x")
+    editor = get_user_model().objects.create_superuser("editrice", password="x")
     page = ArticlePage.objects.get(pk=first.article.pk)
     page.title = "Titre choisi par la rédaction"
     page.save_revision(user=editor).publish(user=editor)

@@ -231,3 +231,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "WARNING"}},
 }
+
+# Ingest fetcher -------------------------------------------------------------------------------
+# Budgets for fetching partner URLs (ingest/fetch.py): the decoded body is capped while it
+# streams, and one deadline covers the whole fetch, redirects included.
+INGEST_FETCH_MAX_BYTES = 5 * 1024 * 1024
+INGEST_FETCH_TIMEOUT_SECONDS = 20
+# Tests only, never production: private networks (e.g. "127.0.0.1/32") and ports the fetcher
+# may reach anyway, so a test can fetch from a server on 127.0.0.1:<random port>.
+INGEST_FETCH_ALLOWED_ADDRESSES = ()
+INGEST_FETCH_ALLOWED_PORTS = (80, 443)
