@@ -148,43 +148,28 @@ def fetch(
     try:
         target = _parse(url, allowed_ports)
         for redirects in range(MAX_REDIRECTS + 1):
-            addresses = _validated_addresses(target, resolver, allowed_addresses)
+            with _told_as_redirect(url, redirected=redirects > 0):
+                addresses = _validated_addresses(target, resolver, allowed_addresses)
             with _translated_errors(target, deadline):
-                hop = _Hop.open(
-                    target, addresses, {**headers, "Host": target.host_header}, deadline
-                )
+                hop = _Hop.open(target, addresses, headers, deadline)
                 try:
-                    location = hop.response.headers.get("Location", "").strip()
-                    if hop.response.status in REDIRECT_STATUSES and location:
-                        if redirects == MAX_REDIRECTS:
-                            raise TooManyRedirects(
-                                _(
-                                    "%(url)s redirects more than %(limit)d times; "
-                                    "use the address it finally leads to instead."
-                                ),
-                                url=_shown(url),
-                                limit=MAX_REDIRECTS,
-                            )
-                        target = _redirect_target(target, location, allowed_ports)
-                        continue
-                    if not 200 <= hop.response.status < 300:
-                        raise HTTPStatusError(
-                            _(
-                                "%(url)s answered with HTTP status %(status)d; check that the "
-                                "address is right and the page is public."
-                            ),
-                            url=_shown(target.url),
-                            status=hop.response.status,
-                        )
-                    content = hop.read_body(limit)
-                    return RawDocument(
-                        content=content,
-                        url=target.url,
-                        content_type=hop.response.headers.get("Content-Type", ""),
-                    )
+                    location = hop.redirect_location()
+                    if location is None:
+                        return hop.document(limit)
                 finally:
                     hop.close()
-        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+            if redirects == MAX_REDIRECTS:
+                raise TooManyRedirects(
+                    _(
+                        "%(url)s redirects more than %(limit)d times; "
+                        "use the address it finally leads to instead."
+                    ),
+                    url=_shown(url),
+                    limit=MAX_REDIRECTS,
+                )
+            with _told_as_redirect(url, redirected=True):
+                target = _redirect_target(target, location, allowed_ports)
+        raise AssertionError("unreachable: the last hop returns or raises")  # pragma: no cover
     finally:
         deadline.cancel()
 
@@ -364,11 +349,32 @@ def _redirect_target(current: _Target, location: str, allowed_ports: frozenset[i
     target = _parse(urljoin(current.url, location), allowed_ports)
     if current.scheme == "https" and target.scheme == "http":
         raise UnsupportedScheme(
-            _("%(url)s redirects from https down to plain http (%(target)s), which is refused."),
-            url=_shown(current.url),
+            _("going from https down to plain http (%(target)s) is refused."),
             target=_shown(target.url),
         )
     return target
+
+
+@contextlib.contextmanager
+def _told_as_redirect(origin: str, *, redirected: bool) -> Iterator[None]:
+    """A refusal on a later hop, worded so the editor sees it came from a redirect."""
+    try:
+        yield
+    except FetchError as error:
+        if not redirected:
+            raise
+        raise type(error)(
+            _("%(origin)s redirected; %(reason)s"),
+            **{**error.params, "origin": _shown(origin), "reason": error.message},
+        ) from error
+
+
+def _header_text(value: str) -> str:
+    """A header as sent: http.client decodes bytes as Latin-1, most servers mean UTF-8."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _validated_addresses(target: _Target, resolver: Resolver, allowed) -> list[IPAddress]:
@@ -550,6 +556,7 @@ class _Hop:
 
     @classmethod
     def open(cls, target, addresses, headers, deadline) -> _Hop:
+        headers = {**headers, "Host": target.host_header}
         connection = _connect(target, addresses, deadline)
         sock = connection.sock
         try:
@@ -564,6 +571,31 @@ class _Hop:
             deadline.release()
             raise
         return cls(target, connection, sock, response, deadline)
+
+    def redirect_location(self) -> str | None:
+        """Where a redirect points (relative or not), or None for a final response."""
+        if self.response.status not in REDIRECT_STATUSES:
+            return None
+        location = _header_text(self.response.headers.get("Location", "")).strip()
+        return location or None
+
+    def document(self, limit: int) -> RawDocument:
+        """The final response as a RawDocument, if its status says it succeeded."""
+        status = self.response.status
+        if not 200 <= status < 300:
+            raise HTTPStatusError(
+                _(
+                    "%(url)s answered with HTTP status %(status)d; check that the address is "
+                    "right and the page is public."
+                ),
+                url=_shown(self.target.url),
+                status=status,
+            )
+        return RawDocument(
+            content=self.read_body(limit),
+            url=self.target.url,
+            content_type=self.response.headers.get("Content-Type", ""),
+        )
 
     def read_body(self, limit: int) -> bytes:
         """The decoded body, refused as soon as it grows past `limit` bytes."""

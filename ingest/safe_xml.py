@@ -54,6 +54,8 @@ def ensure_safe_xml(content: bytes) -> None:
         )
     except DefusedXmlException as error:
         raise UnsafeXML() from error
+    except LookupError as error:  # an encoding Python does not know: nothing to read
+        raise FormatError("The XML declares an unknown encoding: %(error)s", error=str(error))
     except (defusedxml.ElementTree.ParseError, ValueError, UnicodeError):
         return
 
@@ -75,5 +77,5 @@ def parse_xml(content: bytes) -> etree._Element:
     ensure_safe_xml(content)
     try:
         return etree.fromstring(content, parser=_parser())
-    except etree.XMLSyntaxError as error:
+    except (etree.XMLSyntaxError, LookupError) as error:
         raise FormatError("The XML is malformed: %(error)s", error=str(error)) from error

@@ -10,12 +10,17 @@ path, shared with `bench/feed_fixtures.py`, which runs feedparser's fixture suit
 
 JSON Feed (1.0 and 1.1) is read with the json module: feedparser does not know it.
 
-Bad entries. An entry with neither a title nor any text is skipped (and logged): one broken
-item must not cost the rest of the feed. The ingest service catches errors per feed, not
-per entry of the document, so an entry is either an article or nothing; its absence is
-visible in the log. When no entry is readable, `MalformedFeed` is raised with feedparser's
-own diagnosis (its bozo exception) when there is one. A well-formed feed that simply has no
-entries yet gives an empty list: for a poller that is “nothing new”, not an error.
+Bad entries. An entry with neither a title nor any text is skipped and logged: one broken
+item must not cost the rest of the feed, and an error raised from `extract` would (the
+ingest service catches it once for the whole document; per item only when saving). We do
+not smuggle the skip into the other articles' warnings: it is not about them. When no entry
+is readable, `MalformedFeed` is raised with feedparser's own diagnosis (its bozo exception)
+when there is one. An ill-formed feed that still yields entries is read leniently, and each
+article says so in its warnings. A well-formed feed with no entries yet gives an empty
+list: for a poller that is “nothing new”, not an error.
+
+Links. Relative entry links are resolved against the feed's own link (its site), else the
+address the feed was fetched from; without either they are dropped (`source.url` "").
 
 Summaries. Many feeds carry only a teaser. When an entry has no full content, or its content
 is short and the same as its summary, the article carries the warning "summary_only" and the
@@ -55,7 +60,8 @@ SNIFF_BYTES = 2048
 FEEDPARSER_OPTIONS = {"sanitize_html": False, "resolve_relative_uris": False}
 
 # Sniffing ------------------------------------------------------------------------------------
-_FEED_CONTENT_TYPE = re.compile(r"\b(?:rss|atom|rdf)\+xml\b|\bfeed\+json\b|\brss\b", re.I)
+_XML_FEED_CONTENT_TYPE = re.compile(r"\b(?:rss|atom|rdf)\+xml\b|\brss\b", re.I)
+_JSON_FEED_CONTENT_TYPE = re.compile(r"\bfeed\+json\b", re.I)
 # The root element after the prolog: XML declaration, comments, processing instructions
 # (xml-stylesheet) and a DOCTYPE may come first, all within the first 2 KB.
 _PROLOG = r"(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)*"
@@ -96,6 +102,10 @@ def is_json_feed(content: bytes) -> bool:
     return head.startswith("{") and bool(_JSON_FEED_VERSION.search(head))
 
 
+def _is_json(content: bytes) -> bool:
+    return _head(content).lstrip().startswith("{")
+
+
 # Parsing -------------------------------------------------------------------------------------
 def parse_feed_bytes(content: bytes, content_type: str = "") -> feedparser.FeedParserDict:
     """feedparser's reading of an XML feed, after our hardening; UnsafeXML/XMLTooLarge else.
@@ -104,7 +114,14 @@ def parse_feed_bytes(content: bytes, content_type: str = "") -> feedparser.FeedP
     decoding as RFC 3023 says, and feedparser falls back on the XML declaration (flagging
     the feed bozo) when the header lies.
     """
-    ensure_safe_xml(content)
+    try:
+        ensure_safe_xml(content)
+    except LookupError as error:
+        # The XML declaration names an encoding the validator cannot read, so the bytes did
+        # not pass it: refused, rather than handed to feedparser's fallback decoders.
+        raise MalformedFeed(
+            "The feed declares a character encoding we cannot read: %(error)s", error=str(error)
+        ) from error
     headers = {"content-type": content_type} if content_type else {}
     return feedparser.parse(io.BytesIO(content), response_headers=headers, **FEEDPARSER_OPTIONS)
 
@@ -418,19 +435,26 @@ class FeedAdapter:
         if is_xml_feed(document.content) or is_json_feed(document.content):
             return True
         head = _head(document.content).lstrip()
+        if head.startswith("{"):
+            return bool(_JSON_FEED_CONTENT_TYPE.search(document.content_type))
         if not head.startswith("<") or _HTML_OR_NEWSML.search(head):
             return False
-        return bool(_FEED_CONTENT_TYPE.search(document.content_type))
+        return bool(_XML_FEED_CONTENT_TYPE.search(document.content_type))
 
     def extract(self, document: RawDocument) -> list[ExtractedArticle]:
-        if is_json_feed(document.content):
+        if _is_json(document.content):
             feed = _read_json_feed(document)
         else:
             feed = _read_xml_feed(document)
         readable = [entry for entry in feed.entries if _is_readable(entry)]
         skipped = len(feed.entries) - len(readable)
         if skipped:
-            logger.info("Feed %s: skipped %d entries without title or text", document.url, skipped)
+            logger.info(
+                "Feed %s: skipped %d of %d entries (no title, no text)",
+                document.url or "-",
+                skipped,
+                len(feed.entries),
+            )
         if not readable:
             if feed.problem:
                 raise MalformedFeed(

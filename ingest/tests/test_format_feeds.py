@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from ingest.article import SourceCredit
 from ingest.exceptions import MalformedFeed, UnsafeXML, XMLTooLarge
 from ingest.formats import RawDocument, detect_adapter
 from ingest.formats.feeds import SUMMARY_ONLY, FeedAdapter, parse_feed_bytes
@@ -129,8 +130,8 @@ def test_shared_atom_sample():
     ]
     first = articles[0]
     assert first.guid == "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a"
-    assert first.source == (
-        first.source.__class__(outlet="Example Feed", url="http://example.org/2003/12/13/atom03")
+    assert first.source == SourceCredit(
+        outlet="Example Feed", url="http://example.org/2003/12/13/atom03"
     )
     assert first.body == ("Some text.",)
     assert SUMMARY_ONLY in first.warnings
@@ -221,6 +222,13 @@ def test_content_type_decides_when_the_root_is_beyond_the_first_bytes():
     content = b"<?xml version='1.0'?><!--" + b"x" * 3000 + b"--><rss version='2.0'/>"
     assert not FeedAdapter().sniff(_doc(content))
     assert FeedAdapter().sniff(_doc(content, content_type="application/rss+xml; charset=utf-8"))
+
+
+def test_json_feed_content_type_counts_when_the_version_comes_late():
+    content = json.dumps({"items": [{"id": "1", "title": "T"}] * 200, "version": "x"}).encode()
+    assert not FeedAdapter().sniff(_doc(content, content_type="application/json"))
+    assert FeedAdapter().sniff(_doc(content, content_type="application/feed+json"))
+    assert len(_extract(content)) == 200
 
 
 @pytest.mark.skipif(not NEWSML.is_dir(), reason=f"{NEWSML} (NewsML-G2 samples) is not present")
@@ -534,3 +542,13 @@ def test_dates_fall_back_to_updated_and_are_utc():
     assert dated.published == datetime(2024, 2, 1, 4, 30, tzinfo=UTC)
     assert dated.published.tzinfo is not None
     assert undated.published is None
+
+
+def test_an_encoding_the_validator_cannot_read_is_refused_not_crashed():
+    """ensure_safe_xml raises LookupError for an unknown encoding: the bytes did not pass it,
+    so they never reach feedparser, and the error is an IngestError the service handles."""
+    content = (
+        b'<?xml version="1.0" encoding="bogus"?><rss><channel><title>x</title></channel></rss>'
+    )
+    with pytest.raises(MalformedFeed, match="encoding"):
+        _extract(content)
