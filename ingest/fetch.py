@@ -80,37 +80,16 @@ _FORBIDDEN_NETWORKS = tuple(
         # "This" network, private, carrier-grade NAT, loopback, link-local (cloud metadata),
         # IETF protocol and documentation ranges, 6to4 relays, benchmarking, multicast,
         # reserved and broadcast.
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.0.0.0/24",
-        "192.0.2.0/24",
-        "192.88.99.0/24",
-        "192.168.0.0/16",
-        "198.18.0.0/15",
-        "198.51.100.0/24",
-        "203.0.113.0/24",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
+        "0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 "
+        "192.0.0.0/24 192.0.2.0/24 192.88.99.0/24 192.168.0.0/16 198.18.0.0/15 "
+        "198.51.100.0/24 203.0.113.0/24 224.0.0.0/4 240.0.0.0/4 "
         # Unspecified, loopback and IPv4-compatible (::a.b.c.d); SIIT (::ffff:0:a.b.c.d);
         # local-use NAT64; discard; Teredo and the other IETF assignments; documentation;
-        # 6to4; unique-local; link-local; site-local; multicast. Nothing a partner's web
-        # server lives on, and the tunnelling forms could carry any IPv4 address.
-        "::/96",
-        "::ffff:0:0:0/96",
-        "64:ff9b:1::/48",
-        "100::/64",
-        "2001::/23",
-        "2001:db8::/32",
-        "2002::/16",
-        "fc00::/7",
-        "fe80::/10",
-        "fec0::/10",
-        "ff00::/8",
-    )
+        # 6to4; unique-local; link-local; site-local; multicast. No partner's web server
+        # lives there, and the tunnelling forms could carry any IPv4 address.
+        "::/96 ::ffff:0:0:0/96 64:ff9b:1::/48 100::/64 2001::/23 2001:db8::/32 2002::/16 "
+        "fc00::/7 fe80::/10 fec0::/10 ff00::/8"
+    ).split()
 )
 # NAT64 (RFC 6052) is how an IPv6-only host reaches IPv4 sites, so it is judged by the IPv4
 # address in its last 32 bits, as ::ffff:a.b.c.d is.

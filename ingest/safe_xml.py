@@ -55,7 +55,9 @@ def ensure_safe_xml(content: bytes) -> None:
     except DefusedXmlException as error:
         raise UnsafeXML() from error
     except LookupError as error:  # an encoding Python does not know: nothing to read
-        raise FormatError("The XML declares an unknown encoding: %(error)s", error=str(error))
+        raise FormatError(
+            "The XML declares an unknown encoding: %(error)s", error=str(error)
+        ) from error
     except (defusedxml.ElementTree.ParseError, ValueError, UnicodeError):
         return
 
