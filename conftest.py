@@ -3,6 +3,7 @@
 import ipaddress
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +172,31 @@ def site_tree(db):
         SectionPageFactory(parent=home, title="Golfe", slug="golfe"),
     ]
     return SiteTree(site=site, home=home, sections=sections)
+
+
+# H6: Debian's Chromium driven by Playwright; nothing but the live server is ever reached.
+CHROMIUM = Path("/usr/bin/chromium")
+# No updates, no sync, no QUIC probes, no first-run pings: the machine has no network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium; the test is skipped where Debian's chromium is absent."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()

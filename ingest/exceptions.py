@@ -83,3 +83,8 @@ class MalformedFeed(FormatError):
 class EmptyArticle(FormatError):
     code = "empty_article"
     default_message = _("No article text was found.")
+
+
+class InvalidArticle(IngestError):
+    code = "invalid_article"
+    default_message = _("The article could not be saved: %(errors)s")

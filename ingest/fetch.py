@@ -585,7 +585,10 @@ class _Hop:
             raise self._too_large(limit)
         body = bytearray()
         while True:
-            self.sock.settimeout(self.deadline.remaining())
+            remaining = self.deadline.remaining()
+            # Once http.client has read a whole body, it closes a "Connection: close" socket.
+            if self.sock.fileno() != -1:
+                self.sock.settimeout(remaining)
             # read1: whatever one socket read brings, so time is checked between small reads
             # instead of blocking until a full chunk has trickled in.
             chunk = self.response.read1(CHUNK_BYTES)

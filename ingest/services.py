@@ -8,12 +8,14 @@ anything; saving is atomic and idempotent (the same item twice updates, never du
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -23,18 +25,20 @@ from wagtail.rich_text import RichText
 
 from ingest import dedup
 from ingest.article import ExtractedArticle, ReadAlso
-from ingest.exceptions import EmptyArticle, FetchError, IngestError
+from ingest.exceptions import EmptyArticle, FetchError, IngestError, InvalidArticle
 from ingest.fetch import fetch
 from ingest.formats import RawDocument, detect_adapter
+from ingest.formats.feeds import SUMMARY_ONLY
 from ingest.formats.html import HTMLAdapter
 from ingest.models import IngestedItem, IngestFailure, SourceFeed
+from ingest.sanitise import safe_url
 from newsroom.models import ArticleDatelinePlace, ArticlePage, SectionPage, Source
 
 logger = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 NEAR_DUPLICATE_WINDOW_DAYS = 7
-SUMMARY_ONLY = "summary_only"
+STANDFIRST_MAX_CHARS = 400
 
 
 # Reading ------------------------------------------------------------------------------------
@@ -116,8 +120,12 @@ def _resolve_source(item: ExtractedArticle, source: Source | None) -> Source | N
 
 
 def _read_also_block(link: ReadAlso) -> dict | None:
-    """Link to our own article when we have it (by URL, then title), else to the URL."""
+    """Link to our own article when we have it (by URL, then title), else to the URL.
+
+    Only http(s) URLs survive: a `javascript:` or `data:` link from a partner page is dropped.
+    """
     article = None
+    link = ReadAlso(title=link.title, url=safe_url(link.url), position=link.position)
     if link.url:
         item = IngestedItem.objects.filter(url=link.url).select_related("article").first()
         article = item.article if item else ArticlePage.objects.filter(source_url=link.url).first()
@@ -172,7 +180,7 @@ def _fill_page(page: ArticlePage, item: ExtractedArticle, source: Source | None)
     page.body = blocks
     page.source = source
     page.source_author = item.source.author[:200]
-    page.source_url = item.source.url[:500] if item.source.url.startswith("http") else ""
+    page.source_url = safe_url(item.source.url)[:500]
     page.dateline_date = item.dateline.date if item.dateline else None
     page.dateline_places = [
         ArticleDatelinePlace(name=name[:100])
@@ -211,9 +219,31 @@ def ingest_article(
     source: Source | None = None,
     feed: SourceFeed | None = None,
 ) -> IngestOutcome:
-    """Save `item` as an article of `section`: create it, update it, or merge a duplicate."""
+    """Save `item` as an article of `section`: create it, update it, or merge a duplicate.
+
+    A page Wagtail refuses to save is reported as an InvalidArticle, never raised raw, so one
+    bad entry cannot stop a feed; the transaction leaves nothing half-written.
+    """
     if not item.title.strip() or not (item.body or item.standfirst):
         raise EmptyArticle()
+    item = with_standfirst(item)
+    try:
+        return _save(item, section=section, publish=publish, source=source, feed=feed)
+    except ValidationError as error:
+        raise InvalidArticle(errors="; ".join(error.messages)) from error
+
+
+def with_standfirst(item: ExtractedArticle) -> ExtractedArticle:
+    """Every article has a chapô: without one, the opening paragraph becomes it."""
+    if item.standfirst or not item.body:
+        return item
+    if len(item.body) > 1:
+        return item.replace(standfirst=item.body[0], body=item.body[1:])
+    first_sentence = re.split(r"(?<=[.!?])\s", item.body[0], maxsplit=1)[0]
+    return item.replace(standfirst=first_sentence[:STANDFIRST_MAX_CHARS])
+
+
+def _save(item, *, section, publish, source, feed) -> IngestOutcome:
     text = item.text()
     digest = dedup.content_hash(text)
     signature = dedup.minhash_signature(text)

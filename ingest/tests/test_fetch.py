@@ -116,11 +116,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def answer(status=200, body=b"", headers=None):
-    """A responder sending one complete response."""
+    """A responder sending one complete response, closing the connection as we ask."""
 
     def respond(handler):
         handler.send_response(status)
-        sent = {"Content-Length": str(len(body)), **(headers or {})}
+        sent = {"Content-Length": str(len(body)), "Connection": "close", **(headers or {})}
         for name, value in sent.items():
             handler.send_header(name, value)
         handler.end_headers()
@@ -472,10 +472,12 @@ def test_a_loopback_server_is_refused_unless_a_test_allows_it(serve, settings):
     assert server.hits == 0
 
 
-def test_an_allowed_server_is_fetched_with_our_headers(serve, allow, settings):
+@pytest.mark.parametrize("connection", ["close", "keep-alive"])
+def test_an_allowed_server_is_fetched_with_our_headers(connection, serve, allow, settings):
     settings.WAGTAILADMIN_BASE_URL = "https://www.example.org"
     body = "<rss>é</rss>".encode()
-    server = serve(answer(body=body, headers={"Content-Type": "application/rss+xml"}))
+    headers = {"Content-Type": "application/rss+xml", "Connection": connection}
+    server = serve(answer(body=body, headers=headers))
     allow(server)
 
     document = fetch(server.url("/feed.xml?page=1&q=a b"), accept="application/rss+xml")
@@ -488,6 +490,7 @@ def test_an_allowed_server_is_fetched_with_our_headers(serve, allow, settings):
     assert request.headers["Host"] == f"127.0.0.1:{server.port}"
     assert request.headers["User-Agent"] == "RotativeBot/1.0 (+https://www.example.org)"
     assert request.headers["Accept"] == "application/rss+xml"
+    assert request.headers["Connection"] == "close"
 
 
 def test_an_international_name_is_resolved_and_sent_in_its_ascii_form(serve, allow):

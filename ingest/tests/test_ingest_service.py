@@ -169,3 +169,12 @@ def test_the_seed_page_ingests_into_an_article_that_renders_like_the_original(cl
     assert "(Rome, Paris, 19 décembre 2022)." in html
     assert "Matteo Turato" in html
     assert "Formiche" in html
+
+
+def test_an_item_without_standfirst_gets_its_opening_paragraph_as_chapo():
+    section = make_section()
+
+    page = ingest_article(dispatch(standfirst=""), section=section).article
+
+    assert page.standfirst == BODY[0]
+    assert [block.value.source for block in page.body] == [f"<p>{BODY[1]}</p>"]

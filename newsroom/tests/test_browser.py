@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CHROMIUM
 from newsroom.tests.factories import (
     STANDARD_BODY,
     ArticlePageFactory,
@@ -13,17 +14,6 @@ from newsroom.tests.factories import (
     TopicFactory,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Nothing but the live server: no updates, no sync, no QUIC probes, no first-run pings.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = Path("/tmp/browser-article.png")  # noqa: S108 - a fixed path to look at afterwards
 
 # Records CSP violations as the page reports them; injected through DevTools, so the
@@ -41,17 +31,6 @@ pytestmark = [
         not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
     ),
 ]
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
