@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from ingest.article import SourceCredit
-from ingest.exceptions import MalformedFeed, UnsafeXML, XMLTooLarge
+from ingest.exceptions import FormatError, MalformedFeed, UnsafeXML, XMLTooLarge
 from ingest.formats import RawDocument, detect_adapter
 from ingest.formats.feeds import SUMMARY_ONLY, FeedAdapter, parse_feed_bytes
 
@@ -545,10 +545,10 @@ def test_dates_fall_back_to_updated_and_are_utc():
 
 
 def test_an_encoding_the_validator_cannot_read_is_refused_not_crashed():
-    """ensure_safe_xml raises LookupError for an unknown encoding: the bytes did not pass it,
-    so they never reach feedparser, and the error is an IngestError the service handles."""
+    """An encoding the validator cannot read: the bytes did not pass it, so they never reach
+    feedparser, and the error is an IngestError the service handles."""
     content = (
         b'<?xml version="1.0" encoding="bogus"?><rss><channel><title>x</title></channel></rss>'
     )
-    with pytest.raises(MalformedFeed, match="encoding"):
+    with pytest.raises(FormatError, match="encoding"):
         _extract(content)
