@@ -68,3 +68,45 @@ def test_ingest_into_an_unknown_section_is_refused(db):
     with pytest.raises(CommandError, match="No section 'sport'"):
         run("ingest", str(SEED), "--section", "sport")
     assert ArticlePage.objects.count() == 0
+
+
+NEWSML = SEED.parent.parent / "data" / "newsml" / "LISTING_2_NewsML-G2_Text_Document.xml"
+
+
+def test_a_newer_newsml_version_replaces_the_earlier_one(db, tmp_path):
+    make_section()
+    original = NEWSML.read_text(encoding="utf-8")
+    update = tmp_path / "update.xml"
+    update.write_text(
+        original.replace('version="10"', 'version="11"').replace(
+            'Fed to halt QE to avert "bubble"', "Fed halts QE"
+        ),
+        encoding="utf-8",
+    )
+
+    first, _ = run("ingest", str(NEWSML), "--publish")
+    second, _ = run("ingest", str(update), "--publish")
+    again, _ = run("ingest", str(NEWSML), "--publish")
+
+    assert first.startswith("created:")
+    assert second.startswith("updated:")
+    assert again.startswith("unchanged:")  # version 10 arriving late changes nothing
+    article = ArticlePage.objects.get()
+    assert article.title == "Fed halts QE"
+
+
+def test_extract_reads_a_url_through_the_safe_fetcher(httpserver, settings):
+    settings.INGEST_FETCH_ALLOWED_ADDRESSES = ["127.0.0.1/32"]
+    settings.INGEST_FETCH_ALLOWED_PORTS = [httpserver.port]
+    httpserver.expect_request("/seed.txt").respond_with_data(
+        SEED.read_bytes(), content_type="text/plain; charset=utf-8"
+    )
+
+    out, _ = run("extract", httpserver.url_for("/seed.txt"))
+
+    assert json.loads(out)["dateline"]["places"] == ["Rome", "Paris"]
+
+
+def test_extract_refuses_a_private_address_with_a_clear_error():
+    with pytest.raises(CommandError, match="private or reserved|refused"):
+        run("extract", "http://169.254.169.254/latest/meta-data/")

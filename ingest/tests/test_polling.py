@@ -146,3 +146,29 @@ def test_the_admin_lists_feed_health(admin_client, feed):
     assert response.status_code == 200
     assert feed.url in html
     assert ">7<" in html.replace(" ", "").replace("\n", "")
+
+
+ARTICLE_PAGE = f"""<!DOCTYPE html><html lang="fr"><head><title>Le port rouvre | Le Courrier</title>
+</head><body><nav><a href="/">Accueil</a></nav><article><h1>Le port rouvre</h1>
+<p>BEYROUTH (AFP) – {PARAGRAPH}</p><p>{PARAGRAPH.replace("nord", "est")}</p>
+<p>{PARAGRAPH.replace("nord", "ouest")}</p></article></body></html>"""
+
+
+def test_a_summary_only_entry_is_completed_from_its_page(httpserver, feed, local_fetches):
+    page_url = httpserver.url_for("/articles/port")
+    httpserver.expect_request("/articles/port").respond_with_data(
+        ARTICLE_PAGE, content_type="text/html; charset=utf-8"
+    )
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        rss(
+            f"<item><guid>s1</guid><title>Le port rouvre</title><link>{page_url}</link>"
+            "<description>Le port a rouvert.</description></item>"
+        )
+    )
+
+    tasks.poll_feed.enqueue(feed.pk)
+
+    article = ArticlePage.objects.get(title="Le port rouvre")
+    text = " ".join(block.value.source for block in article.body)
+    assert "terminal ouest" in text
+    assert article.dateline_places.first().name == "Beyrouth"
