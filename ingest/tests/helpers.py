@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from newsroom.models import HomePage, SectionPage
 
@@ -16,7 +16,12 @@ def make_section(slug="international", title="International"):
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(title="Mena News", slug="une-test")
-        Page.get_first_root_node().add_child(instance=home)
+        # After a transactional test (live_server) flushed the tables, rebuild the root.
+        Locale.objects.get_or_create(language_code="fr")
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root", live=True)
+        )
+        root.add_child(instance=home)
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={"hostname": "localhost", "root_page": home, "site_name": "Mena News"},
