@@ -6,3 +6,8 @@ class EnrichmentConfig(AppConfig):
     name = "enrichment"
     verbose_name = _("Enrichment")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -46,6 +46,53 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """Where an entity is named: offsets into `ExtractedArticle.analysed_text()`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class EntityFound:
+    """A person, organisation or place of the article, linked to its canonical record.
+
+    `canonical` is the Entity's French name ("Vladimir Poutine" for "Putin"), `entity_key`
+    its gazetteer key, both empty for a name we do not know yet.
+    """
+
+    name: str
+    kind: str  # PER, ORG, LOC or MISC
+    canonical: str = ""
+    entity_key: str = ""
+    country: str = ""
+    mentions: tuple[Mention, ...] = ()
+    salience: float = 0.0
+
+
+@dataclass(frozen=True)
+class QuoteFound:
+    text: str
+    speaker: str = ""
+    cue: str = ""
+
+
+@dataclass(frozen=True)
+class TopicFound:
+    qcode: str  # IPTC Media Topic, e.g. medtop:16000000
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class CountryFound:
+    code: str  # ISO 3166-1 alpha-2
+    score: float
+    about: bool  # False: only mentioned in passing (or where the story was filed)
+
+
+@dataclass(frozen=True)
 class ExtractedArticle:
     title: str
     kicker: str = ""
@@ -64,6 +111,11 @@ class ExtractedArticle:
     version: int | None = None
     byline: str = ""
     subjects: tuple[str, ...] = ()
+    # Filled by enrichment.
+    entities: tuple[EntityFound, ...] = ()
+    quotes: tuple[QuoteFound, ...] = ()
+    topics: tuple[TopicFound, ...] = ()
+    countries: tuple[CountryFound, ...] = ()
 
     def replace(self, **changes) -> ExtractedArticle:
         return dataclasses.replace(self, **changes)
@@ -71,6 +123,10 @@ class ExtractedArticle:
     def text(self) -> str:
         """All the reader-visible text, for language detection and near-duplicate checks."""
         return "\n".join(part for part in (self.title, self.standfirst, *self.body) if part)
+
+    def analysed_text(self) -> str:
+        """Title, standfirst and body as enrichment reads them; mention offsets point here."""
+        return "\n\n".join(part for part in (self.title, self.standfirst, *self.body) if part)
 
     def to_json(self) -> dict:
         """The JSON shape `manage.py extract` prints (ISO dates, lists, nested objects)."""

@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -228,9 +229,21 @@ def ingest_article(
         raise EmptyArticle()
     item = with_standfirst(item)
     try:
-        return _save(item, section=section, publish=publish, source=source, feed=feed)
+        outcome = _save(item, section=section, publish=publish, source=source, feed=feed)
     except ValidationError as error:
         raise InvalidArticle(errors="; ".join(error.messages)) from error
+    if outcome.action in {IngestOutcome.CREATED, IngestOutcome.UPDATED}:
+        _enrich_later(outcome.article)
+    return outcome
+
+
+def _enrich_later(page: ArticlePage) -> None:
+    """Drafts too get their suggestions, in the worker, once the article is committed."""
+    if not getattr(settings, "ENRICH_AUTOMATICALLY", True):
+        return
+    from enrichment.tasks import enrich_article
+
+    transaction.on_commit(lambda: enrich_article.enqueue(page.pk))
 
 
 def with_standfirst(item: ExtractedArticle) -> ExtractedArticle:

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from enrichment import urls as enrichment_urls
 from newsroom import urls as newsroom_urls
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(newsroom_urls)),
+    path("", include(enrichment_urls)),
 ]
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):

@@ -13,6 +13,8 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
     TitleFieldPanel,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -20,6 +22,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+
+from enrichment.panels import SuggestionsPanel
 
 from newsroom.blocks import ArticleBodyBlock
 
@@ -197,6 +201,15 @@ class ArticlePage(Page):
         FieldPanel("updated_at"),
         FieldPanel("is_demo_content"),
     ]
+    # A fourth tab shows what enrichment suggests (entities, topics, countries, quotes).
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(settings_panels, heading=_("Settings")),
+            ObjectList([SuggestionsPanel()], heading=_("Suggestions")),
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("kicker"),
         index.SearchField("standfirst"),

@@ -1,4 +1,5 @@
-"""`manage.py extract SOURCE…`: print what ingest would make of each source, saving nothing."""
+"""`manage.py extract SOURCE…`: print what ingest and enrichment make of each source, saving
+nothing. The model loads once for all the sources."""
 
 import json
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
             help="Skip detection and read every source in this format.",
         )
         parser.add_argument(
+            "--no-enrich",
+            action="store_true",
+            help="Print what ingest read, without entities, quotes, topics and countries.",
+        )
+        parser.add_argument(
             "--fetch-full-pages",
             action="store_true",
             help="Fetch the article page of feed entries that hold only a summary.",
@@ -43,6 +49,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{location}: [{error.code}] {error.message}")
         if not articles and errors:
             raise CommandError("Nothing extracted. " + " ".join(errors))
+        if not options["no_enrich"]:
+            from enrichment.pipeline import Enricher
+
+            articles = Enricher().enrich_many(articles)
         single = len(options["sources"]) == 1 and len(articles) == 1
         payload = articles[0].to_json() if single else [item.to_json() for item in articles]
         self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))

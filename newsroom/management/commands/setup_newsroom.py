@@ -7,6 +7,7 @@ import os
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.ensure_admin()
+        # The curated gazetteer first, so demo articles are enriched against it.
+        call_command("load_gazetteer", stdout=self.stdout)
         if not options["no_demo"]:
             report = load_demo_content()
             self.stdout.write(str(report))

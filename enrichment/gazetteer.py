@@ -1,0 +1,170 @@
+"""The alias index: from any spelling in copy to one canonical entity.
+
+"Poutine", "Putin", "Vladimir Putin" and "بوتين" all normalise to keys that point at the
+entity "Vladimir Poutine". The index is built once per process from the database (the
+curated gazetteer plus the records editors and enrichment added) or, where the database has
+none yet, straight from the curated data, so `manage.py extract` works on a fresh checkout.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.text import slugify
+
+_LEADING_ARTICLE = re.compile(r"^(?:le|la|les|l['’]|the|al-|el-)\s*", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, no accents, no leading article, single spaces: "l’Égypte" → "egypte"."""
+    name = unicodedata.normalize("NFKD", name.strip())
+    name = "".join(char for char in name if not unicodedata.combining(char))
+    name = _LEADING_ARTICLE.sub("", name.lower())
+    return _NON_WORD.sub(" ", name).strip()
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """What the index answers: enough to link a mention without a database query."""
+
+    key: str
+    name: str
+    kind: str
+    country: str = ""
+    entity_id: int | None = None
+
+
+class Gazetteer:
+    """Normalised alias → canonical entries (a list: "Georgia" may be a state or a country)."""
+
+    def __init__(self):
+        self._by_alias: dict[str, list[Canonical]] = {}
+        self.surface_forms: set[str] = set()
+
+    def add(self, canonical: Canonical, names) -> None:
+        for name in names:
+            normalised = normalise_name(name)
+            if not normalised:
+                continue
+            entries = self._by_alias.setdefault(normalised, [])
+            if canonical not in entries:
+                entries.append(canonical)
+            self.surface_forms.add(name)
+
+    def lookup(self, name: str, kind: str = "") -> Canonical | None:
+        """The entry for `name`, preferring one of `kind`; None when unknown or ambiguous."""
+        entries = self._by_alias.get(normalise_name(name), [])
+        if kind:
+            same_kind = [entry for entry in entries if entry.kind == kind]
+            entries = same_kind or entries
+        return entries[0] if len(entries) == 1 else None
+
+    def __len__(self):
+        return len(self._by_alias)
+
+    @classmethod
+    def from_entries(cls, entries) -> Gazetteer:
+        gazetteer = cls()
+        for entry in entries:
+            canonical = Canonical(entry.key, entry.name, entry.kind, entry.country)
+            gazetteer.add(canonical, (entry.name, *entry.aliases))
+        return gazetteer
+
+    @classmethod
+    def from_database(cls) -> Gazetteer:
+        from enrichment.models import Entity
+
+        gazetteer = cls()
+        entities = Entity.objects.filter(merged_into__isnull=True).prefetch_related("aliases")
+        for entity in entities:
+            canonical = Canonical(
+                entity.key or entity.slug,
+                entity.name,
+                entity.kind,
+                str(entity.country or ""),
+                entity.pk,
+            )
+            gazetteer.add(canonical, (entity.name, *(alias.name for alias in entity.aliases.all())))
+        # A merged record's names lead to the record it was merged into.
+        for merged in (
+            Entity.objects.filter(merged_into__isnull=False)
+            .select_related("merged_into")
+            .prefetch_related("aliases")
+        ):
+            target = merged.merged_into
+            canonical = Canonical(
+                target.key or target.slug,
+                target.name,
+                target.kind,
+                str(target.country or ""),
+                target.pk,
+            )
+            gazetteer.add(canonical, (merged.name, *(alias.name for alias in merged.aliases.all())))
+        return gazetteer
+
+
+def default_gazetteer() -> Gazetteer:
+    """The database's entities when it has some, else the curated data itself."""
+    from enrichment.gazetteer_data import gazetteer_entries
+    from enrichment.models import Entity
+
+    try:
+        if Entity.objects.exists():
+            return Gazetteer.from_database()
+    except Exception:  # noqa: BLE001 — no database (e.g. `extract` before migrate): curated data
+        pass
+    return Gazetteer.from_entries(gazetteer_entries())
+
+
+@transaction.atomic
+def load_gazetteer(entries=None) -> tuple[int, int]:
+    """Create or refresh the curated entities; editors' changes to names stay theirs.
+
+    Returns (created, updated). Aliases are only added, never removed, so an alias an
+    editor typed survives a reload.
+    """
+    from enrichment.gazetteer_data import gazetteer_entries
+    from enrichment.models import Entity, EntityAlias
+
+    created = updated = 0
+    existing = {entity.key: entity for entity in Entity.objects.exclude(key="")}
+    taken_slugs = set(Entity.objects.values_list("slug", flat=True))
+    for entry in entries if entries is not None else gazetteer_entries():
+        entity = existing.get(entry.key)
+        if entity is None:
+            slug = unique_slug(entry.name, taken_slugs)
+            entity = Entity.objects.create(
+                key=entry.key,
+                kind=entry.kind,
+                name=entry.name,
+                slug=slug,
+                description=entry.role,
+                country=entry.country,
+                wikidata_id=entry.wikidata,
+            )
+            created += 1
+            known = set()
+        else:
+            updated += 1
+            known = {alias.normalised for alias in entity.aliases.all()}
+        new_aliases = []
+        for alias in entry.aliases:
+            normalised = normalise_name(alias)
+            if normalised and normalised not in known:
+                known.add(normalised)
+                new_aliases.append(EntityAlias(entity=entity, name=alias, normalised=normalised))
+        EntityAlias.objects.bulk_create(new_aliases)
+    return created, updated
+
+
+def unique_slug(name: str, taken: set[str]) -> str:
+    base = slugify(name)[:180] or "entite"
+    slug, counter = base, 2
+    while slug in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    taken.add(slug)
+    return slug

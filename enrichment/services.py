@@ -1,0 +1,304 @@
+"""Enrichment of stored articles: suggestions written, editors' decisions applied.
+
+`enrich_article_page` reads a page, runs the pipeline and stores what it found as
+suggestions. Rules that keep editors in charge:
+  - a suggestion an editor accepted or rejected keeps its status forever; re-running only
+    refreshes the score of decided rows and replaces rows still `suggested`;
+  - topics and countries the editor set on the page count as accepted;
+  - accepting a topic or country writes it to the page through a new revision (published
+    when the page was live with nothing pending), so Wagtail's history shows who did it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from enrichment.gazetteer import normalise_name, unique_slug
+from enrichment.models import (
+    ArticleCountry,
+    ArticleEntity,
+    ArticleTopic,
+    EnrichmentRun,
+    Entity,
+    EntityAlias,
+    Quote,
+    Status,
+)
+from ingest.article import Dateline, ExtractedArticle
+from newsroom.models import ArticlePage, Topic
+from newsroom.services import purge_reader_cache
+
+LINKED_KINDS = {"PER", "ORG", "LOC"}
+_TAG = re.compile(r"<[^>]+>")
+
+
+def page_text_blocks(page: ArticlePage) -> list[str]:
+    """The body as plain paragraphs: paragraphs, headings and quotes, in reading order."""
+    paragraphs = []
+    for block in page.body:
+        if block.block_type == "paragraph":
+            source = getattr(block.value, "source", str(block.value))
+            for part in re.split(r"</p>|<br\s*/?>", source):
+                text = html.unescape(_TAG.sub("", part)).strip()
+                if text:
+                    paragraphs.append(text)
+        elif block.block_type == "heading":
+            paragraphs.append(str(block.value))
+        elif block.block_type == "quote":
+            speaker = block.value.get("speaker") or ""
+            paragraphs.append(
+                f"« {block.value.get('text', '')} »" + (f", {speaker}" if speaker else "")
+            )
+    return paragraphs
+
+
+def article_of_page(page: ArticlePage) -> ExtractedArticle:
+    places = tuple(place.name for place in page.dateline_places.all())
+    return ExtractedArticle(
+        title=page.title,
+        kicker=page.kicker,
+        standfirst=page.standfirst,
+        dateline=Dateline(places=places, date=page.dateline_date) if places else None,
+        body=tuple(page_text_blocks(page)),
+        language=(page.source.language if page.source_id else "") or "",
+    )
+
+
+@dataclass
+class EnrichmentSummary:
+    entities: int = 0
+    topics: int = 0
+    countries: int = 0
+    quotes: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.entities} entities, {self.topics} topics, {self.countries} countries, "
+            f"{self.quotes} quotes"
+        )
+
+
+def enrich_article_page(page: ArticlePage, enricher=None) -> EnrichmentSummary:
+    from enrichment.pipeline import shared_enricher
+
+    enricher = enricher or shared_enricher()
+    return store_suggestions(page, enricher.enrich(article_of_page(page)))
+
+
+def enrich_pages(pages, enricher=None, batch_size: int = 16, progress=None):
+    """Many pages, fed to the model in batches; `progress(done)` after each batch."""
+    from enrichment.pipeline import shared_enricher
+
+    enricher = enricher or shared_enricher()
+    pages = list(pages)
+    done = 0
+    for start in range(0, len(pages), batch_size):
+        batch = pages[start : start + batch_size]
+        results = enricher.enrich_many([article_of_page(page) for page in batch])
+        for page, article in zip(batch, results, strict=True):
+            store_suggestions(page, article)
+        done += len(batch)
+        if progress:
+            progress(done)
+    return done
+
+
+@transaction.atomic
+def store_suggestions(page: ArticlePage, article: ExtractedArticle) -> EnrichmentSummary:
+    summary = EnrichmentSummary()
+    entity_by_name = {}
+    seen = set()
+    for found in article.entities:
+        if found.kind not in LINKED_KINDS:
+            continue
+        entity = entity_for(found)
+        entity_by_name[found.name] = entity
+        if entity.pk in seen:
+            continue
+        seen.add(entity.pk)
+        _suggest(
+            ArticleEntity,
+            page,
+            {"entity": entity},
+            score=found.salience,
+            mentions=len(found.mentions),
+            surface=found.mentions[0].text[:200] if found.mentions else found.name[:200],
+        )
+        summary.entities += 1
+    _drop_stale(ArticleEntity, page, entity__in=seen)
+
+    page_topics = set(page.topics.values_list("pk", flat=True))
+    seen = set()
+    for found in article.topics:
+        topic = topic_for(found.qcode, found.label)
+        seen.add(topic.pk)
+        _suggest(ArticleTopic, page, {"topic": topic}, score=found.score)
+        summary.topics += 1
+    for topic_pk in page_topics:
+        _mark_editor_choice(ArticleTopic, page, {"topic_id": topic_pk})
+    _drop_stale(ArticleTopic, page, topic__in=seen | page_topics)
+
+    page_countries = {str(code) for code in page.countries}
+    seen = set()
+    for found in article.countries:
+        seen.add(found.code)
+        _suggest(
+            ArticleCountry, page, {"country": found.code}, score=found.score, about=found.about
+        )
+        summary.countries += 1
+    for code in page_countries:
+        _mark_editor_choice(ArticleCountry, page, {"country": code})
+    _drop_stale(ArticleCountry, page, country__in=seen | page_countries)
+
+    decided_quotes = set(
+        Quote.objects.filter(article=page)
+        .exclude(status=Status.SUGGESTED)
+        .values_list("text", flat=True)
+    )
+    Quote.objects.filter(article=page, status=Status.SUGGESTED).delete()
+    for position, found in enumerate(article.quotes):
+        if found.text in decided_quotes:
+            continue
+        Quote.objects.create(
+            article=page,
+            text=found.text,
+            speaker_name=found.speaker[:200],
+            speaker=entity_by_name.get(found.speaker),
+            position=position,
+            score=1.0 if found.speaker else 0.5,
+        )
+        summary.quotes += 1
+    EnrichmentRun.objects.update_or_create(
+        article=page, defaults={"language": article.language, "warnings": list(article.warnings)}
+    )
+    return summary
+
+
+def _suggest(model, page, identity: dict, **values):
+    """Create or refresh one suggestion; a decided one only gets its new score."""
+    row = model.objects.filter(article=page, **identity).first()
+    if row is None:
+        return model.objects.create(article=page, **identity, **values)
+    fields = ["score"] if row.status != Status.SUGGESTED else list(values)
+    for name in fields:
+        setattr(row, name, values[name])
+    row.save(update_fields=fields)
+    return row
+
+
+def _mark_editor_choice(model, page, identity: dict):
+    row, _ = model.objects.get_or_create(
+        article=page, **identity, defaults={"status": Status.ACCEPTED, "by_editor": True}
+    )
+    if row.status == Status.SUGGESTED:
+        row.status = Status.ACCEPTED
+        row.save(update_fields=["status"])
+
+
+def _drop_stale(model, page, **still_found):
+    model.objects.filter(article=page, status=Status.SUGGESTED).exclude(**still_found).delete()
+
+
+def entity_for(found) -> Entity:
+    """The canonical record of an EntityFound; a name we never saw becomes a new record."""
+    if found.entity_key:
+        entity = (
+            Entity.objects.filter(key=found.entity_key).first()
+            or Entity.objects.filter(slug=found.entity_key).first()
+        )
+        if entity is not None:
+            return entity.merged_into or entity
+    normalised = normalise_name(found.name)
+    alias = (
+        EntityAlias.objects.filter(normalised=normalised, entity__kind=found.kind)
+        .select_related("entity__merged_into")
+        .first()
+    )
+    if alias is not None:
+        return alias.entity.merged_into or alias.entity
+    for entity in Entity.objects.filter(kind=found.kind, name__iexact=found.name):
+        return entity.merged_into or entity
+    taken = set(
+        Entity.objects.filter(slug__startswith=slugify(found.name)[:180]).values_list(
+            "slug", flat=True
+        )
+    )
+    entity = Entity.objects.create(
+        kind=found.kind,
+        name=found.name[:200],
+        slug=unique_slug(found.name, taken),
+        country=found.country,
+    )
+    EntityAlias.objects.create(entity=entity, name=found.name[:200])
+    return entity
+
+
+def topic_for(qcode: str, label: str) -> Topic:
+    topic = Topic.objects.filter(iptc_qcode=qcode).first()
+    if topic is not None:
+        return topic
+    taken = set(Topic.objects.values_list("slug", flat=True))
+    name = label[:1].upper() + label[1:]
+    return Topic.objects.create(name=name, slug=unique_slug(label, taken), iptc_qcode=qcode)
+
+
+# Decisions ----------------------------------------------------------------------------------
+@transaction.atomic
+def decide(row, status: str, user=None) -> None:
+    """Accept or reject one suggestion; topics and countries follow onto the page."""
+    row.status = status
+    row.decided_by = user
+    row.decided_at = timezone.now()
+    row.save(update_fields=["status", "decided_by", "decided_at"])
+    if isinstance(row, ArticleTopic):
+        _set_on_page(row.article, user, topic=(row.topic, status == Status.ACCEPTED))
+    elif isinstance(row, ArticleCountry):
+        _set_on_page(row.article, user, country=(str(row.country), status == Status.ACCEPTED))
+    transaction.on_commit(purge_reader_cache)
+
+
+def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleEntity:
+    row, _ = ArticleEntity.objects.update_or_create(
+        article=page,
+        entity=entity,
+        defaults={
+            "status": Status.ACCEPTED,
+            "by_editor": True,
+            "decided_by": user,
+            "decided_at": timezone.now(),
+        },
+    )
+    transaction.on_commit(purge_reader_cache)
+    return row
+
+
+def _set_on_page(page: ArticlePage, user, *, topic=None, country=None) -> None:
+    """Write the change into a new revision; publish it if the page had nothing pending."""
+    page = ArticlePage.objects.get(pk=page.pk)
+    publish = page.live and not page.has_unpublished_changes
+    draft = page.get_latest_revision_as_object()
+    if topic is not None:
+        chosen, keep = topic
+        topics = [item for item in draft.topics.all() if item.pk != chosen.pk]
+        draft.topics = [*topics, chosen] if keep else topics
+    if country is not None:
+        code, keep = country
+        codes = [str(item) for item in draft.countries if str(item) != code]
+        draft.countries = [*codes, code] if keep else codes
+    revision = draft.save_revision(user=user, log_action=True)
+    if publish:
+        revision.publish(user=user, skip_permission_checks=user is None)
+
+
+def accepted_entities(page: ArticlePage):
+    return (
+        Entity.objects.filter(article_links__article=page, article_links__status=Status.ACCEPTED)
+        .order_by("-article_links__score")
+        .distinct()
+    )

@@ -1,0 +1,11 @@
+from django import template
+
+from enrichment.services import accepted_entities
+
+register = template.Library()
+
+
+@register.inclusion_tag("enrichment/article_entities.html")
+def article_entities(page):
+    """The accepted people, organisations and places of an article, as links."""
+    return {"entities": list(accepted_entities(page)[:12])}
