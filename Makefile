@@ -35,11 +35,13 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Reader pages (wrk against gunicorn), then ingest quality and throughput, then the
-# feedparser fixture suite through our feed path. Each prints its baseline beside it.
+# feedparser fixture suite through our feed path, then NER quality and enrichment speed.
+# Each prints its baseline beside it.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/ingest.py
 	$(PY) bench/feed_fixtures.py
+	$(PY) bench/enrichment.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -8,13 +8,15 @@ none yet, straight from the curated data, so `manage.py extract` works on a fres
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
+logger = logging.getLogger(__name__)
 _LEADING_ARTICLE = re.compile(r"^(?:le|la|les|l['’]|the|al-|el-)\s*", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -115,8 +117,8 @@ def default_gazetteer() -> Gazetteer:
     try:
         if Entity.objects.exists():
             return Gazetteer.from_database()
-    except Exception:  # noqa: BLE001 — no database (e.g. `extract` before migrate): curated data
-        pass
+    except DatabaseError as error:  # no tables yet (`extract` before migrate): curated data
+        logger.info("Gazetteer read from the curated data: %s", error)
     return Gazetteer.from_entries(gazetteer_entries())
 
 

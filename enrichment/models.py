@@ -155,6 +155,9 @@ class ArticleTopic(Decision):
             models.UniqueConstraint(fields=["article", "topic"], name="enrichment_article_topic")
         ]
 
+    def __str__(self):
+        return f"{self.topic} ({self.status})"
+
 
 class ArticleCountry(Decision):
     country = CountryField()
@@ -167,6 +170,9 @@ class ArticleCountry(Decision):
                 fields=["article", "country"], name="enrichment_article_country"
             )
         ]
+
+    def __str__(self):
+        return f"{self.country} ({self.status})"
 
 
 class Quote(Decision):
@@ -195,3 +201,6 @@ class EnrichmentRun(models.Model):
     language = models.CharField(max_length=10, blank=True)
     enriched_at = models.DateTimeField(auto_now=True)
     warnings = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"{self.article_id} enriched at {self.enriched_at:%Y-%m-%d %H:%M}"

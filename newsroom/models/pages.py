@@ -24,7 +24,6 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from enrichment.panels import SuggestionsPanel
-
 from newsroom.blocks import ArticleBodyBlock
 
 from .snippets import Topic

@@ -1,0 +1,406 @@
+"""IPTC Media Topics suggested for an article, scored, with their French labels.
+
+An editor sees a short list (“Conflit, guerre et paix 0.91, Conflit armé 0.78”) and accepts
+or rejects each one, so the scores must be comparable from one article to the next and the
+list must be empty when nothing fits. Two sources of evidence:
+1. our own French cue words (``enrichment.topic_cues``) found in the article's lemmas —
+   the main signal, cheap and explainable;
+2. optionally, with a spaCy pipeline that has word vectors, the closeness of the article's
+   mean vector to each topic's (label + definition + cues): it rescues a story told in words
+   the cue lists lack, but can never suggest a topic on its own.
+
+The vocabulary (labels, definitions, tree) is the IPTC's, CC BY 4.0, credit “IPTC Media
+Topics”. It is read at run time from ../shared/data and never copied into this repository;
+``load_media_topics`` raises ``MediaTopicsUnavailable`` where that folder is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from .topic_cues import CUES
+
+ATTRIBUTION = "IPTC Media Topics (CC BY 4.0)"
+# Subjects whose second level the newsroom needs; the other 14 are offered at the top only.
+SUBJECTS_WITH_CHILDREN = ("medtop:16000000", "medtop:11000000", "medtop:04000000")
+DEFAULT_THRESHOLD = 0.35
+
+# Calibration (see TopicClassifier._calibrate): evidence E becomes 1 - exp(-E / _SCALE),
+# times a dominance factor so side topics of a long story rank below its main topic.
+_SCALE = 2.5
+_DOMINANCE_FLOOR = 0.6
+_LENGTH_REFERENCE = 200  # content words; a short news story is not penalised
+_PHRASE_BONUS = 0.5  # per extra word in a cue: “coup d'état” says more than “coup”
+_VECTOR_GAIN, _VECTOR_CAP, _VECTOR_Z0 = 0.4, 0.8, 1.0
+_VECTOR_MIN_WORDS = 5
+
+_URI_PREFIX = "http://cv.iptc.org/newscodes/mediatopic/"
+_WORD = re.compile(r"[^\W_]+")
+# Articles, prepositions and pronouns dropped on both sides before matching, so “coup d'État”,
+# “coups d'État” and the lemmas “coup de état” all read as (coup, état).
+_FUNCTION_WORDS = frozenset(
+    "le la les lui un une de du des au aux à en et ou par pour sur dans qu que qui se ce cet "
+    "cette ces son sa ses leur leurs il elle ils elles on ne pas est sont être avoir a".split()
+)
+_SPACY_SKIP = ("parser", "ner")  # the lemmatiser needs only the tagger and attribute ruler
+
+
+class MediaTopicsUnavailable(RuntimeError):
+    """The IPTC vocabulary file is missing or unreadable.
+
+    A deployment without ../shared cannot suggest topics; callers catch this one error and
+    skip topic enrichment instead of failing on a FileNotFoundError or KeyError deep inside.
+    """
+
+
+@dataclass(frozen=True)
+class MediaTopic:
+    qcode: str
+    label: str  # French, as in the IPTC file
+    definition: str  # French; "" where the IPTC gives none
+    parent: str  # "" for a top-level subject
+    level: int  # 1 or 2
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    qcode: str
+    label: str
+    score: float  # 0..1, comparable across articles
+
+
+def default_vocabulary_path() -> Path:
+    """Where the shared data lives: beside the repository, as ../shared/data."""
+    try:
+        base = Path(settings.BASE_DIR)
+    except (ImproperlyConfigured, AttributeError):  # used outside Django: this file's repo
+        base = Path(__file__).resolve().parent.parent
+    return base.parent / "shared" / "data" / "iptc" / "mediatopic_fr.json"
+
+
+def load_media_topics(path: Path | None = None) -> dict[str, MediaTopic]:
+    """The topics the newsroom uses: 17 subjects plus the second level of three of them.
+
+    Retired concepts are left out. Parsed once per path (the file is 2 MB); a fresh dict is
+    returned each time so a caller cannot alter the cached vocabulary.
+    """
+    return dict(_load(str(Path(path) if path is not None else default_vocabulary_path())))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> tuple[tuple[str, MediaTopic], ...]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            concepts = json.load(handle)["conceptSet"]
+    except FileNotFoundError as error:
+        raise MediaTopicsUnavailable(
+            f"IPTC Media Topics not found at {path}: the vocabulary is read from "
+            "../shared/data at run time and is not part of the repository"
+        ) from error
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise MediaTopicsUnavailable(f"IPTC Media Topics unreadable at {path}: {error}") from error
+    live = {
+        c["qcode"]: c
+        for c in concepts
+        if isinstance(c, dict) and "qcode" in c and not c.get("retired")
+    }
+    chosen: dict[str, MediaTopic] = {}
+    for qcode, concept in live.items():
+        broader = [_qcode(ref) for ref in concept.get("broader") or ()]
+        parent = next((p for p in broader if p in SUBJECTS_WITH_CHILDREN), "")
+        if not broader or parent:
+            label = _text(concept.get("prefLabel")) or qcode
+            chosen[qcode] = MediaTopic(
+                qcode, label, _text(concept.get("definition")), parent, 2 if parent else 1
+            )
+    if not any(topic.level == 1 for topic in chosen.values()):
+        raise MediaTopicsUnavailable(f"no top-level IPTC Media Topics in {path}")
+    return tuple(sorted(chosen.items()))
+
+
+def _qcode(ref: str) -> str:
+    """`broader` holds URIs in the 2022 release and qcodes elsewhere: accept both."""
+    return "medtop:" + ref[len(_URI_PREFIX) :].strip("/") if ref.startswith(_URI_PREFIX) else ref
+
+
+def _text(by_language: object, language: str = "fr") -> str:
+    if not isinstance(by_language, dict) or not by_language:
+        return ""
+    for key in (language, *sorted(by_language)):  # "fr" first, then "fr-FR", then any
+        if (key == language or key.startswith(language)) and by_language.get(key):
+            return str(by_language[key]).strip()
+    return ""
+
+
+def _split(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _key(word: str) -> str:
+    """Light French plural stripping; applied to cues and text alike, so only consistency
+    matters (“pays” and “pay” meet), not linguistic accuracy."""
+    if len(word) > 4 and word.endswith("aux") and not word.endswith("eaux"):
+        return word[:-3] + "al"  # internationaux → international
+    if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _positions(lemmas: Sequence[str], surfaces: Sequence[str] | None = None):
+    """Matching keys per content word, and the lemma words (for vectors).
+
+    With surfaces, a position matches a cue by its lemma or by its own form, so
+    “législatives” (lemma “législatif”) still meets the cue “législatives”.
+    """
+    keys: list[tuple[str, ...]] = []
+    words: list[str] = []
+    for index, lemma in enumerate(lemmas):
+        lemma_words = _split(lemma)
+        surface_words = _split(surfaces[index]) if surfaces is not None else lemma_words
+        if len(surface_words) != len(lemma_words):
+            surface_words = lemma_words
+        for word, surface in zip(lemma_words, surface_words, strict=True):
+            if len(word) < 2 or word in _FUNCTION_WORDS:
+                continue
+            lemma_key, surface_key = _key(word), _key(surface)
+            keys.append((lemma_key,) if lemma_key == surface_key else (lemma_key, surface_key))
+            words.append(word)
+    return keys, words
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(k[0] for k in _positions([text])[0])
+
+
+class TopicClassifier:
+    """Scores every topic of a vocabulary for one article; build once, reuse for many."""
+
+    def __init__(
+        self,
+        topics: dict[str, MediaTopic],
+        cues: dict[str, tuple[str, ...]] = CUES,
+        nlp=None,
+    ):
+        self.topics = dict(topics)
+        self.nlp = nlp
+        self._qcodes = tuple(sorted(self.topics))
+        index = {qcode: i for i, qcode in enumerate(self._qcodes)}
+        self._family = np.array(
+            [index[self._root(q)] for q in self._qcodes], dtype=np.intp
+        )  # each topic's top-level ancestor in this vocabulary (itself at the top)
+        phrases: dict[tuple[str, ...], int] = {}
+        own: list[set[int]] = [set() for _ in self._qcodes]
+        for qcode, words in cues.items():
+            if qcode in index:  # cues for topics outside this vocabulary are not used
+                for cue in words:
+                    if phrase := _phrase(cue):
+                        own[index[qcode]].add(phrases.setdefault(phrase, len(phrases)))
+        self._weights = self._weigh(own, list(phrases))
+        self._phrases: dict[tuple[str, ...], set[int]] = {p: {i} for p, i in phrases.items()}
+        if nlp is not None:
+            self._add_lemmatised_variants(phrases)
+        starts: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._phrases:
+            starts.setdefault(phrase[0], []).append(phrase)
+        self._starts = {w: sorted(p, key=len, reverse=True) for w, p in starts.items()}
+        self._profiles = self._topic_vectors(cues) if self._has_vectors() else None
+
+    def _root(self, qcode: str) -> str:
+        parent = self.topics[qcode].parent
+        return parent if parent in self.topics else qcode
+
+    def _weigh(self, own: list[set[int]], phrases: list[tuple[str, ...]]) -> np.ndarray:
+        """Cue × topic weights: specificity, phrase length, and the parent's lift.
+
+        A subject is scored on its own cues and its children's, so it is suggested whenever a
+        child is and is never below it. A cue's weight is divided by the number of subjects
+        that use it and, for a second-level topic, by the number of its siblings that do:
+        “cessez-le-feu” fully means conflict but is split between armed conflict and peace.
+        """
+        n_topics = len(self._qcodes)
+        families: list[set[int]] = [set() for _ in phrases]
+        for topic, cue_ids in enumerate(own):
+            for cue in cue_ids:
+                families[cue].add(int(self._family[topic]))
+        weights = np.zeros((len(phrases), n_topics), dtype=np.float64)
+        for topic, cue_ids in enumerate(own):
+            root = int(self._family[topic])
+            for cue in cue_ids:
+                base = min(2.0, 1 + _PHRASE_BONUS * (len(phrases[cue]) - 1))
+                base /= len(families[cue])
+                weights[cue, root] = base  # the subject: once per cue, from any member
+                if root != topic:
+                    siblings = sum(
+                        cue in own[t] for t in range(n_topics) if self._family[t] == root != t
+                    )
+                    weights[cue, topic] = base / siblings
+        return weights
+
+    def _add_lemmatised_variants(self, phrases: dict[tuple[str, ...], int]) -> None:
+        """Index multi-word cues under their spaCy lemmas too (“banque central”).
+
+        Single words are left alone: out of context the tagger reads “parti” as the verb
+        “partir” and “élève” as “élever”, which would match everywhere.
+        """
+        multi = [p for p in phrases if len(p) > 1]
+        texts = [" ".join(p) for p in multi]
+        for phrase, doc in zip(multi, self._pipe(texts), strict=True):
+            if any(token.pos_ in ("VERB", "AUX") for token in doc):
+                continue
+            variant = tuple(k[0] for k in _positions([t.lemma_ for t in doc])[0])
+            if variant and variant != phrase:
+                self._phrases.setdefault(variant, set()).add(phrases[phrase])
+
+    def _pipe(self, texts: Iterable[str]):
+        skip = [name for name in _SPACY_SKIP if name in self.nlp.pipe_names]
+        return self.nlp.pipe(texts, disable=skip, batch_size=64)
+
+    # --- vectors -------------------------------------------------------------------------
+    def _has_vectors(self) -> bool:
+        return self.nlp is not None and self.nlp.vocab.vectors.shape[0] > 0
+
+    def _mean_vector(self, words: Iterable[str]) -> tuple[np.ndarray | None, int]:
+        vectors, strings = self.nlp.vocab.vectors, self.nlp.vocab.strings
+        stop = self.nlp.Defaults.stop_words
+        rows = [
+            row
+            for word in words
+            if word not in stop and (row := vectors.key2row.get(strings[word], -1)) >= 0
+        ]
+        if not rows:
+            return None, 0
+        mean = np.asarray(vectors.data[rows], dtype=np.float64).mean(axis=0)
+        norm = np.linalg.norm(mean)
+        return (mean / norm if norm else None), len(rows)
+
+    def _topic_vectors(self, cues: dict[str, tuple[str, ...]]) -> np.ndarray:
+        profiles = np.zeros((len(self._qcodes), self.nlp.vocab.vectors.shape[1]))
+        for i, qcode in enumerate(self._qcodes):
+            topic = self.topics[qcode]
+            text = " ".join((topic.label, topic.definition, *cues.get(qcode, ())))
+            vector, _ = self._mean_vector(_positions([text])[1])
+            if vector is not None:
+                profiles[i] = vector
+        return profiles
+
+    def _vector_bonus(self, words: list[str]) -> np.ndarray:
+        """Extra evidence for topics far closer to the article than the others are.
+
+        Raw cosines between a mean vector and any topic sit in a narrow band, so only the
+        article's own z-scores over the topics are used; capped below the threshold's worth.
+        """
+        bonus = np.zeros(len(self._qcodes))
+        vector, count = self._mean_vector(words)
+        if vector is None or count < _VECTOR_MIN_WORDS:
+            return bonus
+        sims = self._profiles @ vector
+        if (spread := sims.std()) > 1e-9:
+            bonus = np.clip(_VECTOR_GAIN * ((sims - sims.mean()) / spread - _VECTOR_Z0), 0, None)
+            bonus = np.minimum(bonus, _VECTOR_CAP)
+            np.maximum.at(bonus, self._family, bonus.copy())  # a child's closeness lifts its parent
+        return bonus
+
+    # --- scoring -------------------------------------------------------------------------
+    def lemmatise(self, texts: Iterable[str]) -> list[tuple[list[str], list[str]]]:
+        """(lemmas, surface forms) per text, with the parser and NER switched off."""
+        return [([t.lemma_ for t in doc], [t.text for t in doc]) for doc in self._pipe(texts)]
+
+    def scores(
+        self,
+        text: str,
+        *,
+        lemmas: Sequence[str] | None = None,
+        surfaces: Sequence[str] | None = None,
+    ) -> dict[str, float]:
+        """Calibrated 0..1 score of every topic (most are 0)."""
+        if lemmas is None and self.nlp is not None and text.strip():
+            lemmas, surfaces = self.lemmatise([text])[0]
+        keys, words = _positions(lemmas if lemmas is not None else [text], surfaces)
+        evidence = self._weights.T @ self._term_weights(keys)
+        evidence /= 1 + 0.5 * math.log(max(len(keys), _LENGTH_REFERENCE) / _LENGTH_REFERENCE)
+        if self._profiles is not None and evidence.any():
+            evidence += self._vector_bonus(words)
+        return dict(zip(self._qcodes, self._calibrate(evidence).tolist(), strict=True))
+
+    def _term_weights(self, keys: list[tuple[str, ...]]) -> np.ndarray:
+        """1 + ln(tf) per cue, the longest cue winning where cues overlap (“cessez-le-feu”
+        is not also “feu”)."""
+        counts = np.zeros(self._weights.shape[0])
+        i = 0
+        while i < len(keys):
+            phrase = self._longest_match(keys, i)
+            if phrase is None:
+                i += 1
+                continue
+            for cue in self._phrases[phrase]:
+                counts[cue] += 1
+            i += len(phrase)
+        present = counts > 0
+        counts[present] = 1 + np.log(counts[present])
+        return counts
+
+    def _longest_match(self, keys: list[tuple[str, ...]], i: int) -> tuple[str, ...] | None:
+        best: tuple[str, ...] | None = None
+        for first in keys[i]:
+            for phrase in self._starts.get(first, ()):  # longest first
+                if best is not None and len(phrase) <= len(best):
+                    break
+                if i + len(phrase) <= len(keys) and all(
+                    word in keys[i + j] for j, word in enumerate(phrase[1:], 1)
+                ):
+                    best = phrase
+                    break
+        return best
+
+    def _calibrate(self, evidence: np.ndarray) -> np.ndarray:
+        """Evidence to 0..1: saturating, then discounted by distance from the main topic.
+
+        1 - exp(-E/2.5) puts one specific cue seen once (E = 1) at 0.33, just under the
+        default threshold 0.35, and two distinct ones at 0.55; the dominance factor
+        (0.6 at nothing, 1.0 for the strongest topic) keeps a sport story's passing
+        mention of a minister below the line. Both factors grow with E, so a parent
+        (whose evidence includes its children's) never scores below its child.
+        """
+        peak = evidence.max(initial=0.0)
+        if peak <= 0:
+            return np.zeros_like(evidence)
+        saturation = 1 - np.exp(-evidence / _SCALE)
+        dominance = _DOMINANCE_FLOOR + (1 - _DOMINANCE_FLOOR) * evidence / peak
+        return np.round(saturation * dominance, 4)
+
+    def classify(
+        self,
+        text: str,
+        *,
+        lemmas: Sequence[str] | None = None,
+        limit: int = 5,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> list[TopicScore]:
+        """The topics worth showing the editor, best first, at most ``limit``."""
+        return self._rank(self.scores(text, lemmas=lemmas), limit, threshold)
+
+    def classify_many(
+        self, texts: Sequence[str], *, limit: int = 5, threshold: float = DEFAULT_THRESHOLD
+    ) -> list[list[TopicScore]]:
+        """Like ``classify`` for a batch: spaCy streams the texts, which is much faster."""
+        if self.nlp is None:
+            return [self.classify(text, limit=limit, threshold=threshold) for text in texts]
+        return [
+            self._rank(self.scores(text, lemmas=lem, surfaces=sur), limit, threshold)
+            for text, (lem, sur) in zip(texts, self.lemmatise(texts), strict=True)
+        ]
+
+    def _rank(self, scores: dict[str, float], limit: int, threshold: float) -> list[TopicScore]:
+        kept = [(q, s) for q, s in scores.items() if s > threshold and s > 0]
+        kept.sort(key=lambda item: (-item[1], self.topics[item[0]].level, item[0]))
+        return [TopicScore(q, self.topics[q].label, s) for q, s in kept[: max(limit, 0)]]
