@@ -17,7 +17,7 @@ from enrichment.entities import EntityRecogniser, entities_found, group_mentions
 from enrichment.gazetteer import Gazetteer, default_gazetteer
 from enrichment.nlp import get_nlp
 from enrichment.quotes import SpeakerMention, find_quotes
-from enrichment.topics import TopicClassifier, load_media_topics
+from enrichment.topics import MediaTopicsUnavailable, TopicClassifier, load_media_topics
 from ingest.article import (
     CountryFound,
     Dateline,
@@ -58,7 +58,7 @@ class Enricher:
             self._topics_loaded = True
             try:
                 vocabulary = load_media_topics()
-            except (OSError, ValueError) as error:
+            except MediaTopicsUnavailable as error:
                 logger.warning("IPTC Media Topics unavailable, no topic suggestions: %s", error)
                 vocabulary = {}
             self._topics = TopicClassifier(vocabulary) if vocabulary else None

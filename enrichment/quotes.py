@@ -82,28 +82,28 @@ def _alternation(words: str) -> str:
 
 _CLOSING = {"«": "»", "“": "”", '"': '"'}
 _OPENING_MARK = re.compile('[«“"]')
-_GUILLEMET_OR_BREAK = re.compile("[«»]")
+_GUILLEMET_OR_BREAK = re.compile("[«»\n]")
 _WORD = re.compile(r"[^\W_]+(?:[-’'][^\W_]+)*")
-_NOT_TEXT = "^.;:!?«»“”\"\n"  # characters a role phrase or an apposition never contains
+# Characters that never occur inside a role phrase or an apposition: they end the phrase.
+_STOPS = '.;:!?«»“”"\n'
 
-_PARTICIPLE = _alternation(
-    """déclaré poursuivi répondu ajouté affirmé estimé expliqué dit souligné indiqué précisé
-    lancé rappelé averti assuré réagi jugé reconnu annoncé prévenu martelé insisté confié
+_PARTICIPLES = """déclaré poursuivi répondu ajouté affirmé estimé expliqué dit souligné indiqué
+    précisé lancé rappelé averti assuré réagi jugé reconnu annoncé prévenu martelé insisté confié
     commenté observé noté conclu résumé raconté confirmé rétorqué répliqué tranché ironisé
     regretté déploré dénoncé plaidé promis renchéri relevé écrit témoigné nuancé admis avoué"""
+_PRESENT_VERBS = """déclare poursuit répond ajoute affirme estime explique dit souligne indique
+    rappelle avertit assure réagit reconnaît reconnait prévient martèle insiste confie commente
+    observe conclut raconte confirme rétorque ironise regrette déplore dénonce promet renchérit
+    témoigne admet avoue"""
+# Present forms that are also common nouns or adjectives (la note, le juge, une annonce, une
+# date précise): safe right after a closing mark, ambiguous anywhere else.
+_PRESENT_NOUNS = (
+    "lance juge note tranche nuance plaide relève réplique annonce précise résume écrit"
 )
-# Present-tense cues. Before a quote, words that are also common nouns or adjectives (la note,
-# le juge, une annonce, une date précise) are left out: they would be taken for the verb.
-_PRESENT_BEFORE = _alternation(
-    """déclare poursuit répond ajoute affirme estime explique dit souligne indique rappelle
-    avertit assure réagit reconnaît reconnait prévient martèle insiste confie commente observe
-    conclut raconte confirme rétorque ironise regrette déplore dénonce promet renchérit témoigne
-    admet avoue"""
-)
-_PRESENT_AFTER = _alternation(
-    _PRESENT_BEFORE.strip("(?:)").replace("|", " ")
-    + " lance juge note tranche nuance plaide relève réplique annonce précise résume écrit"
-)
+
+_PARTICIPLE = _alternation(_PARTICIPLES)
+_PRESENT_BEFORE = _alternation(_PRESENT_VERBS)
+_PRESENT_AFTER = _alternation(f"{_PRESENT_VERBS} {_PRESENT_NOUNS}")
 _REFLEXIVE = r"(?:exclamée?|interrogée?|félicitée?|inquiétée?|indignée?|emportée?|justifiée?)"
 _ADVERB = _alternation(
     """encore aussi également ensuite alors enfin notamment aussitôt immédiatement simplement
@@ -167,7 +167,7 @@ _PRONOUN_IN_CUE = re.compile(r"-(?:t-)?(?:il|elle)\b|\bselon\s+(?:lui|elle)\b")
 _SUBJECT_GAP = re.compile(
     rf"""
     \s*
-    (?: ,[{_NOT_TEXT}]{{1,{_MAX_ROLE_CHARS}}},\s*               # an apposition between commas
+    (?: ,[^{_STOPS}]{{1,{_MAX_ROLE_CHARS}}},\s*               # an apposition between commas
       | (?:,\s*)? (?:{_ADVERB}|de\s+son\s+côté|pour\s+sa\s+part|quant\s+à\s+(?:lui|elle))
         \s* (?:,\s*)?
     )?
@@ -180,8 +180,9 @@ _INTRODUCER_END = re.compile(r"(?:(?<![\w-])(?:que|qu[’'])|[:,])\s*$", re.IGNO
 # A speaker named after a preposition is a complement, not the one speaking:
 # “a dit le fils de Karim Benali”, “a déclaré à propos de Leïla Haddad”.
 _PREPOSITION_END = re.compile(
-    r"""(?:(?<![\w-])(?:de|du|des|à|au|aux|sur|contre|avec|chez|par|pour|envers|vers|entre
-    |sans|concernant|propos)\s+|(?<![\w-])d[’'])$""",
+    r"""(?:(?<![\w-])(?:de|du|des|à|au|aux|sur|sous|dans|en|contre|avec|chez|par|pour|envers
+    |vers|entre|sans|devant|derrière|auprès|près|face|malgré|parmi|comme|via|depuis|pendant
+    |concernant|propos)\s+|(?<![\w-])d[’'])$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # A role phrase between a cue and its speaker must stay one noun phrase, not a new clause.
@@ -194,7 +195,7 @@ _CLAUSE_WORD = re.compile(
 _SUBJECT_PREFIX = re.compile(
     rf"""
     \s* (?:[—–-]\s*)?
-    (?:[{_NOT_TEXT},]{{1,40}},\s*)?
+    (?:[^{_STOPS},]{{1,40}},\s*)?
     (?: (?!(?i:a|ont|est|sont|avait|avaient|était|étaient|sera|va|vont|fut|que|qu|qui|dont
             |selon|pour|par|avec|contre|chez|entre|sans|vers|et|ou|mais)(?![\w’'-]))
         [^\s,.;:!?«»“”"]+ \s+ ){{0,6}}
@@ -203,7 +204,7 @@ _SUBJECT_PREFIX = re.compile(
     re.VERBOSE,
 )
 _WORD_AFTER_SUBJECT = re.compile(
-    rf"(?:\s*,[{_NOT_TEXT}]{{1,{_MAX_ROLE_CHARS}}},)?\s+(?P<word>[^\W\d_][\w’'-]*)"
+    rf"(?:\s*,[^{_STOPS}]{{1,{_MAX_ROLE_CHARS}}},)?\s+(?P<word>[^\W\d_][\w’'-]*)"
 )
 _NOT_A_VERB = frozenset(
     """et ou mais de du des d à au aux pour par sur avec dans en lors après avant contre chez
@@ -247,13 +248,27 @@ def find_quotes(
 
 
 def _scan_passages(text: str) -> list[_Passage]:
-    """Every balanced quote passage, outermost only: a nested quote belongs to its outer one."""
+    """Every balanced quote passage, outermost only: a nested quote belongs to its outer one.
+
+    Linear in the text: a page of stray marks (« « « …) must not cost a search of
+    MAX_QUOTE_CHARS per mark.
+    """
+    guillemets = _pair_guillemets(text)
+    next_mark = _NextMark(text)
     passages = []
     position = 0
     while match := _OPENING_MARK.search(text, position):
         opening = match.start()
-        closing = _closing_mark(text, opening)
-        if closing is None:
+        if text[opening] == "«":
+            closing = guillemets.get(opening)
+        else:
+            closing = next_mark(_CLOSING[text[opening]], opening + 1)
+        line_break = next_mark("\n", opening + 1)
+        if (
+            closing is None
+            or closing - opening > MAX_QUOTE_CHARS
+            or (line_break is not None and line_break < closing)
+        ):
             position = opening + 1  # a stray mark: skip it and look for the next quote
             continue
         passage = _passage(text, opening, closing)
@@ -263,29 +278,38 @@ def _scan_passages(text: str) -> list[_Passage]:
     return passages
 
 
-def _closing_mark(text: str, opening: int) -> int | None:
-    """The index of the mark closing the quote opened at `opening`, None if it is unbalanced.
+def _pair_guillemets(text: str) -> dict[int, int]:
+    """Opening « → its closing », counting nested pairs (« … « … » … »), never across lines."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for match in _GUILLEMET_OR_BREAK.finditer(text):
+        mark = match.group()
+        if mark == "«":
+            stack.append(match.start())
+        elif mark == "»" and stack:
+            pairs[stack.pop()] = match.start()
+        elif mark == "\n":
+            stack.clear()
+    return pairs
 
-    Guillemets nest (« … « … » … »), so they are counted; “ ” and straight quotes close at the
-    next closing mark. The search stops at a line break and after MAX_QUOTE_CHARS.
+
+class _NextMark:
+    """`text.find` for a scan that only moves forward: each search resumes where the last ended.
+
+    “ ” and straight quotes close at the next closing mark; remembering where that is keeps a
+    run of unbalanced marks linear.
     """
-    limit = min(len(text), opening + 1 + MAX_QUOTE_CHARS)
-    line_break = text.find("\n", opening + 1, limit)
-    if line_break != -1:
-        limit = line_break
-    mark = text[opening]
-    if mark != "«":
-        found = text.find(_CLOSING[mark], opening + 1, limit)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, int] = {}
+
+    def __call__(self, mark: str, start: int) -> int | None:
+        found = self.found.get(mark)
+        if found is None or 0 <= found < start:
+            found = self.text.find(mark, start)
+            self.found[mark] = found
         return None if found == -1 else found
-    depth = 0
-    for match in _GUILLEMET_OR_BREAK.finditer(text, opening + 1, limit):
-        if match.group() == "«":
-            depth += 1
-        elif depth:
-            depth -= 1
-        else:
-            return match.start()
-    return None
 
 
 def _passage(text: str, opening: int, closing: int) -> _Passage | None:
@@ -321,7 +345,7 @@ def _sentence_starts(text: str, passages: Sequence[_Passage]) -> list[int]:
 
 def _starts_sentence(text: str, position: int) -> bool:
     rest = text[position : position + 20].lstrip()
-    return bool(rest) and (rest[0].isupper() or rest[0].isdigit() or rest[0] in "«“\"—–")
+    return bool(rest) and (rest[0].isupper() or rest[0].isdigit() or rest[0] in '«“"—–')
 
 
 def _inside(passages: Sequence[_Passage], opens: list[int], position: int) -> bool:
@@ -345,6 +369,13 @@ def _collapse(words: str) -> str:
     return " ".join(words.split())
 
 
+def _settled(speaker: str | None, cue: str) -> _Attribution | None:
+    """The attribution carried over from another quote: None if none, unknown if theirs was."""
+    if speaker is None:
+        return None
+    return _Attribution(speaker, cue) if speaker else _UNKNOWN
+
+
 class _Article:
     """One text with its quote passages, sentences, paragraphs and speaker mentions."""
 
@@ -357,7 +388,10 @@ class _Article:
         self.paragraph_starts = [m.start() for m in re.finditer(r"(?m)^(?=[^\S\n]*\S)", text)]
         self.mentions = self._usable_mentions(speakers)
         self.mention_starts = [mention.start for mention in self.mentions]
-        self.history: list[tuple[_Passage, str]] = []  # attributed quotes, in text order
+        self.mention_ends = [mention.end for mention in self.mentions]  # sorted: no overlaps
+        # Quotes settled by the strong rules, in text order; speaker "" when a cue named somebody
+        # unknown — that still ends the previous speaker's turn.
+        self.history: list[tuple[_Passage, str]] = []
 
     def _usable_mentions(self, speakers: Sequence[SpeakerMention]) -> list[SpeakerMention]:
         """Mentions inside the text, outside quoted speech, none nested in a longer one."""
@@ -405,6 +439,13 @@ class _Article:
         last = bisect.bisect_left(self.mention_starts, end)
         return [mention for mention in self.mentions[first:last] if mention.end <= end]
 
+    def mention_before(self, position: int, floor: int) -> SpeakerMention | None:
+        """The last mention ending by `position` and starting at or after `floor`."""
+        index = bisect.bisect_right(self.mention_ends, position) - 1
+        if index < 0 or self.mentions[index].start < floor:
+            return None
+        return self.mentions[index]
+
     def mention_after(self, position: int, limit: int) -> SpeakerMention | None:
         """The speaker named right after a cue, allowing a short role phrase in between.
 
@@ -418,14 +459,15 @@ class _Article:
         gap = self.text[position : mention.start]
         if len(gap) > _MAX_ROLE_CHARS or len(gap.split()) > _MAX_ROLE_WORDS:
             return None
-        if any(char in gap for char in _NOT_TEXT[1:]) or _CLAUSE_WORD.search(gap):
+        if any(char in gap for char in _STOPS) or _CLAUSE_WORD.search(gap):
             return None
         return None if _PREPOSITION_END.search(gap) else mention
 
     def in_subject_position(self, mention: SpeakerMention, sentence_start: int) -> bool:
         """Is `mention` the subject heading its sentence (“La ministre Sonia Mansour a …”)?"""
-        prefix = self.text[sentence_start : mention.start]
-        if not _SUBJECT_PREFIX.fullmatch(prefix) or _PREPOSITION_END.search(prefix):
+        if not _SUBJECT_PREFIX.fullmatch(self.text, sentence_start, mention.start):
+            return False
+        if _PREPOSITION_END.search(self.text, sentence_start, mention.start):
             return False
         following = _WORD_AFTER_SUBJECT.match(self.text, mention.end)
         if following is None:
@@ -442,12 +484,9 @@ class _Article:
         for passage in speech:
             attribution = self.explicit(passage) or self.continuation(passage)
             found.append(attribution)
-            if attribution is not None and attribution.speaker:
+            if attribution is not None:
                 self.history.append((passage, attribution.speaker))
-        for index, passage in enumerate(speech):
-            if found[index] is None:
-                found[index] = self.later_in_sentence(passage, speech[index + 1 :], found[index + 1 :])
-                found[index] = found[index] or self.proximity(passage)
+        found = self.fallbacks(speech, found)
         return [
             Quote(
                 text=_collapse(self.text[passage.start : passage.end]),
@@ -490,13 +529,25 @@ class _Article:
         if not cues or not self.introduces(cues[-1].end(), passage.open):
             return None
         cue = cues[-1]
+        if self.closes_previous_quote(lead_start, cue.end()):
+            return None  # « … », a déclaré X, ajoutant : « … » — the verb is the first quote's
+        participles = _CONTINUATION_CUE.finditer(self.text, cue.end(), passage.open)
+        if next(participles, None) is not None:
+            return None  # X a quitté la salle, expliquant que « … » — a continuation (rule c)
         sentence_start = self.sentence_of(passage.open)[0]
-        if _PRONOUN_SUBJECT.search(self.text, sentence_start, cue.start()):
+        if _PRONOUN_SUBJECT.search(self.text, max(sentence_start, cue.start() - 20), cue.start()):
             return self.pronoun(cue.start(), _collapse(cue.group()))
-        before = self.mentions_within(sentence_start, cue.start())
-        if before and _SUBJECT_GAP.fullmatch(self.text, before[-1].end, cue.start()):
-            return _Attribution(before[-1].name, _collapse(cue.group()))
+        subject = self.mention_before(cue.start(), sentence_start)
+        if subject and _SUBJECT_GAP.fullmatch(self.text, subject.end, cue.start()):
+            return _Attribution(subject.name, _collapse(cue.group()))
         return _UNKNOWN
+
+    def closes_previous_quote(self, lead_start: int, cue_end: int) -> bool:
+        """Is the cue ending at `cue_end` the inverted clause of the quote just before?"""
+        if lead_start == self.sentence_of(lead_start)[0]:
+            return False
+        clause = _INVERTED_CUE.match(self.text, lead_start, cue_end)
+        return clause is not None and clause.end() == cue_end
 
     def sourced(self, passage: _Passage) -> _Attribution | None:
         """Rule b: selon X, « … » / pour X : « … » / d'après elle, « … »."""
@@ -542,10 +593,11 @@ class _Article:
         lead_start = self.lead_start(passage)
         cues = list(_CONTINUATION_CUE.finditer(self.text, lead_start, passage.open))
         if cues and passage.open - cues[-1].end() <= _MAX_LEAD_CHARS:
-            subject = earlier or self.subject_before(sentence_start, cues[-1].start())
-            return _Attribution(subject, _collapse(cues[-1]["cue"])) if subject else None
-        if earlier:
-            return _Attribution(earlier, "suite")
+            if earlier is None:
+                earlier = self.subject_before(sentence_start, cues[-1].start()) or None
+            return _settled(earlier, _collapse(cues[-1]["cue"]))
+        if earlier is not None:
+            return _settled(earlier, "suite")
         return self.standalone(passage)
 
     def standalone(self, passage: _Passage) -> _Attribution | None:
@@ -560,23 +612,30 @@ class _Article:
         previous_start, previous_end = self.sentence_span(index - 1)
         if "\n" in self.text[previous_start:start]:
             return None  # another paragraph
-        speaker = self.speaker_between(previous_start, previous_end)
-        return _Attribution(speaker, "suite") if speaker else None
+        return _settled(self.speaker_between(previous_start, previous_end), "suite")
 
-    def later_in_sentence(
-        self,
-        passage: _Passage,
-        later: Sequence[_Passage],
-        attributions: Sequence[_Attribution | None],
-    ) -> _Attribution | None:
-        """Rule c, backwards: « … » et « … », a déclaré X — the first quote is X's too."""
-        sentence_end = self.sentence_of(passage.open)[1]
-        for other, attribution in zip(later, attributions, strict=True):
-            if other.open >= sentence_end:
-                break
-            if attribution is not None and attribution.speaker:
-                return _Attribution(attribution.speaker, "suite")
-        return None
+    def fallbacks(
+        self, speech: Sequence[_Passage], strong: Sequence[_Attribution | None]
+    ) -> list[_Attribution | None]:
+        """Quotes the strong rules left open: a later quote of the sentence, else proximity.
+
+        Rule c backwards — « … » et « … », a déclaré X: the first quote is X's too. Walking
+        from the end keeps this linear, however many quotes a sentence holds.
+        """
+        found = list(strong)
+        following: _Attribution | None = None
+        following_sentence = -1
+        for index in reversed(range(len(speech))):
+            sentence = self.sentence_index(speech[index].open)
+            if sentence != following_sentence:
+                following, following_sentence = None, sentence
+            if strong[index] is not None:
+                following = strong[index]
+            elif following is not None:
+                found[index] = _settled(following.speaker, "suite")
+            else:
+                found[index] = self.proximity(speech[index])
+        return found
 
     def proximity(self, passage: _Passage) -> _Attribution | None:
         """Rule d: the only person in the sentence, its subject, before the quote.
@@ -585,12 +644,18 @@ class _Article:
         but nobody else could be speaking.
         """
         start, end = self.sentence_of(passage.open)
-        mentions = self.mentions_within(start, end)
-        if len(mentions) != 1 or mentions[0].end > passage.open:
+        first = bisect.bisect_left(self.mention_starts, start)
+        if bisect.bisect_left(self.mention_starts, end) - first != 1:
             return None
-        if not self.in_subject_position(mentions[0], start):
+        mention = self.mentions[first]
+        if mention.end > passage.open or not self.in_subject_position(mention, start):
             return None
-        return _Attribution(mentions[0].name, "proximité")
+        lead_start = max(self.lead_start(passage), passage.open - 20)
+        if self.text[passage.start].isupper() and not _INTRODUCER_END.search(
+            self.text, lead_start, passage.open
+        ):
+            return None  # “Karim Benali a lu « Une saison à Tunis »”: a capital, so a title
+        return _Attribution(mention.name, "proximité")
 
     def subject_before(self, sentence_start: int, position: int) -> str:
         """The subject-position speaker heading the sentence before `position`, if any."""
@@ -599,34 +664,38 @@ class _Article:
                 return mention.name
         return ""
 
-    def speaker_between(self, start: int, end: int) -> str:
-        """The speaker of the last attributed quote opening in [start, end)."""
+    def speaker_between(self, start: int, end: int) -> str | None:
+        """The speaker of the last settled quote opening in [start, end); None if there is none.
+
+        "" means that quote's cue named somebody unknown: the turn passed to them.
+        """
         for passage, speaker in reversed(self.history):
             if passage.open < start:
                 break
             if passage.open < end:
                 return speaker
-        return ""
+        return None
 
     def pronoun(self, position: int, cue: str) -> _Attribution:
         """“a-t-il déclaré”, “Elle a ajouté que”: the speaker of the text just before.
 
-        First an attributed quote earlier in the same sentence; then, walking back through the
-        previous sentences of this paragraph and the one before, the first sentence with an
-        attributed quote (its speaker) or with a mention (its subject, else its last mention).
+        First a settled quote earlier in the same sentence; then, walking back through the
+        previous sentences of this paragraph and the one before, the first sentence with a
+        settled quote (its speaker — unknown stays unknown: “a déclaré le ministre … a-t-il
+        ajouté” is still the minister) or with a mention (its subject, else its last mention).
         Gender is not checked: the mentions carry none.
         """
         index = self.sentence_index(position)
         speaker = self.speaker_between(self.sentence_starts[index], position)
         paragraph = max(0, bisect.bisect_right(self.paragraph_starts, position) - 2)
         window = self.paragraph_starts[paragraph] if self.paragraph_starts else 0
-        for earlier in range(index - 1, -1, -1):
-            if speaker:
-                break
+        earlier = index - 1
+        while speaker is None and earlier >= 0 and self.sentence_span(earlier)[1] > window:
             start, end = self.sentence_span(earlier)
-            if end <= window:
-                break
-            speaker = self.speaker_between(start, end) or self.sentence_speaker(start, end)
+            speaker = self.speaker_between(start, end)
+            if speaker is None:
+                speaker = self.sentence_speaker(start, end) or None
+            earlier -= 1
         return _Attribution(speaker, cue) if speaker else _UNKNOWN
 
     def sentence_speaker(self, start: int, end: int) -> str:

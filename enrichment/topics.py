@@ -6,8 +6,8 @@ list must be empty when nothing fits. Two sources of evidence:
 1. our own French cue words (``enrichment.topic_cues``) found in the article's lemmas —
    the main signal, cheap and explainable;
 2. optionally, with a spaCy pipeline that has word vectors, the closeness of the article's
-   mean vector to each topic's (label + definition + cues): it rescues a story told in words
-   the cue lists lack, but can never suggest a topic on its own.
+   mean vector to each topic's (label + definition + cues): it reinforces the families the
+   cues found and helps the right child stand out, but never brings in a family by itself.
 
 The vocabulary (labels, definitions, tree) is the IPTC's, CC BY 4.0, credit “IPTC Media
 Topics”. It is read at run time from ../shared/data and never copied into this repository;
@@ -51,6 +51,14 @@ _WORD = re.compile(r"[^\W_]+")
 _FUNCTION_WORDS = frozenset(
     "le la les lui un une de du des au aux à en et ou par pour sur dans qu que qui se ce cet "
     "cette ces son sa ses leur leurs il elle ils elles on ne pas est sont être avoir a".split()
+)
+_FEMININE = (
+    ("ienne", "ien"),
+    ("ière", "ier"),
+    ("elle", "el"),
+    ("ive", "if"),
+    ("ale", "al"),
+    ("ée", "é"),
 )
 _SPACY_SKIP = ("parser", "ner")  # the lemmatiser needs only the tagger and attribute ruler
 
@@ -134,12 +142,11 @@ def _qcode(ref: str) -> str:
 
 
 def _text(by_language: object, language: str = "fr") -> str:
-    if not isinstance(by_language, dict) or not by_language:
+    """The French text ("fr", else "fr-FR"…); another language's rather than none at all."""
+    if not isinstance(by_language, dict):
         return ""
-    for key in (language, *sorted(by_language)):  # "fr" first, then "fr-FR", then any
-        if (key == language or key.startswith(language)) and by_language.get(key):
-            return str(by_language[key]).strip()
-    return ""
+    ordered = sorted(by_language, key=lambda k: (k != language, not k.startswith(language), k))
+    return next((str(by_language[k]).strip() for k in ordered if by_language[k]), "")
 
 
 def _split(text: str) -> list[str]:
@@ -147,20 +154,29 @@ def _split(text: str) -> list[str]:
 
 
 def _key(word: str) -> str:
-    """Light French plural stripping; applied to cues and text alike, so only consistency
-    matters (“pays” and “pay” meet), not linguistic accuracy."""
+    """Light French plural and feminine stripping, applied to cues and text alike.
+
+    Only consistency matters (“pays” becomes “pay” on both sides), not linguistic accuracy;
+    it lets “frappes aériennes” and “recettes pétrolières” meet the cues “frappe aérien” and
+    “pétrolier” when no lemmatiser is at hand, and the spaCy lemma “législatif” meet
+    “législatives”.
+    """
     if len(word) > 4 and word.endswith("aux") and not word.endswith("eaux"):
         return word[:-3] + "al"  # internationaux → international
     if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
-        return word[:-1]
+        word = word[:-1]
+    if len(word) > 5:
+        for feminine, masculine in _FEMININE:
+            if word.endswith(feminine):
+                return word[: -len(feminine)] + masculine
     return word
 
 
 def _positions(lemmas: Sequence[str], surfaces: Sequence[str] | None = None):
     """Matching keys per content word, and the lemma words (for vectors).
 
-    With surfaces, a position matches a cue by its lemma or by its own form, so
-    “législatives” (lemma “législatif”) still meets the cue “législatives”.
+    With surfaces, a position matches a cue by its lemma or by its own form, so a noun the
+    tagger took for a verb (“Brent” → “brer”) still meets its cue.
     """
     keys: list[tuple[str, ...]] = []
     words: list[str] = []
@@ -312,8 +328,14 @@ class TopicClassifier:
 
     # --- scoring -------------------------------------------------------------------------
     def lemmatise(self, texts: Iterable[str]) -> list[tuple[list[str], list[str]]]:
-        """(lemmas, surface forms) per text, with the parser and NER switched off."""
-        return [([t.lemma_ for t in doc], [t.text for t in doc]) for doc in self._pipe(texts)]
+        """(lemmas, surface forms) per text, with the parser and NER switched off.
+
+        A verb's form is left out (""): the participle “parti” must not meet the cue “parti”.
+        """
+        return [
+            ([t.lemma_ for t in doc], ["" if t.pos_ in ("VERB", "AUX") else t.text for t in doc])
+            for doc in self._pipe(texts)
+        ]
 
     def scores(
         self,
@@ -323,13 +345,16 @@ class TopicClassifier:
         surfaces: Sequence[str] | None = None,
     ) -> dict[str, float]:
         """Calibrated 0..1 score of every topic (most are 0)."""
+        if isinstance(lemmas, str):  # a lemma string, not a list of one-letter lemmas
+            lemmas = [lemmas]
         if lemmas is None and self.nlp is not None and text.strip():
             lemmas, surfaces = self.lemmatise([text])[0]
         keys, words = _positions(lemmas if lemmas is not None else [text], surfaces)
         evidence = self._weights.T @ self._term_weights(keys)
         evidence /= 1 + 0.5 * math.log(max(len(keys), _LENGTH_REFERENCE) / _LENGTH_REFERENCE)
         if self._profiles is not None and evidence.any():
-            evidence += self._vector_bonus(words)
+            # Vectors re-rank and reinforce the families the cues found, never add one.
+            evidence += self._vector_bonus(words) * (evidence[self._family] > 0)
         return dict(zip(self._qcodes, self._calibrate(evidence).tolist(), strict=True))
 
     def _term_weights(self, keys: list[tuple[str, ...]]) -> np.ndarray:
@@ -365,10 +390,11 @@ class TopicClassifier:
     def _calibrate(self, evidence: np.ndarray) -> np.ndarray:
         """Evidence to 0..1: saturating, then discounted by distance from the main topic.
 
-        1 - exp(-E/2.5) puts one specific cue seen once (E = 1) at 0.33, just under the
-        default threshold 0.35, and two distinct ones at 0.55; the dominance factor
-        (0.6 at nothing, 1.0 for the strongest topic) keeps a sport story's passing
-        mention of a minister below the line. Both factors grow with E, so a parent
+        In a story of up to 200 content words, 1 - exp(-E/2.5) puts one specific cue seen
+        once (E = 1) at 0.33, just under the default threshold 0.35, the same cue twice at
+        0.49 and two distinct ones at 0.55; longer stories need proportionally more. The
+        dominance factor (0.6 at nothing, 1.0 for the strongest topic) keeps a sport story's
+        passing mention of a minister below the line. Both factors grow with E, so a parent
         (whose evidence includes its children's) never scores below its child.
         """
         peak = evidence.max(initial=0.0)
