@@ -22,8 +22,9 @@ when the rest of the article corroborates it: its body evidence (every non-datel
 title included) must reach `dateline_corroboration` (0.1 by default) of the strongest body
 country's evidence. Corroborated, the dateline weight is added and the country is *about*
 whatever its score. Not corroborated, it is a filing location: returned with its body score
-only (often 0) and `about=False`. A story with no body evidence at all has no corroborated
-dateline either.
+only (often 0) and `about=False`. A story with no other country evidence at all ("TUNIS – Le
+port a rouvert…") is taken to be about its dateline's countries: there is nothing to tell the
+desk from the scene, and an agency dateline names the scene.
 
 Demonyms of no single country ("arabe", "kurde") and the European Union's ("européen", code
 "EU") are recognised but yield no signal: neither is a country.
@@ -167,11 +168,15 @@ def score_countries(
     if not body:
         return []
     top_body = max(body.values())
-    corroborated = {
-        code
-        for code in dateline
-        if top_body > 0 and body[code] > 0 and body[code] >= dateline_corroboration * top_body
-    }
+    if top_body == 0:
+        # Nothing but the dateline to go on ("TUNIS – Le port a rouvert…"): the story is there.
+        corroborated = set(dateline)
+    else:
+        corroborated = {
+            code
+            for code in dateline
+            if body[code] > 0 and body[code] >= dateline_corroboration * top_body
+        }
     raw = {code: body[code] + (dateline[code] if code in corroborated else 0.0) for code in body}
     top = max(raw.values())
     scores = []

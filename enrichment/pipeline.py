@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from enrichment.countries import CountrySignal, demonym_signals, score_countries
+from django_countries import countries
+
+from enrichment.countries import CountrySignal, demonym_signals, entity_signal, score_countries
 from enrichment.dateline import split_dateline
 from enrichment.entities import EntityRecogniser, entities_found, group_mentions
 from enrichment.gazetteer import Gazetteer, default_gazetteer
@@ -31,10 +33,6 @@ from ingest.language import detect_language
 logger = logging.getLogger(__name__)
 ENRICHED_LANGUAGES = {"fr", "en"}
 TOPIC_LIMIT = 5
-# Weights of the country evidence (see enrichment.countries for how they combine).
-DATELINE_WEIGHT = 3.0
-PLACE_WEIGHT = 1.0
-ACTOR_WEIGHT = 0.4
 
 
 class Enricher:
@@ -135,27 +133,30 @@ def _quotes(text: str, entities: list[EntityFound]) -> tuple[QuoteFound, ...]:
 
 
 def _countries(article, entities, text, gazetteer, lead_end) -> tuple[CountryFound, ...]:
+    """Dateline places, linked entities (title and standfirst count more) and demonyms."""
     signals: list[CountrySignal] = []
     for place in article.dateline.places if article.dateline else ():
         canonical = gazetteer.lookup(place, "LOC")
         if canonical and canonical.country:
-            signals.append(CountrySignal(canonical.country, DATELINE_WEIGHT, "dateline"))
+            signals.append(CountrySignal(canonical.country, 1.0, "dateline"))
     for entity in entities:
         if not entity.country:
             continue
-        weight = PLACE_WEIGHT if entity.kind == "LOC" else ACTOR_WEIGHT
-        in_lead = any(mention.start < lead_end for mention in entity.mentions)
         signals.append(
-            CountrySignal(
+            entity_signal(
                 entity.country,
-                weight * max(entity.salience, 0.1) * len(entity.mentions),
-                "title" if in_lead else "entity",
+                kind=entity.kind,
+                salience=max(entity.salience, 0.1),
+                mentions=len(entity.mentions),
             )
         )
+        if entity.kind == "LOC" and any(m.start < lead_end for m in entity.mentions):
+            signals.append(CountrySignal(entity.country, 1.0, "title"))
     signals.extend(demonym_signals(text))
     return tuple(
         CountryFound(score.code, round(score.score, 3), score.about)
         for score in score_countries(signals)
+        if score.code in countries
     )
 
 

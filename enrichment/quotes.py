@@ -228,6 +228,9 @@ _TITLE_BEFORE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+# A sentence that is nothing but a quote: a dialogue dash before it, punctuation after it.
+_ONLY_DASHES = re.compile(r"[\s—–-]*")
+_ONLY_PUNCTUATION = re.compile(r"[\s.,;!?…)]*")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s+\S)")
 _ABBREVIATIONS = frozenset(
     "m mm mme mmes mlle mlles dr pr me mgr st ste av apr etc cf p vol art env ex gén col".split()
@@ -604,8 +607,8 @@ class _Article:
         """« … » alone in its sentence, after a sentence with an attributed quote: same voice."""
         index = self.sentence_index(passage.open)
         start, end = self.sentence_span(index)
-        alone = not self.text[start : passage.open].strip(" \t\u00a0\u202f—–-") and not (
-            self.text[passage.close + 1 : end].strip(" \t\n\u00a0\u202f.,;!?…)")
+        alone = _ONLY_DASHES.fullmatch(self.text, start, passage.open) and (
+            _ONLY_PUNCTUATION.fullmatch(self.text, passage.close + 1, end)
         )
         if not alone or index == 0:
             return None

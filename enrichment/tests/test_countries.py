@@ -158,9 +158,9 @@ def test_the_threshold_is_the_callers_to_choose():
     assert by_code(score_countries(signals, about_threshold=0.2))["TR"].about is True
 
 
-def test_a_dateline_alone_is_only_a_filing_location():
+def test_a_dateline_alone_names_the_scene():
     found = by_code(score_countries([CountrySignal("FR", 1.0, "dateline")]))
-    assert found == {"FR": CountryScore("FR", 0.0, False)}
+    assert found == {"FR": CountryScore("FR", 1.0, True)}
 
 
 def test_no_signal_no_country():

@@ -1,10 +1,10 @@
 """Suggestions stored, decided by editors, kept across re-runs, and shown to readers."""
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.test import TestCase
 from django.urls import reverse
 
 from enrichment import services
@@ -242,12 +242,14 @@ def test_the_enrich_command_runs_with_a_progress_bar(article, curated, monkeypat
     assert ArticleEntity.objects.filter(article=article).exists()
 
 
-def test_publishing_queues_enrichment_when_automatic(article, settings, monkeypatch):
+def test_publishing_queues_enrichment_when_automatic(
+    article, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.ENRICH_AUTOMATICALLY = True
     queued = []
-    monkeypatch.setattr("enrichment.tasks.enrich_article.enqueue", queued.append)
+    monkeypatch.setattr("enrichment.tasks.enrich_article", SimpleNamespace(enqueue=queued.append))
 
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         article.save_revision().publish()
 
     assert queued == [article.pk]
