@@ -127,40 +127,53 @@ def load_gazetteer(entries=None) -> tuple[int, int]:
     """Create or refresh the curated entities; editors' changes to names stay theirs.
 
     Returns (created, updated). Aliases are only added, never removed, so an alias an
-    editor typed survives a reload.
+    editor typed survives a reload. Rows are written in bulk (hundreds of entries on every
+    `make run`), then added to the admin search index in one call.
     """
+    from wagtail.search.backends import get_search_backend
+
     from enrichment.gazetteer_data import gazetteer_entries
     from enrichment.models import Entity, EntityAlias
 
-    created = updated = 0
+    entries = list(entries if entries is not None else gazetteer_entries())
     existing = {entity.key: entity for entity in Entity.objects.exclude(key="")}
     taken_slugs = set(Entity.objects.values_list("slug", flat=True))
-    for entry in entries if entries is not None else gazetteer_entries():
-        entity = existing.get(entry.key)
-        if entity is None:
-            slug = unique_slug(entry.name, taken_slugs)
-            entity = Entity.objects.create(
-                key=entry.key,
-                kind=entry.kind,
-                name=entry.name,
-                slug=slug,
-                description=entry.role,
-                country=entry.country,
-                wikidata_id=entry.wikidata,
-            )
-            created += 1
-            known = set()
-        else:
-            updated += 1
-            known = {alias.normalised for alias in entity.aliases.all()}
-        new_aliases = []
+    new_entities = [
+        Entity(
+            key=entry.key,
+            kind=entry.kind,
+            name=entry.name,
+            slug=unique_slug(entry.name, taken_slugs),
+            description=entry.role,
+            country=entry.country,
+            wikidata_id=entry.wikidata,
+        )
+        for entry in entries
+        if entry.key not in existing
+    ]
+    Entity.objects.bulk_create(new_entities)
+    created = {
+        entity.key: entity
+        for entity in Entity.objects.filter(key__in=[e.key for e in new_entities])
+    }
+    known: dict[int, set[str]] = {}
+    for alias in EntityAlias.objects.filter(entity__key__in=list(existing)).values_list(
+        "entity_id", "normalised"
+    ):
+        known.setdefault(alias[0], set()).add(alias[1])
+    new_aliases = []
+    for entry in entries:
+        entity = existing.get(entry.key) or created[entry.key]
+        seen = known.setdefault(entity.pk, set())
         for alias in entry.aliases:
             normalised = normalise_name(alias)
-            if normalised and normalised not in known:
-                known.add(normalised)
+            if normalised and normalised not in seen:
+                seen.add(normalised)
                 new_aliases.append(EntityAlias(entity=entity, name=alias, normalised=normalised))
-        EntityAlias.objects.bulk_create(new_aliases)
-    return created, updated
+    EntityAlias.objects.bulk_create(new_aliases)
+    if created:
+        get_search_backend().add_bulk(Entity, list(created.values()))
+    return len(created), len(entries) - len(created)
 
 
 def unique_slug(name: str, taken: set[str]) -> str:
