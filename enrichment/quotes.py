@@ -214,7 +214,7 @@ _NOT_A_VERB = frozenset(
 _TITLE_NOUN = _alternation(
     """livre roman ouvrage essai recueil récit biographie film documentaire série feuilleton
     pièce spectacle chanson album poème tableau exposition journal quotidien hebdomadaire
-    mensuel magazine revue média site blog émission podcast chaîne rubrique opération
+    mensuel magazine revue média émission podcast rubrique opération
     programme plan projet mouvement parti coalition collectif association slogan hashtag
     surnom intitulé intitulée intitulés intitulées titré titrée baptisé baptisée surnommé
     surnommée dénommé dénommée"""
@@ -613,7 +613,7 @@ class _Article:
         if not alone or index == 0:
             return None
         previous_start, previous_end = self.sentence_span(index - 1)
-        if "\n" in self.text[previous_start:start]:
+        if self.text.find("\n", previous_start, start) != -1:
             return None  # another paragraph
         return _settled(self.speaker_between(previous_start, previous_end), "suite")
 

@@ -130,7 +130,13 @@ class ExtractedArticle:
 
     def to_json(self) -> dict:
         """The JSON shape `manage.py extract` prints (ISO dates, lists, nested objects)."""
-        return _jsonable(dataclasses.asdict(self))
+        data = _jsonable(dataclasses.asdict(self))
+        # Countries as ISO codes: those the article is about, then those only mentioned.
+        data["countries"] = [country.code for country in self.countries if country.about]
+        data["countries_mentioned"] = [
+            country.code for country in self.countries if not country.about
+        ]
+        return data
 
 
 def _jsonable(value):

@@ -382,6 +382,17 @@ def test_a_pronoun_subject_before_the_verb_is_the_previous_person():
     assert speakers(quotes_in(text)) == [("Leïla Haddad", "a ajouté")]
 
 
+def test_an_abbreviated_title_does_not_end_the_sentence():
+    text = (
+        "M. Karim Benali a déclaré : « Nous partirons demain matin. » "
+        "Puis il a ajouté : « Sans aucun regret. »"
+    )
+    assert speakers(quotes_in(text)) == [
+        ("Karim Benali", "a déclaré"),
+        ("Karim Benali", "a ajouté"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

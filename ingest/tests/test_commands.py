@@ -29,9 +29,23 @@ def test_extract_prints_the_article_as_json_without_saving(db):
     assert data["format"] == "plaintext"
     assert data["language"] == "fr"
     assert ArticlePage.objects.count() == 0
+    # Enriched on the way out: people with their mentions, quotes, countries, topics.
+    peskov = next(entity for entity in data["entities"] if entity["name"] == "Dmitri Peskov")
+    assert peskov["kind"] == "PER" and len(peskov["mentions"]) == 3
+    assert set(peskov["mentions"][0]) == {"text", "start", "end"}
+    assert {quote["speaker"] for quote in data["quotes"]} == {"Dmitri Peskov"}
+    assert set(data["countries"]) == {"RU", "BY", "UA"}
+    assert all(topic["qcode"].startswith("medtop:") for topic in data["topics"])
 
 
-def test_extract_reads_standard_input(monkeypatch):
+def test_extract_without_enrichment_prints_what_ingest_read(db):
+    out, _ = run("extract", str(SEED), "--no-enrich")
+    data = json.loads(out)
+    assert data["title"].startswith("Vladimir Poutine")
+    assert data["entities"] == [] and data["quotes"] == []
+
+
+def test_extract_reads_standard_input(db, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(SEED.read_bytes())))
     out, _ = run("extract", "-")
     assert json.loads(out)["source"]["author"] == "Matteo Turato"
@@ -42,7 +56,7 @@ def test_extract_of_several_sources_prints_a_list(db):
     assert len(json.loads(out)) == 2
 
 
-def test_extract_of_a_missing_file_is_a_clear_error():
+def test_extract_of_a_missing_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match="No such file"):
         run("extract", "/nonexistent/article.txt")
 
@@ -95,7 +109,7 @@ def test_a_newer_newsml_version_replaces_the_earlier_one(db, tmp_path):
     assert article.title == "Fed halts QE"
 
 
-def test_extract_reads_a_url_through_the_safe_fetcher(httpserver, settings):
+def test_extract_reads_a_url_through_the_safe_fetcher(db, httpserver, settings):
     settings.INGEST_FETCH_ALLOWED_ADDRESSES = ["127.0.0.1/32"]
     settings.INGEST_FETCH_ALLOWED_PORTS = [httpserver.port]
     httpserver.expect_request("/seed.txt").respond_with_data(
@@ -107,6 +121,6 @@ def test_extract_reads_a_url_through_the_safe_fetcher(httpserver, settings):
     assert json.loads(out)["dateline"]["places"] == ["Rome", "Paris"]
 
 
-def test_extract_refuses_a_private_address_with_a_clear_error():
+def test_extract_refuses_a_private_address_with_a_clear_error(db):
     with pytest.raises(CommandError, match="private or reserved|refused"):
         run("extract", "http://169.254.169.254/latest/meta-data/")
