@@ -134,10 +134,9 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    from enrichment.gazetteer_data import gazetteer_entries
-
     from enrichment.entities import EntityRecogniser
     from enrichment.gazetteer import Gazetteer
+    from enrichment.gazetteer_data import gazetteer_entries
     from enrichment.nlp import get_nlp
     from enrichment.pipeline import Enricher
 
