@@ -7,5 +7,10 @@ register = template.Library()
 
 @register.inclusion_tag("enrichment/article_entities.html")
 def article_entities(page):
-    """The accepted people, organisations and places of an article, as links."""
+    """The accepted people, organisations and places of an article, as links.
+
+    A preview of an article not saved yet has none.
+    """
+    if not page.pk:
+        return {"entities": []}
     return {"entities": list(accepted_entities(page)[:12])}
