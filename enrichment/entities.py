@@ -26,8 +26,9 @@ from enrichment.gazetteer_data import DEMONYMS, is_role_phrase
 from ingest.article import EntityFound, Mention
 
 KINDS = {"PER", "ORG", "LOC", "MISC"}
-# Words that open a name in copy but are not part of it ("le président Vladimir Poutine").
 _TRAILING_PUNCTUATION = re.compile(r"[\s,.;:!?»«\"“”()]+$")
+# An elided article glued to the name by the tokenizer: "l'OTAN", "d’Égypte".
+_ELIDED_ARTICLE = re.compile(r"^(?:[lLdD]|qu|jusqu)['’]")
 _DEMONYM_FORMS = {normalise_name(word) for word in DEMONYMS}
 
 
@@ -92,6 +93,9 @@ class EntityRecogniser:
         # Longest wins where they overlap; the model's label is kept unless the gazetteer knows.
         for span in filter_spans(model_spans + gazetteer_spans):
             text = _TRAILING_PUNCTUATION.sub("", span.text)
+            elided = _ELIDED_ARTICLE.match(text)
+            start = span.start_char + (elided.end() if elided else 0)
+            text = text[elided.end() :] if elided else text
             if not text:
                 continue
             kind = span.label_ if span.label_ in KINDS else ""
@@ -100,9 +104,7 @@ class EntityRecogniser:
                 continue  # a gazetteer hit whose name is ambiguous: leave it to the editor
             if canonical is not None:
                 kind = canonical.kind
-            candidate = Span(
-                text, span.start_char, span.start_char + len(text), kind, canonical=canonical
-            )
+            candidate = Span(text, start, start + len(text), kind, canonical=canonical)
             if not is_noise(candidate, own_names=self.own_names):
                 found.append(candidate)
         return found
