@@ -40,22 +40,10 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rotative.settings.test")
 
 
-def snippet_score(texts: dict[str, str], evaluation: dict) -> dict:
-    tp = fn = fp = 0
-    for url, item in evaluation.items():
-        text = texts[url]
-        tp += sum(snippet in text for snippet in item["with"])
-        fn += sum(snippet not in text for snippet in item["with"])
-        fp += sum(snippet in text for snippet in item["without"])
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
-
-
 def extraction_quality() -> dict:
     import trafilatura
 
+    from ingest.evaluation import snippet_score
     from ingest.formats.html import HTMLAdapter
 
     evaluation = json.loads((EXTRACTION / "evaldata_fr.json").read_text())

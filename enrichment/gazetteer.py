@@ -78,26 +78,13 @@ class Gazetteer:
 
     @classmethod
     def from_database(cls) -> Gazetteer:
+        """Every record under its names; a merged record's names lead to the one it joined."""
         from enrichment.models import Entity
 
         gazetteer = cls()
-        entities = Entity.objects.filter(merged_into__isnull=True).prefetch_related("aliases")
+        entities = Entity.objects.select_related("merged_into").prefetch_related("aliases")
         for entity in entities:
-            canonical = Canonical(
-                entity.key or entity.slug,
-                entity.name,
-                entity.kind,
-                str(entity.country or ""),
-                entity.pk,
-            )
-            gazetteer.add(canonical, (entity.name, *(alias.name for alias in entity.aliases.all())))
-        # A merged record's names lead to the record it was merged into.
-        for merged in (
-            Entity.objects.filter(merged_into__isnull=False)
-            .select_related("merged_into")
-            .prefetch_related("aliases")
-        ):
-            target = merged.merged_into
+            target = entity.merged_into or entity
             canonical = Canonical(
                 target.key or target.slug,
                 target.name,
@@ -105,7 +92,8 @@ class Gazetteer:
                 str(target.country or ""),
                 target.pk,
             )
-            gazetteer.add(canonical, (merged.name, *(alias.name for alias in merged.aliases.all())))
+            names = (entity.name, *(alias.name for alias in entity.aliases.all()))
+            gazetteer.add(canonical, names)
         return gazetteer
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from ingest.article import ExtractedArticle
@@ -26,3 +27,18 @@ class FormatAdapter(Protocol):
 
     def extract(self, document: RawDocument) -> list[ExtractedArticle]:
         """Every article in the document; raise a FormatError when there is none to read."""
+
+
+def aware_datetime(value: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time as an aware datetime; no offset is taken as UTC.
+
+    Partners and agencies send all sorts; what cannot be read is None, never an error.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -10,7 +10,6 @@ Measured on ../shared/data/extraction: bench/extraction.py.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import lxml.html
@@ -21,7 +20,7 @@ from ingest.article import Dateline, ExtractedArticle, Image, ReadAlso, SourceCr
 from ingest.exceptions import EmptyArticle
 from ingest.language import detect_language
 
-from .base import RawDocument
+from .base import RawDocument, aware_datetime
 from .plaintext import READ_ALSO, RELATED_HEADING, SIGN_UP
 
 # Options chosen on the evaluation set: tables are mostly navigation on news pages.
@@ -57,16 +56,6 @@ def _read_also_links(tree, base_url: str) -> list[ReadAlso]:
         if link not in links:
             links.append(link)
     return links
-
-
-def _published(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _clean_title(title: str) -> str:
@@ -154,7 +143,7 @@ class HTMLAdapter:
                 url=result.url or url,
             ),
             language=detect_language("\n".join([title, *body])),
-            published=_published(result.date),
+            published=aware_datetime(result.date),
             images=images,
             format=self.name,
             warnings=tuple(warnings),

@@ -34,7 +34,7 @@ from ingest.exceptions import EmptyArticle, FormatError, IngestError
 from ingest.language import detect_language
 from ingest.safe_xml import parse_xml
 
-from .base import RawDocument
+from .base import RawDocument, aware_datetime
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -162,18 +162,6 @@ def _web_url(value: str | None) -> str:
     return value if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""
 
 
-def _datetime(value: str | None) -> datetime | None:
-    """A G2 DateTime or Date as an aware datetime; a value without offset is taken as UTC."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 # Metadata -----------------------------------------------------------------------------------
 def _language(item: etree._Element) -> str:
     """contentMeta/language (the text's own language), else xml:lang on the item or the
@@ -262,7 +250,7 @@ def _published(item: etree._Element) -> datetime | None:
         ("contentMeta", "contentCreated"),
         ("itemMeta", "versionCreated"),
     ):
-        value = _datetime(_text(_child(item, *path)))
+        value = aware_datetime(_text(_child(item, *path)))
         if value is not None:
             return value
     return None
@@ -271,7 +259,7 @@ def _published(item: etree._Element) -> datetime | None:
 def _content_date(item: etree._Element) -> date | None:
     """The day the content was created, in its own offset: the date a dateline prints."""
     for path in (("contentMeta", "contentCreated"), ("itemMeta", "firstCreated")):
-        value = _datetime(_text(_child(item, *path)))
+        value = aware_datetime(_text(_child(item, *path)))
         if value is not None:
             return value.date()
     return None
@@ -531,7 +519,7 @@ def _version(item: etree._Element) -> tuple[int | None, list[str]]:
 
 
 def _embargo_warning(item: etree._Element) -> list[str]:
-    embargo = _datetime(_text(_child(item, "itemMeta", "embargoed")))
+    embargo = aware_datetime(_text(_child(item, "itemMeta", "embargoed")))
     if embargo is not None and embargo > datetime.now(UTC):
         return [f"embargoed until {embargo.isoformat()}: do not publish before"]
     return []

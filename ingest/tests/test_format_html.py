@@ -5,6 +5,7 @@ import json
 import pytest
 import trafilatura
 
+from ingest.evaluation import snippet_score
 from ingest.formats import RawDocument, detect_adapter
 from ingest.formats.html import HTMLAdapter
 
@@ -43,17 +44,6 @@ def test_page_gives_headline_dateline_and_read_also_with_its_url():
     assert any("armateurs" in paragraph for paragraph in article.body)
 
 
-def _snippet_counts(texts, evaluation):
-    tp = fp = fn = 0
-    for url, item in evaluation.items():
-        text = texts[url]
-        tp += sum(snippet in text for snippet in item["with"])
-        fn += sum(snippet not in text for snippet in item["with"])
-        fp += sum(snippet in text for snippet in item["without"])
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    return precision, recall, 2 * precision * recall / (precision + recall)
-
-
 @pytest.mark.skipif(not EXTRACTION.exists(), reason="../shared/data/extraction is not present")
 def test_extraction_beats_trafilatura_defaults_on_the_evaluation_pages():
     evaluation = json.loads((EXTRACTION / "evaldata_fr.json").read_text())
@@ -63,8 +53,8 @@ def test_extraction_beats_trafilatura_defaults_on_the_evaluation_pages():
         article = HTMLAdapter().extract_html(html, url=url)
         ours[url] = "\n".join([article.standfirst, *article.body])
         baseline[url] = trafilatura.extract(html, url=url) or ""
-    ours_p, ours_r, ours_f1 = _snippet_counts(ours, evaluation)
-    base_p, base_r, base_f1 = _snippet_counts(baseline, evaluation)
-    assert ours_f1 > base_f1
-    assert ours_p > base_p
-    assert ours_r >= base_r
+    ours_score = snippet_score(ours, evaluation)
+    base_score = snippet_score(baseline, evaluation)
+    assert ours_score["f1"] > base_score["f1"]
+    assert ours_score["precision"] > base_score["precision"]
+    assert ours_score["recall"] >= base_score["recall"]
