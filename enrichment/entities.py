@@ -66,6 +66,9 @@ def is_noise(span: Span, *, own_names: set[str]) -> bool:
         return True
     if span.kind in {"ORG", "MISC"} and is_role_phrase(span.text):
         return True
+    # "du Sud" from "la rive du Sud": a fragment, not a name ("de Gaulle" is kept).
+    if span.text.startswith(("du ", "des ")) and not span.canonical:
+        return True
     # A lone lower-case word is not a proper name ("union" from "notre Union" stays: capital).
     return not any(char.isupper() for char in span.text) and not span.canonical
 

@@ -66,7 +66,8 @@ def article_of_page(page: ArticlePage) -> ExtractedArticle:
         standfirst=page.standfirst,
         dateline=Dateline(places=places, date=page.dateline_date) if places else None,
         body=tuple(page_text_blocks(page)),
-        language=(page.source.language if page.source_id else "") or "",
+        # Detected from the text: the partner's language is the original's, not ours.
+        language="",
     )
 
 

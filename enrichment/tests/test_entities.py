@@ -37,6 +37,11 @@ def test_demonyms_tagged_as_places_are_dropped_but_countries_stay():
     assert not is_noise(Span("Ukraine", 0, 7, "LOC"), own_names=set())
 
 
+def test_fragments_opening_with_a_contraction_are_dropped():
+    assert is_noise(Span("du Sud", 0, 6, "LOC"), own_names=set())
+    assert not is_noise(Span("de Gaulle", 0, 9, "PER"), own_names=set())
+
+
 def test_role_phrases_tagged_as_organisations_are_dropped():
     assert is_noise(Span("ministre de la Défense", 0, 22, "ORG"), own_names=set())
     assert not is_noise(Span("ministère de l'Intérieur", 0, 24, "ORG"), own_names=set())
