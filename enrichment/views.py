@@ -4,11 +4,12 @@ Only what editors accepted shows here: an entity page lists the published articl
 the entity was accepted and the accepted quotes of that person.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
 
-from enrichment.models import ArticleCountry, Entity, Quote, Status
+from enrichment.models import ArticleCountry, ArticleEntity, Entity, Quote, Status
 from newsroom.models import ArticlePage
 from newsroom.models.pages import paginate
 
@@ -17,13 +18,14 @@ def entity_page(request, slug):
     entity = get_object_or_404(Entity, slug=slug)
     if entity.merged_into_id:
         return redirect(entity.merged_into, permanent=True)
-    articles = (
-        ArticlePage.objects.published()
-        .filter(pk__in=entity.article_links.filter(status=Status.ACCEPTED).values("article_id"))
-        .for_listing()
-    )
+    # Records an editor merged into this one bring their articles and quotes along.
+    same = Q(entity=entity) | Q(entity__merged_into=entity)
+    links = ArticleEntity.objects.filter(same, status=Status.ACCEPTED)
+    articles = ArticlePage.objects.published().filter(pk__in=links.values("article_id"))
+    articles = articles.for_listing()
+    speaker = Q(speaker=entity) | Q(speaker__merged_into=entity)
     quotes = (
-        Quote.objects.filter(speaker=entity, status=Status.ACCEPTED, article__live=True)
+        Quote.objects.filter(speaker, status=Status.ACCEPTED, article__live=True)
         .select_related("article")
         .order_by("-article__first_published_at", "position")[:10]
     )

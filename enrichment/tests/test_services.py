@@ -253,3 +253,19 @@ def test_publishing_queues_enrichment_when_automatic(
         article.save_revision().publish()
 
     assert queued == [article.pk]
+
+
+def test_a_merged_record_brings_its_articles_to_the_one_that_stays(article, client, admin_user):
+    load_gazetteer()
+    services.store_suggestions(article, found())
+    newcomer = ArticleEntity.objects.get(article=article, entity__name="Hadrien Vasseur")
+    services.decide(newcomer, Status.ACCEPTED, admin_user)
+    target = Entity.objects.create(kind="PER", name="Hadrien Vasseur-Lenoir", slug="hvl")
+    newcomer.entity.merged_into = target
+    newcomer.entity.save()
+
+    old_page = client.get(newcomer.entity.get_absolute_url())
+    html = client.get(target.get_absolute_url()).content.decode()
+
+    assert old_page.status_code == 301 and old_page["Location"] == "/entites/hvl/"
+    assert article.title in html
