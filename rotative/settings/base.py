@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "newsroom",
     "ingest",
     "enrichment",
+    "mailing",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_countries",
     "csp",
+    "anymail",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -171,7 +173,8 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("ROTATIVE_SITE_NAME", "Mena News")
-WAGTAILADMIN_BASE_URL = os.environ.get("ROTATIVE_BASE_URL", "http://127.0.0.1:8000")
+ROTATIVE_BASE_URL = os.environ.get("ROTATIVE_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = ROTATIVE_BASE_URL
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
 }

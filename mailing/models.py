@@ -1,0 +1,247 @@
+"""Readers who asked for email, what they asked for, and every email we owe them.
+
+The schema is the contract between the parts of `mailing`:
+  - Subscriber and ConsentRecord: who, and the proof of what they agreed to (GDPR art. 7);
+  - Subscription and SubscriptionKey: what each reader follows, and the inverted index
+    (section | topic | country | entity | keyword term → subscription) that lets one
+    article find its readers among a million without a loop over all of them;
+  - PendingMatch: an article matched for a subscriber and not yet sent (instant alerts are
+    bundled, digests collect them);
+  - Delivery: the ledger, one row per (subscriber, message key), unique, so a retry or a
+    second worker can never send the same message twice;
+  - Suppression: addresses we must not write to again (bounces, complaints, unsubscribes).
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        ACTIVE = "active", _("active")
+        PAUSED = "paused", _("paused")
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # Delivery hour for digests, in Europe/Paris (the newsroom's and most readers' zone).
+    digest_hour = models.PositiveSmallIntegerField(_("digest hour"), default=7)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    last_daily_digest_at = models.DateTimeField(null=True, blank=True)
+    last_weekly_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        indexes = [models.Index(fields=["status"], name="mailing_subscriber_status")]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def receives_mail(self):
+        return self.status == self.Status.ACTIVE
+
+
+class ConsentRecord(models.Model):
+    """What a reader agreed to (or withdrew), when, from which form and address."""
+
+    class Action(models.TextChoices):
+        SUBSCRIBE = "subscribe", _("asked to subscribe")
+        CONFIRM = "confirm", _("confirmed")
+        CHANGE = "change", _("changed preferences")
+        PAUSE = "pause", _("paused")
+        RESUME = "resume", _("resumed")
+        UNSUBSCRIBE = "unsubscribe", _("unsubscribed")
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="consents")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    # The subscriptions as the reader saw and accepted them, in words and ids.
+    terms = models.JSONField(default=dict)
+    form = models.CharField(_("form"), max_length=100, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self):
+        return f"{self.subscriber} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Frequency(models.TextChoices):
+    INSTANT = "instant", _("instant alert")
+    DAILY = "daily", _("daily digest")
+    WEEKLY = "weekly", _("weekly digest")
+
+
+class Subscription(models.Model):
+    """One thing a reader follows, and how often they want to hear about it."""
+
+    class Kind(models.TextChoices):
+        NEWSLETTER = "newsletter", _("the newsletter (everything we publish)")
+        SECTION = "section", _("section")
+        TOPIC = "topic", _("topic")
+        COUNTRY = "country", _("country")
+        ENTITY = "entity", _("person, organisation or place")
+        KEYWORDS = "keywords", _("keywords")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The followed thing: a page id (section), a Topic or Entity id, an ISO code, or a
+    # keyword query ('gaz "prix plafond" OR pétrole -football').
+    value = models.CharField(max_length=300, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "kind", "value"], name="mailing_unique_subscription"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.label or self.value} ({self.frequency})"
+
+
+class SubscriptionKey(models.Model):
+    """Inverted index: an index key ("topic:12", "term:gaz") → a subscription.
+
+    Active subscribers' subscriptions only; rebuilt for a subscriber whenever their
+    subscriptions or status change.
+    """
+
+    key = models.CharField(max_length=200)
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="keys")
+    # Denormalised so matching filters and groups without joining the subscriber.
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="mailing_key_lookup")]
+
+
+class PendingMatch(models.Model):
+    """An article a subscriber should hear about, not yet sent in any message."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    reasons = models.JSONField(default=list)
+    matched_at = models.DateTimeField(default=timezone.now)
+    delivery = models.ForeignKey(
+        "Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="matches"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "article", "frequency"], name="mailing_unique_match"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["frequency", "delivery", "matched_at"], name="mailing_match_due")
+        ]
+
+
+class Delivery(models.Model):
+    """The ledger: one message owed to one subscriber, identified by its message key.
+
+    Message keys say what the message is: "confirm:<subscriber>:<n>", "alert:<subscriber>:
+    <first match id>", "daily:<date>", "weekly:<iso week>". The unique constraint makes
+    creating a delivery idempotent; sending claims a row before it talks to the server.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("confirmation")
+        ALERT = "alert", _("instant alert")
+        DAILY = "daily", _("daily digest")
+        WEEKLY = "weekly", _("weekly digest")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        BOUNCED = "bounced", _("bounced")
+        SUPPRESSED = "suppressed", _("suppressed")
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    message_key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The Message-ID we set before sending: a retry after a crash reuses it, so a receiver
+    # can recognise the duplicate if the first attempt did reach it.
+    message_id = models.CharField(max_length=300, blank=True)
+    provider_message_id = models.CharField(max_length=300, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    not_before = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "message_key"], name="mailing_unique_delivery"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "not_before"], name="mailing_delivery_due")]
+
+    def __str__(self):
+        return f"{self.message_key} → {self.subscriber} ({self.status})"
+
+
+class Suppression(models.Model):
+    class Reason(models.TextChoices):
+        BOUNCE = "bounce", _("hard bounce")
+        COMPLAINT = "complaint", _("complaint")
+        UNSUBSCRIBE = "unsubscribe", _("unsubscribed")
+        MANUAL = "manual", _("added by hand")
+
+    email = models.EmailField(unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+
+    def __str__(self):
+        return f"{self.email} ({self.reason})"
+
+
+class SignupAttempt(models.Model):
+    """Sign-up form posts, for rate limits per IP and per address (bombing)."""
+
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ip_address", "created_at"], name="mailing_attempt_ip"),
+            models.Index(fields=["email", "created_at"], name="mailing_attempt_email"),
+        ]
