@@ -6,3 +6,10 @@ class MailingConfig(AppConfig):
     name = "mailing"
     verbose_name = _("Newsletters and alerts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Each connect() passes a dispatch_uid: calling ready() twice connects nothing twice.
+        from . import signals, webhooks
+
+        signals.connect()  # published articles → matching
+        webhooks.connect()  # provider bounces, complaints, unsubscribes → suppressions

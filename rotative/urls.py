@@ -6,14 +6,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from enrichment import urls as enrichment_urls
+from mailing import urls as mailing_urls
 from newsroom import urls as newsroom_urls
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("anymail/", include("anymail.urls")),
     path("", include(newsroom_urls)),
     path("", include(enrichment_urls)),
+    path("", include(mailing_urls)),
 ]
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):

@@ -244,3 +244,12 @@ INGEST_FETCH_TIMEOUT_SECONDS = 20
 # may reach anyway, so a test can fetch from a server on 127.0.0.1:<random port>.
 INGEST_FETCH_ALLOWED_ADDRESSES = ()
 INGEST_FETCH_ALLOWED_PORTS = (80, 443)
+
+# Mailing --------------------------------------------------------------------------------------
+# Provider webhooks (bounces, complaints: /anymail/<provider>/tracking/) authenticate with HTTP
+# basic auth, "user:password" in ANYMAIL_WEBHOOK_SECRET; without it anyone could suppress a
+# reader, so `check --deploy` reports it (mailing.E001).
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
+# Where the local SMTP sink (`manage.py run_smtp_sink`) stores each message as an .eml file,
+# for the admin's Inbox.
+MAILING_OUTBOX_DIR = Path(os.environ.get("MAILING_OUTBOX_DIR", VAR_DIR / "outbox"))

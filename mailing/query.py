@@ -1,0 +1,219 @@
+"""Keyword queries as readers type them: `gaz "prix plafond" OR pétrole -football`.
+
+Nothing a reader types is an error; what cannot be read is ignored:
+  - words side by side must all appear (AND);
+  - "a phrase" must appear word after word (« guillemets » and “quotes” work too), and so
+    must a hyphenated or elided word (`Arabie-Saoudite`);
+  - OR (also OU, ou, |) between two terms: either will do. As in web search, OR binds
+    tighter than the implicit AND: `gaz "prix plafond" OR pétrole` is
+    gaz AND ("prix plafond" OR pétrole);
+  - -word or -"a phrase": an article containing it does not match;
+  - a query of exclusions only matches nothing (it would mean "everything but…").
+
+Text is compared the way French search engines compare it: lower case, accents and
+ligatures folded (Égypte = egypte, œuvre = oeuvre), elided articles dropped
+(l'Égypte = Égypte) and plurals lightly stripped (sanctions = sanction, journaux = journal).
+Query and article go through the same `tokenize`, so a stripping mistake is the same on both
+sides and only ever merges two words, never loses a match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+Term = tuple[str, ...]  # one normalised word, or the words of a phrase in order
+
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'", "`": "'"})
+# Elided articles and pronouns, dropped so that "l'Iran" is found by "Iran".
+_ELISION = re.compile(r"\b(?:qu|jusqu|lorsqu|puisqu|quoiqu|[cdjlmnst])'")
+_WORD = re.compile(r"[^\W_]+")
+_QUOTES = str.maketrans({c: '"' for c in "«»“”„‟″"})
+_LEXEME = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
+_OR = frozenset({"OR", "OU", "ou", "|", "||"})
+# Names ending in s that are not plurals, and whose stripped form is another word
+# (Hamas/Hama, Paris/pari).
+_NOT_PLURAL = frozenset({"hamas", "paris", "abbas", "damas", "tunis", "texas"})
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or ligatures: "Œuvres d'ÉGYPTE" → "oeuvres d'egypte"."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+def stem(word: str) -> str:
+    """Light French plural stripping of a folded word; short words are left as written.
+
+    sanctions → sanction, bureaux → bureau, journaux → journal, jeux → jeu. Words of fewer
+    than five letters keep their s (pays, mais, lois) and -ix/-oix words their x (prix, voix):
+    both are mostly invariable, and stripping them would merge prix with pris or mais with mai.
+    """
+    if not word.isalpha() or word in _NOT_PLURAL:
+        return word
+    if word.endswith("eaux") or (len(word) >= 4 and word.endswith(("eux", "oux"))):
+        return word[:-1]
+    if len(word) >= 5 and word.endswith("aux"):
+        return word[:-3] + "al"
+    if len(word) >= 5 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """The normalised words of a text, in order: "Les sanctions contre l'Égypte" →
+    ["le", "sanction", "contre", "egypte"]."""
+    return [stem(word) for word in _WORD.findall(_ELISION.sub(" ", fold(text)))]
+
+
+_STOPWORDS = frozenset(
+    stem(word)
+    for word in (
+        "a au aux avec ce ces cet cette d dans de des du elle elles en est et etre eu il ils "
+        "je la le les leur leurs lui ma mais me meme mes mon ne ni nous on ont ou par pas "
+        "plus pour qu que qui sa se ses son sont sur ta te tes ton tu un une vos vous y"
+    ).split()
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Text:
+    """An article's words ready to be searched many times: in order, and where each occurs."""
+
+    tokens: tuple[str, ...]
+    positions: dict[str, list[int]] = field(repr=False)
+
+    @classmethod
+    def of(cls, value: str | Sequence[str] | Text) -> Text:
+        """From raw text, or from tokens already normalised by `tokenize`."""
+        if isinstance(value, Text):
+            return value
+        tokens = tokenize(value) if isinstance(value, str) else list(value)
+        return cls._build(tokens)
+
+    @classmethod
+    def from_blocks(cls, blocks: Iterable[str]) -> Text:
+        """Several pieces of text (title, standfirst, paragraphs); no phrase spans two."""
+        tokens: list[str] = []
+        for block in blocks:
+            if tokens:
+                tokens.append("")  # a boundary no query word can match
+            tokens.extend(tokenize(block))
+        return cls._build(tokens)
+
+    @classmethod
+    def _build(cls, tokens: list[str]) -> Text:
+        positions: dict[str, list[int]] = {}
+        for position, token in enumerate(tokens):
+            if token:
+                positions.setdefault(token, []).append(position)
+        return cls(tokens=tuple(tokens), positions=positions)
+
+    @property
+    def words(self) -> set[str]:
+        """Every distinct word, once."""
+        return set(self.positions)
+
+    def contains(self, term: Term) -> bool:
+        first, rest = term[0], term[1:]
+        if not rest:
+            return first in self.positions
+        size = len(term)
+        return any(
+            self.tokens[start : start + size] == term for start in self.positions.get(first, ())
+        )
+
+
+def _selectivity(word: str) -> tuple[bool, int]:
+    """How rare a word probably is, without statistics: not a stopword, then long."""
+    return (word not in _STOPWORDS, len(word))
+
+
+def _anchor(term: Term) -> str:
+    """The word of a term an index looks up: a phrase is found through its rarest word."""
+    return max(term, key=_selectivity)
+
+
+def _quoted(term: Term) -> str:
+    return term[0] if len(term) == 1 else '"' + " ".join(term) + '"'
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: every group must match (AND), one term of a group is enough (OR),
+    and no excluded term may appear."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def __str__(self) -> str:
+        parts = [" OR ".join(_quoted(term) for term in group) for group in self.groups]
+        parts += ["-" + _quoted(term) for term in self.excluded]
+        return " ".join(parts)
+
+    def index_terms(self) -> list[str]:
+        """Words of which a matching article contains at least one, for the inverted index.
+
+        One AND group is enough to find every matching article, so only one is indexed:
+        all of its alternatives (any could be the one that matches), each phrase through
+        its rarest word. Without corpus statistics "rare" means: not a stopword, then long;
+        the chosen group is the one with the fewest alternatives, then the longest weakest
+        word. Empty for a query that can match nothing.
+        """
+        if not self.groups:
+            return []
+
+        def cost(group: tuple[Term, ...]) -> tuple[bool, int, int]:
+            weakest = min(_selectivity(_anchor(term)) for term in group)
+            return (not weakest[0], len(group), -weakest[1])
+
+        best = min(self.groups, key=cost)
+        return sorted({_anchor(term) for term in best})
+
+    def matches(self, text: str | Sequence[str] | Text) -> bool:
+        """Whether an article's text (raw, tokens from `tokenize`, or a `Text`) matches."""
+        if not self.groups:
+            return False
+        document = Text.of(text)
+        return all(any(document.contains(term) for term in group) for group in self.groups) and (
+            not any(document.contains(term) for term in self.excluded)
+        )
+
+
+def parse_query(text: str) -> Query:
+    """Read a query as a reader typed it; never raises (see the module docstring)."""
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    join_next = after_term = False
+    for lexeme in _LEXEME.finditer(text.translate(_QUOTES)):
+        word = lexeme["word"]
+        if word is not None and word in _OR:
+            join_next = after_term
+            continue
+        if word is not None:
+            negative = word.startswith("-")
+            raw = word.lstrip("-+")
+        else:
+            negative = lexeme["sign"] == "-"
+            raw = lexeme["phrase"]
+        term = tuple(tokenize(raw))
+        if not term:
+            continue  # punctuation alone: ignored, and an OR before it still applies
+        if negative:
+            if term not in excluded:
+                excluded.append(term)
+            join_next = after_term = False
+            continue
+        if join_next and groups:
+            if term not in groups[-1]:
+                groups[-1].append(term)
+        else:
+            groups.append([term])
+        join_next, after_term = False, True
+    unique_groups = tuple(dict.fromkeys(tuple(group) for group in groups))
+    return Query(groups=unique_groups, excluded=tuple(excluded))

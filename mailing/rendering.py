@@ -1,0 +1,252 @@
+"""A Delivery turned into the email it stands for: subject, plain text, responsive HTML, headers.
+
+Each kind of email is three templates in `mailing/templates/mailing/email/`: `<kind>.subject.txt`,
+`<kind>.txt` (plain text, rendered without HTML escaping) and `<kind>.mjml` (rendered by
+Django with escaping, then compiled to HTML by MJML). The copy is French, in the templates.
+
+Alerts and digests are list mail: they carry exactly one `List-Unsubscribe` (the one-click
+HTTPS link) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), and show the
+unsubscribe and preferences links in both parts. The confirmation is transactional: it asks
+for consent, so it has no unsubscribe header.
+
+MJML is compiled on every message: mrml (the Rust compiler behind mjml-python) takes about a
+millisecond for a digest, less than the database reads it needs, so no skeleton cache.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from email.header import Header
+from email.message import Message
+from functools import cache
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import Context, Engine
+from django.template.defaultfilters import date as format_date
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from mjml import mjml2html
+from wagtail.models import Page
+
+from mailing import links
+from mailing.models import Delivery
+from mailing.tokens import MAX_AGE_SECONDS
+from newsroom.models import ArticlePage
+
+TEMPLATE_DIR = "mailing/email"
+LIST_UNSUBSCRIBE_POST = "List-Unsubscribe=One-Click"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_WEEK = re.compile(r"(\d{4})-?W(\d{2})")
+
+
+class EmptyMessage(Exception):
+    """Nothing left to say: every article of an alert or digest was unpublished since."""
+
+
+@dataclass(frozen=True)
+class EmailArticle:
+    """An article as an email shows it; every text is plain and escaped by the templates."""
+
+    title: str
+    kicker: str
+    dateline: str
+    standfirst: str
+    url: str
+    section: str
+
+
+@dataclass(frozen=True)
+class ArticleGroup:
+    """A digest's articles of one section, newest first."""
+
+    heading: str
+    articles: tuple[EmailArticle, ...]
+
+
+def render_delivery(delivery: Delivery) -> EmailMultiAlternatives:
+    """The email for `delivery`, addressed to its subscriber, with a stable Message-ID.
+
+    Raises EmptyMessage when an alert or digest has no published article left.
+    """
+    kind = delivery.kind
+    subscriber = delivery.subscriber
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(delivery)
+        subject = " ".join(_render_text(f"{TEMPLATE_DIR}/{kind}.subject.txt", context).split())
+        context["subject"] = subject
+        text = _tidy(_render_text(f"{TEMPLATE_DIR}/{kind}.txt", context))
+        html = mjml2html(render_to_string(f"{TEMPLATE_DIR}/{kind}.mjml", context))
+    headers = {"Message-ID": ensure_message_id(delivery)}
+    if kind != Delivery.Kind.CONFIRMATION:
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = LIST_UNSUBSCRIBE_POST
+    message = MailingMessage(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+class MailingMessage(EmailMultiAlternatives):
+    """Django's message, with the Subject folded knowing its header name.
+
+    Django 5.2 encodes a non-ASCII subject without knowing it follows "Subject: ", so a long
+    one starts with a fold and decodes with a leading space. Folded here with the name
+    counted, it decodes to exactly the subject. (Django 6.0's modern email API does this.)
+    """
+
+    def message(self, *args, **kwargs):
+        message = super().message(*args, **kwargs)
+        del message["Subject"]
+        # Message.__setitem__: Django's own would re-encode the Header as before.
+        Message.__setitem__(
+            message, "Subject", Header(self.subject, message.encoding, header_name="Subject")
+        )
+        return message
+
+
+def ensure_message_id(delivery: Delivery) -> str:
+    """The delivery's Message-ID, derived and stored before the first attempt.
+
+    Derived from the row and its message key (not random), and stored, so every attempt of
+    one delivery sends the same Message-ID and a receiver can tell a resend for a duplicate.
+    """
+    if not delivery.message_id:
+        delivery.message_id = message_id_for(delivery)
+        if delivery.pk:
+            Delivery.objects.filter(pk=delivery.pk, message_id="").update(
+                message_id=delivery.message_id
+            )
+    return delivery.message_id
+
+
+def message_id_for(delivery: Delivery) -> str:
+    # Keyed with SECRET_KEY so the id reveals neither the subscriber nor the row.
+    value = f"{delivery.pk}:{delivery.subscriber_id}:{delivery.message_key}"
+    digest = salted_hmac("mailing.message-id", value).hexdigest()[:32]
+    return f"<{digest}@{message_id_domain()}>"
+
+
+def message_id_domain() -> str:
+    return urlsplit(settings.ROTATIVE_BASE_URL).hostname or "localhost"
+
+
+def french_date(day: date) -> str:
+    """“19 décembre 2022”, “1er janvier 2023”: the press style of the datelines."""
+    number = "1er" if day.day == 1 else str(day.day)
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{number} {format_date(day, 'F Y')}"
+
+
+def edition_date(delivery: Delivery) -> date:
+    """The date a digest is dated: the ISO date in its message key ("daily:2022-12-19").
+
+    A weekly key names an ISO week ("weekly:2022-W51"): the digest is dated the day it was
+    queued if that day is in the week, else the week's Monday. Without either, the day the
+    delivery was queued, in the site's time zone.
+    """
+    queued_on = timezone.localdate(delivery.created_at)
+    for part in reversed(delivery.message_key.split(":")):
+        if ISO_DATE.fullmatch(part):
+            try:
+                return date.fromisoformat(part)
+            except ValueError:
+                continue
+        week = ISO_WEEK.fullmatch(part)
+        if week:
+            year, number = int(week[1]), int(week[2])
+            if queued_on.isocalendar()[:2] == (year, number):
+                return queued_on
+            try:
+                return date.fromisocalendar(year, number, 1)
+            except ValueError:
+                continue
+    return queued_on
+
+
+def delivery_articles(delivery: Delivery) -> list[EmailArticle]:
+    """The delivery's matched articles that readers may still see, newest first."""
+    pages = list(
+        ArticlePage.objects.published()
+        .filter(pk__in=delivery.matches.values("article_id"))
+        .for_listing()
+    )
+    parent_paths = {page.path[: -page.steplen] for page in pages}
+    sections = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "title"))
+    articles = []
+    for page in pages:
+        url_parts = page.get_url_parts()
+        if url_parts is None:  # Not under any site: no link would work.
+            continue
+        articles.append(
+            EmailArticle(
+                title=_one_line(page.title),
+                kicker=_one_line(page.kicker),
+                dateline=_one_line(page.dateline_text()),
+                standfirst=page.standfirst.strip(),
+                url=links.absolute(url_parts[2]),
+                section=_one_line(sections.get(page.path[: -page.steplen], "")),
+            )
+        )
+    return articles
+
+
+def group_by_section(articles: list[EmailArticle]) -> list[ArticleGroup]:
+    """Sections in the order of their newest article, articles in the order given."""
+    groups: dict[str, list[EmailArticle]] = {}
+    for article in articles:
+        groups.setdefault(article.section, []).append(article)
+    return [ArticleGroup(heading=name, articles=tuple(items)) for name, items in groups.items()]
+
+
+def _context(delivery: Delivery) -> dict:
+    subscriber = delivery.subscriber
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_url": links.absolute("/"),
+        "email": subscriber.email,
+    }
+    if delivery.kind == Delivery.Kind.CONFIRMATION:
+        context["confirm_url"] = links.confirm_url(subscriber)
+        context["valid_days"] = MAX_AGE_SECONDS["confirm"] // (24 * 3600)
+        return context
+    articles = delivery_articles(delivery)
+    if not articles:
+        raise EmptyMessage(delivery.message_key)
+    context["unsubscribe_url"] = links.unsubscribe_url(subscriber)
+    context["preferences_url"] = links.preferences_url(subscriber)
+    context["articles"] = articles
+    if delivery.kind == Delivery.Kind.ALERT:
+        context["first"] = articles[0]
+        context["others"] = len(articles) - 1
+    else:
+        context["groups"] = group_by_section(articles)
+        context["edition_date"] = french_date(edition_date(delivery))
+    return context
+
+
+@cache
+def _text_engine() -> Engine:
+    # Plain text is not HTML: escaping would print “&amp;” to the reader. A separate engine
+    # without autoescape keeps `{% autoescape off %}` out of the templates.
+    return Engine(app_dirs=True, autoescape=False)
+
+
+def _render_text(template_name: str, context: dict) -> str:
+    return _text_engine().get_template(template_name).render(Context(context, autoescape=False))
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"

@@ -1,0 +1,449 @@
+"""Sending the ledger: claim due deliveries, send them over one connection, record each outcome.
+
+One pass of `send_due`:
+
+1. **Claim** up to `batch_size` due rows in one transaction: `queued` rows whose `not_before`
+   has come, and `sending` rows whose claim is older than the lease (their worker died).
+   PostgreSQL locks them with `SELECT … FOR UPDATE SKIP LOCKED`; elsewhere (SQLite) a
+   conditional `UPDATE … WHERE pk IN (…) AND <still due>` decides, and the rows this worker
+   actually won are read back. Either way two workers never hold the same row.
+2. For each row: **renew** the claim (a conditional UPDATE: if another worker took the row
+   over, skip it), re-read the subscriber and the suppression list (an opt-out or a bounce
+   since the row was queued stops it: status `suppressed`), render it, wait for the rate
+   limiter, send it over the batch's one connection, and **mark** it at once. Every step is
+   its own autocommitted statement, so a crash loses at most the message in flight.
+3. Failures: a temporary one (SMTP 4xx, a dropped or refused connection, a timeout) puts the
+   row back in the queue with exponential backoff, up to `MAILING_MAX_ATTEMPTS` attempts, then
+   `failed`. A permanent one for the recipient (5xx at RCPT or DATA) is `bounced` and adds a
+   Suppression(reason=bounce), never retried. A dropped connection is reopened once; if the
+   server cannot be reached, the rest of the batch is released (not counted as attempts).
+
+Duplicates (RELIABILITY 12–13, 15). The only message that can be sent twice is one in flight
+when its worker dies: accepted by the server but not yet marked `sent`, or cut off after
+DATA before the server's reply. Its row stays `sending` (or goes back to the queue) and is
+sent again once the lease expires. So a killed worker causes at most one duplicate (the
+worker sends one message at a time; rows it claimed but had not started are sent once, later),
+and the resend carries the same Message-ID (`rendering.ensure_message_id` stores it before
+the first attempt), so the receiver can recognise it. Keep the lease well above the SMTP
+timeout (the claim is renewed before each message): a live worker never loses its rows.
+
+`send_due` must run outside `transaction.atomic()` (a task, the command): its per-message
+commits are what bound the loss.
+"""
+
+import logging
+import os
+import smtplib
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mailing.models import Delivery, Subscriber, Suppression
+from mailing.rendering import EmptyMessage, render_delivery
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 100
+DEFAULT_RATE_PER_SECOND = 10
+DEFAULT_LEASE_SECONDS = 600
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_RETRY_BASE_SECONDS = 60
+DEFAULT_RETRY_MAX_SECONDS = 6 * 3600
+DEFAULT_SMTP_TIMEOUT_SECONDS = 30
+
+# A bounce, a complaint or a hand-made entry also stops the confirmation mail; an earlier
+# unsubscribe does not, or a reader who left could never come back through the form.
+BLOCKS_CONFIRMATION = (
+    Suppression.Reason.BOUNCE,
+    Suppression.Reason.COMPLAINT,
+    Suppression.Reason.MANUAL,
+)
+
+
+def setting(name: str, default):
+    """A MAILING_* setting, or its default when the settings leave it out."""
+    value = getattr(settings, name, None)
+    return default if value is None else value
+
+
+@dataclass
+class SendReport:
+    """What one pass did, row by row outcome."""
+
+    worker_id: str
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    bounced: int = 0
+    suppressed: int = 0
+    released: int = 0
+    lost_claims: int = 0
+    connection_error: str = ""
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed + self.bounced + self.suppressed
+
+    def __str__(self):
+        text = (
+            f"{self.worker_id}: claimed {self.claimed}, sent {self.sent}, "
+            f"retried {self.retried}, failed {self.failed}, bounced {self.bounced}, "
+            f"suppressed {self.suppressed}, released {self.released}"
+        )
+        if self.connection_error:
+            text += f" (connection: {self.connection_error})"
+        return text
+
+
+class RateLimiter:
+    """At most `rate_per_second` sends in any one-second window, spaced evenly.
+
+    Starts are kept at least 1/rate apart, which also bounds every sliding window of one
+    second to `rate` messages without the bursts of a fixed window. Share one limiter
+    between passes of a loop so the boundary between two batches is paced too.
+    `rate_per_second` 0 means unlimited.
+    """
+
+    def __init__(self, rate_per_second: float, *, clock=time.monotonic, sleep=time.sleep):
+        self.interval = 1.0 / rate_per_second if rate_per_second and rate_per_second > 0 else 0
+        self.clock = clock
+        self.sleep = sleep
+        self._next_start: float | None = None
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if self._next_start is not None and now < self._next_start:
+            self.sleep(self._next_start - now)
+            now = self._next_start
+        self._next_start = now + self.interval
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def due(now: datetime) -> Q:
+    """Rows a worker may claim at `now`: queued and due, or held by a worker past its lease."""
+    lease = timedelta(seconds=setting("MAILING_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    return Q(status=Delivery.Status.QUEUED, not_before__lte=now) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - lease
+    )
+
+
+def count_due(*, now: datetime | None = None) -> int:
+    return Delivery.objects.filter(due(now or timezone.now())).count()
+
+
+def claim_due(*, worker_id: str, batch_size: int, now: datetime) -> list[Delivery]:
+    """Mark up to `batch_size` due rows `sending` for `worker_id`; return the rows it won."""
+    candidates = Delivery.objects.filter(due(now)).order_by("not_before", "pk")
+    with transaction.atomic():
+        if db_connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        pks = list(candidates.values_list("pk", flat=True)[:batch_size])
+        if not pks:
+            return []
+        # Conditional: a row another worker claimed meanwhile no longer matches `due`.
+        Delivery.objects.filter(due(now), pk__in=pks).update(
+            status=Delivery.Status.SENDING, claimed_by=worker_id, claimed_at=now
+        )
+    return list(
+        Delivery.objects.filter(
+            pk__in=pks, status=Delivery.Status.SENDING, claimed_by=worker_id, claimed_at=now
+        ).order_by("not_before", "pk")
+    )
+
+
+def release(pks: list[int], *, worker_id: str, not_before: datetime | None = None) -> int:
+    """Give claimed rows back to the queue untouched (no attempt is counted)."""
+    fields = {"status": Delivery.Status.QUEUED, "claimed_by": "", "claimed_at": None}
+    if not_before is not None:
+        fields["not_before"] = not_before
+    return Delivery.objects.filter(
+        pk__in=pks, claimed_by=worker_id, status=Delivery.Status.SENDING
+    ).update(**fields)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1 min, 2, 4, 8… after the 1st, 2nd, 3rd, 4th failed attempt, at most 6 h."""
+    base = setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS)
+    cap = setting("MAILING_RETRY_MAX_SECONDS", DEFAULT_RETRY_MAX_SECONDS)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How a send attempt failed: for the recipient for good, or for now; and whether the
+    connection is unusable afterwards."""
+
+    permanent: bool
+    reconnect: bool
+    detail: str
+
+
+def classify(error: Exception) -> Failure:
+    """Sort an exception raised by sending one message to one recipient."""
+    detail = f"{type(error).__name__}: {error}"[:2000]
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        code = max(codes) if codes else 0
+        return Failure(permanent=500 <= code < 600, reconnect=code == 421, detail=detail)
+    if isinstance(error, smtplib.SMTPDataError):
+        code = error.smtp_code
+        return Failure(permanent=500 <= code < 600, reconnect=code == 421, detail=detail)
+    if isinstance(error, (AnymailRecipientsRefused, AnymailInvalidAddress)):
+        return Failure(permanent=True, reconnect=False, detail=detail)
+    if isinstance(error, AnymailError):
+        return Failure(permanent=False, reconnect=False, detail=detail)
+    # The server refusing our sender or greeting, a 421, a dropped or refused connection,
+    # a timeout: nothing to hold against the recipient. SMTPServerDisconnected and
+    # TimeoutError are OSErrors or SMTPExceptions too.
+    return Failure(permanent=False, reconnect=True, detail=detail)
+
+
+TEMPORARY_ERRORS = (smtplib.SMTPException, OSError, AnymailError)
+
+
+def why_not_send(delivery: Delivery) -> str:
+    """Empty if the delivery may go out now; otherwise why not, re-checked at send time."""
+    subscriber = delivery.subscriber
+    if delivery.kind == Delivery.Kind.CONFIRMATION:
+        if subscriber.status != Subscriber.Status.PENDING:
+            return f"subscriber is {subscriber.status}, not pending"
+        suppressions = Suppression.objects.filter(reason__in=BLOCKS_CONFIRMATION)
+    else:
+        if subscriber.status != Subscriber.Status.ACTIVE:
+            return f"subscriber is {subscriber.status}"
+        suppressions = Suppression.objects.all()
+    # Addresses are compared as stored and lower-cased: both use the unique index.
+    reason = (
+        suppressions.filter(email__in={subscriber.email, subscriber.email.lower()})
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return f"address suppressed ({reason})" if reason else ""
+
+
+def send_due(
+    *,
+    batch_size: int | None = None,
+    rate_per_second: float | None = None,
+    worker_id: str | None = None,
+    now: datetime | None = None,
+    limiter: RateLimiter | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> SendReport:
+    """Claim one batch of due deliveries and send them; see the module docstring.
+
+    `now` fixes the time of the pass (claims, sent_at, backoff); by default the clock.
+    `limiter` carries the rate across passes (the command's loop); `should_stop` is asked
+    before each message, and the rows not yet started are given back when it says so.
+    """
+    batch_size = batch_size or setting("MAILING_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+    if rate_per_second is None:
+        rate_per_second = setting("MAILING_RATE_PER_SECOND", DEFAULT_RATE_PER_SECOND)
+    limiter = limiter or RateLimiter(rate_per_second)
+    worker_id = worker_id or default_worker_id()
+    should_stop = should_stop or (lambda: False)
+
+    def clock():
+        return now if now is not None else timezone.now()
+
+    report = SendReport(worker_id=worker_id)
+    claimed = claim_due(worker_id=worker_id, batch_size=batch_size, now=clock())
+    report.claimed = len(claimed)
+    if not claimed:
+        return report
+    pending = [delivery.pk for delivery in claimed]
+    with _Connection() as mail_connection:
+        while pending:
+            if should_stop():
+                break
+            pk = pending.pop(0)
+            try:
+                mail_connection.ensure_open()
+            except TEMPORARY_ERRORS as error:
+                # The server cannot be reached: nobody's fault but ours; retry the whole
+                # batch later without counting an attempt.
+                report.connection_error = f"{type(error).__name__}: {error}"
+                logger.warning("SMTP server unreachable, batch released: %s", error)
+                pending.insert(0, pk)
+                break
+            _send_one(pk, worker_id, mail_connection, limiter, clock, report)
+    if pending:
+        delay = timedelta(seconds=setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS))
+        not_before = clock() + delay if report.connection_error else None
+        report.released = release(pending, worker_id=worker_id, not_before=not_before)
+    return report
+
+
+def _send_one(pk, worker_id, mail_connection, limiter, clock, report) -> None:
+    mine = Delivery.objects.filter(pk=pk, claimed_by=worker_id, status=Delivery.Status.SENDING)
+    if not mine.update(claimed_at=clock()):
+        report.lost_claims += 1  # Another worker took it over after our lease: theirs now.
+        return
+    delivery = Delivery.objects.select_related("subscriber").get(pk=pk)
+    reason = why_not_send(delivery)
+    if reason:
+        _finish(mine, report, "suppressed", status=Delivery.Status.SUPPRESSED, last_error=reason)
+        return
+    try:
+        message = render_delivery(delivery)
+    except EmptyMessage:
+        _finish(
+            mine,
+            report,
+            "suppressed",
+            status=Delivery.Status.SUPPRESSED,
+            last_error="no published article left to send",
+        )
+        return
+    except Exception as error:  # noqa: BLE001 - a template or data bug must not stall the queue
+        logger.exception("Delivery %s could not be rendered", pk)
+        _finish(
+            mine,
+            report,
+            "failed",
+            status=Delivery.Status.FAILED,
+            attempts=delivery.attempts + 1,
+            last_error=f"rendering: {type(error).__name__}: {error}"[:2000],
+        )
+        return
+
+    limiter.wait()
+    try:
+        mail_connection.send(message)
+    except TEMPORARY_ERRORS as error:
+        failure = classify(error)
+        if failure.reconnect or not mail_connection.usable():
+            mail_connection.close()
+        _record_failure(delivery, mine, failure, clock(), report)
+        return
+    provider_id = _provider_message_id(message)
+    marked = _finish(
+        mine,
+        report,
+        "sent",
+        status=Delivery.Status.SENT,
+        attempts=delivery.attempts + 1,
+        sent_at=clock(),
+        provider_message_id=provider_id[:300],
+        last_error="",
+    )
+    if not marked:
+        logger.warning("Delivery %s was sent after its claim was taken over", pk)
+
+
+def _provider_message_id(message) -> str:
+    """The ESP's id for the message when anymail sent it; SMTP gives none."""
+    value = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    if value is None:
+        return ""
+    if isinstance(value, (set, frozenset, list, tuple)):  # one id per recipient, if they differ
+        return ",".join(sorted(str(item) for item in value))
+    return str(value)
+
+
+def _record_failure(delivery, mine, failure: Failure, now, report) -> None:
+    attempts = delivery.attempts + 1
+    if failure.permanent:
+        with transaction.atomic():
+            Suppression.objects.get_or_create(
+                email=delivery.subscriber.email,
+                defaults={"reason": Suppression.Reason.BOUNCE, "detail": failure.detail},
+            )
+            _finish(
+                mine,
+                report,
+                "bounced",
+                status=Delivery.Status.BOUNCED,
+                attempts=attempts,
+                last_error=failure.detail,
+            )
+        return
+    if attempts >= setting("MAILING_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS):
+        _finish(
+            mine,
+            report,
+            "failed",
+            status=Delivery.Status.FAILED,
+            attempts=attempts,
+            last_error=failure.detail,
+        )
+        return
+    logger.info(
+        "Delivery %s will be retried (attempt %s): %s", delivery.pk, attempts, failure.detail
+    )
+    _finish(
+        mine,
+        report,
+        "retried",
+        status=Delivery.Status.QUEUED,
+        attempts=attempts,
+        not_before=now + retry_delay(attempts),
+        claimed_by="",
+        claimed_at=None,
+        last_error=failure.detail,
+    )
+
+
+def _finish(mine, report: SendReport, outcome: str, **fields) -> bool:
+    """Write the outcome on the row if this worker still holds it; count it."""
+    updated = mine.update(**fields)
+    if updated:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    else:
+        report.lost_claims += 1
+    return bool(updated)
+
+
+class _Connection:
+    """The batch's one mail connection: opened on first use, reopened after a drop."""
+
+    def __init__(self):
+        self.backend = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def ensure_open(self) -> None:
+        if self.backend is None:
+            timeout = setting("EMAIL_TIMEOUT", DEFAULT_SMTP_TIMEOUT_SECONDS)
+            backend = get_connection(fail_silently=False, timeout=timeout)
+            backend.open()
+            self.backend = backend
+
+    def send(self, message) -> None:
+        if self.backend.send_messages([message]) != 1:
+            raise smtplib.SMTPException("the mail backend did not send the message")
+
+    def usable(self) -> bool:
+        # smtplib closes its socket itself after a 421 reply; Django's backend does not notice.
+        smtp = getattr(self.backend, "connection", None)
+        return not isinstance(smtp, smtplib.SMTP) or smtp.sock is not None
+
+    def close(self) -> None:
+        if self.backend is None:
+            return
+        backend, self.backend = self.backend, None
+        try:
+            backend.close()
+        except TEMPORARY_ERRORS as error:  # Closing a broken connection may fail: it is gone.
+            logger.debug("Closing the mail connection failed: %s", error)
