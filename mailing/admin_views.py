@@ -219,6 +219,10 @@ class SubscriberInspectView(InspectView):
 
     template_name = "mailing/admin/subscriber_inspect.html"
 
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None else value
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         subscriber = self.object
@@ -230,9 +234,7 @@ class SubscriberInspectView(InspectView):
             )
         ]
         context["deliveries"] = subscriber.deliveries.order_by("-created_at", "-pk")[:20]
-        context["suppression"] = Suppression.objects.filter(
-            email__iexact=subscriber.email
-        ).first()
+        context["suppression"] = Suppression.objects.filter(email__iexact=subscriber.email).first()
         return context
 
 

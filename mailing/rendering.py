@@ -15,7 +15,7 @@ millisecond for a digest, less than the database reads it needs, so no skeleton 
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from email.header import Header
 from email.message import Message
 from functools import cache
@@ -37,6 +37,7 @@ from mailing.tokens import MAX_AGE_SECONDS
 from newsroom.models import ArticlePage
 
 TEMPLATE_DIR = "mailing/email"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LIST_UNSUBSCRIBE_POST = "List-Unsubscribe=One-Click"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_WEEK = re.compile(r"(\d{4})-?W(\d{2})")
@@ -56,6 +57,8 @@ class EmailArticle:
     standfirst: str
     url: str
     section: str
+    pk: int = 0
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -66,15 +69,40 @@ class ArticleGroup:
     articles: tuple[EmailArticle, ...]
 
 
-def render_delivery(delivery: Delivery) -> EmailMultiAlternatives:
+class ArticleCache:
+    """Articles as emails show them, by page id, read once per sending pass.
+
+    An article matched for thousands of readers is read and formatted once, not once per
+    message. Only for one pass (seconds): an article unpublished meanwhile may still go out
+    in the pass under way, as if it had been sent a moment earlier.
+    """
+
+    def __init__(self):
+        self._articles: dict[int, EmailArticle | None] = {}
+
+    def articles(self, article_ids) -> list[EmailArticle]:
+        """The published ones among `article_ids`, newest first."""
+        ids = set(article_ids)
+        missing = ids - self._articles.keys()
+        if missing:
+            self._articles.update(dict.fromkeys(missing))
+            self._articles.update(_read_articles(missing))
+        found = [self._articles[pk] for pk in ids if self._articles[pk] is not None]
+        return sorted(found, key=lambda article: (article.published_at, article.pk), reverse=True)
+
+
+def render_delivery(
+    delivery: Delivery, *, articles: ArticleCache | None = None
+) -> EmailMultiAlternatives:
     """The email for `delivery`, addressed to its subscriber, with a stable Message-ID.
 
+    `articles` shares the articles read between the messages of one sending pass.
     Raises EmptyMessage when an alert or digest has no published article left.
     """
     kind = delivery.kind
     subscriber = delivery.subscriber
     with translation.override(settings.LANGUAGE_CODE):
-        context = _context(delivery)
+        context = _context(delivery, articles)
         subject = " ".join(_render_text(f"{TEMPLATE_DIR}/{kind}.subject.txt", context).split())
         context["subject"] = subject
         text = _tidy(_render_text(f"{TEMPLATE_DIR}/{kind}.txt", context))
@@ -171,29 +199,30 @@ def edition_date(delivery: Delivery) -> date:
     return queued_on
 
 
-def delivery_articles(delivery: Delivery) -> list[EmailArticle]:
+def delivery_articles(delivery: Delivery, cache: ArticleCache | None = None) -> list[EmailArticle]:
     """The delivery's matched articles that readers may still see, newest first."""
-    pages = list(
-        ArticlePage.objects.published()
-        .filter(pk__in=delivery.matches.values("article_id"))
-        .for_listing()
-    )
+    article_ids = delivery.matches.values_list("article_id", flat=True)
+    return (cache or ArticleCache()).articles(article_ids)
+
+
+def _read_articles(article_ids) -> dict[int, EmailArticle]:
+    pages = list(ArticlePage.objects.published().filter(pk__in=article_ids).for_listing())
     parent_paths = {page.path[: -page.steplen] for page in pages}
     sections = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "title"))
-    articles = []
+    articles = {}
     for page in pages:
         url_parts = page.get_url_parts()
         if url_parts is None:  # Not under any site: no link would work.
             continue
-        articles.append(
-            EmailArticle(
-                title=_one_line(page.title),
-                kicker=_one_line(page.kicker),
-                dateline=_one_line(page.dateline_text()),
-                standfirst=page.standfirst.strip(),
-                url=links.absolute(url_parts[2]),
-                section=_one_line(sections.get(page.path[: -page.steplen], "")),
-            )
+        articles[page.pk] = EmailArticle(
+            title=_one_line(page.title),
+            kicker=_one_line(page.kicker),
+            dateline=_one_line(page.dateline_text()),
+            standfirst=page.standfirst.strip(),
+            url=links.absolute(url_parts[2]),
+            section=_one_line(sections.get(page.path[: -page.steplen], "")),
+            pk=page.pk,
+            published_at=page.published_at or _EPOCH,
         )
     return articles
 
@@ -206,7 +235,7 @@ def group_by_section(articles: list[EmailArticle]) -> list[ArticleGroup]:
     return [ArticleGroup(heading=name, articles=tuple(items)) for name, items in groups.items()]
 
 
-def _context(delivery: Delivery) -> dict:
+def _context(delivery: Delivery, cache: ArticleCache | None) -> dict:
     subscriber = delivery.subscriber
     context = {
         "site_name": settings.WAGTAIL_SITE_NAME,
@@ -217,7 +246,7 @@ def _context(delivery: Delivery) -> dict:
         context["confirm_url"] = links.confirm_url(subscriber)
         context["valid_days"] = MAX_AGE_SECONDS["confirm"] // (24 * 3600)
         return context
-    articles = delivery_articles(delivery)
+    articles = delivery_articles(delivery, cache)
     if not articles:
         raise EmptyMessage(delivery.message_key)
     context["unsubscribe_url"] = links.unsubscribe_url(subscriber)

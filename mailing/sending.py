@@ -50,7 +50,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mailing.models import Delivery, Subscriber, Suppression
-from mailing.rendering import EmptyMessage, render_delivery
+from mailing.rendering import ArticleCache, EmptyMessage, render_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -269,6 +269,7 @@ def send_due(
     if not claimed:
         return report
     pending = [delivery.pk for delivery in claimed]
+    articles = ArticleCache()
     with _Connection() as mail_connection:
         while pending:
             if should_stop():
@@ -283,7 +284,7 @@ def send_due(
                 logger.warning("SMTP server unreachable, batch released: %s", error)
                 pending.insert(0, pk)
                 break
-            _send_one(pk, worker_id, mail_connection, limiter, clock, report)
+            _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles)
     if pending:
         delay = timedelta(seconds=setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS))
         not_before = clock() + delay if report.connection_error else None
@@ -291,7 +292,7 @@ def send_due(
     return report
 
 
-def _send_one(pk, worker_id, mail_connection, limiter, clock, report) -> None:
+def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) -> None:
     mine = Delivery.objects.filter(pk=pk, claimed_by=worker_id, status=Delivery.Status.SENDING)
     if not mine.update(claimed_at=clock()):
         report.lost_claims += 1  # Another worker took it over after our lease: theirs now.
@@ -302,7 +303,7 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report) -> None:
         _finish(mine, report, "suppressed", status=Delivery.Status.SUPPRESSED, last_error=reason)
         return
     try:
-        message = render_delivery(delivery)
+        message = render_delivery(delivery, articles=articles)
     except EmptyMessage:
         _finish(
             mine,

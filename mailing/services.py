@@ -26,6 +26,7 @@ Every function here is the one place its rule lives; views only parse and presen
 import hashlib
 import ipaddress
 import logging
+import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -171,7 +172,8 @@ def normalise_address(value: str) -> str:
         raise invalid
     if not domain.isascii():
         try:
-            domain = idna.encode(unicodedata.normalize("NFC", domain), uts46=False).decode()
+            domain = idna.encode(unicodedata.normalize("NFC", domain.lower()), uts46=False)
+            domain = domain.decode()
         except idna.IDNAError as error:
             raise invalid from error
     address = f"{local}@{domain}".lower()
@@ -371,7 +373,7 @@ def _check_network_limits(network: str | None, now) -> None:
         recent = SignupAttempt.objects.filter(ip_address=network, created_at__gt=now - window)
         if recent.count() >= most:
             oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-            retry_after = max(1, int((oldest + window - now).total_seconds()) + 1)
+            retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
             logger.warning("Sign-up refused: %s attempts from one network", most)
             raise TooManyAttempts(
                 gettext("Too many sign-ups from your network. Please try again later."),

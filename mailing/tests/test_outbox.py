@@ -114,7 +114,9 @@ def test_run_smtp_sink_prints_its_folder_and_stores_until_stopped(outbox_dir, mo
     monkeypatch.setattr(RunSmtpSink, "wait_for_stop", send_one_then_stop)
     stdout = io.StringIO()
 
-    call_command("run_smtp_sink", "--port", "0", "--dir", str(outbox_dir), stdout=stdout)
+    call_command(
+        "run_smtp_sink", "--port", "0", "--dir", str(outbox_dir), verbosity=2, stdout=stdout
+    )
 
     lines = stdout.getvalue().splitlines()
     assert str(outbox_dir.resolve()) in lines[0]

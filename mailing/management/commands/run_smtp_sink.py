@@ -1,5 +1,6 @@
 """`manage.py run_smtp_sink`: the local SMTP server that keeps every message as an .eml file."""
 
+import logging
 import signal
 import threading
 from pathlib import Path
@@ -26,7 +27,10 @@ class Command(BaseCommand):
             help="Folder for the .eml files (default: settings.MAILING_OUTBOX_DIR).",
         )
 
-    def handle(self, *args, host, port, directory, **options):
+    def handle(self, *args, host, port, directory, verbosity, **options):
+        if verbosity < 2:
+            # aiosmtpd logs every SMTP command at INFO; -v 2 shows them.
+            logging.getLogger("mail.log").setLevel(logging.WARNING)
         directory = Path(directory or settings.MAILING_OUTBOX_DIR).resolve()
         try:
             controller = start_outbox_sink(directory, host=host, port=port)

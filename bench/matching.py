@@ -1,0 +1,515 @@
+"""Matching: the inverted index beside a loop over every subscription.
+
+Data — N subscriptions (default 1,000,000) of about N/5.5 subscribers with 3 to 8 interests
+each, drawn (Zipf-like: a few topics, countries and people are followed by many) from 5
+sections, 60 topics, 40 countries, 2,000 entities, the newsletter (2.5%) and keyword queries
+(5%: words, phrases, OR and exclusions built from French Wikinews, `../shared/data/ner/`, CC BY
+2.5). 90% of subscribers are active, 1% of addresses suppressed. Rows are generated in Python
+with a fixed seed and bulk-inserted (SQLite: executemany; PostgreSQL: COPY) into a separate
+database: a temporary SQLite file, or with --postgres a throwaway PostgreSQL database
+`rotative_bench_matching`, created and dropped here.
+
+Articles — Wikinews texts published with different tagging (popular, niche, a big story,
+untagged wire copy). For each: (a) `match_article` (index lookup, exact keyword check,
+PendingMatch rows written) beside (b) the naive loop: every active, unsuppressed subscription
+streamed with `.iterator(chunk_size=10000)`, tested in Python, and the same matches written.
+Both must find the same (subscriber, frequency) pairs; the ratio b/a is the figure.
+
+    .venv/bin/python bench/matching.py [--subscriptions 1000000] [--postgres] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import json
+import logging
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WIKINEWS = REPO.parent / "shared" / "data" / "ner" / "winer_fr_2016_2017.jsonl"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_NAME = "rotative_bench_matching"
+SQLITE_PATH = Path(tempfile.gettempdir()) / "rotative_bench_matching.sqlite3"
+SEED = 2025
+
+SECTIONS = ["Maghreb", "Golfe", "Levant", "Égypte et Soudan", "Iran et Turquie"]
+TOPIC_COUNT, ENTITY_COUNT = 60, 2000
+COUNTRIES = (
+    "DZ MA TN LY EG SD MR IL PS LB SY JO IQ IR TR SA AE QA KW BH OM YE RU UA US FR GB DE CN IN "
+    "PK AF ET ER SO TD ML NE NG CY"
+).split()
+KIND_WEIGHTS = {
+    "section": 0.12,
+    "topic": 0.33,
+    "country": 0.25,
+    "entity": 0.225,
+    "keywords": 0.05,
+    "newsletter": 0.025,
+}
+FREQUENCY_WEIGHTS = {"instant": 0.3, "daily": 0.5, "weekly": 0.2}
+STATUS_WEIGHTS = {"active": 0.90, "pending": 0.04, "paused": 0.03, "unsubscribed": 0.03}
+SUPPRESSED_SHARE = 0.01
+CREATED = "2025-01-06 08:00:00"
+# Used only when the Wikinews file is absent.
+FALLBACK_TEXT = (
+    "Le gouvernement algérien a annoncé des sanctions contre les exportateurs de pétrole. "
+    "Les élections législatives en Tunisie ont été reportées après des manifestations. "
+    "Le prix du gaz naturel a atteint un niveau record selon les ministres de l'énergie. "
+    "Les négociations sur le nucléaire iranien reprennent à Vienne sous l'égide de l'Europe. "
+    "Une conférence internationale sur la reconstruction de la Syrie se tient au Caire. "
+    "Les réfugiés soudanais traversent la frontière tchadienne pour fuir les combats."
+)
+_WORDS = re.compile(r"[^\W\d_]{5,}")
+_STOP = set(
+    "avait avaient aussi autre autres avant avons cette celui ceux comme contre depuis "
+    "dont elles encore entre était étaient faire leurs lors mais même notre nous plus "
+    "pour quand selon sont sous tous toute toutes très vers leur après ainsi alors".split()
+)
+
+
+# --- Database ---------------------------------------------------------------------------------
+
+
+def configure(postgres: bool) -> str:
+    """Point Django at a fresh, separate database; returns its description."""
+    if postgres:
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+            admin.execute(f'CREATE DATABASE "{PG_NAME}"')
+        url, where = f"{PG_SERVER}/{PG_NAME}", f"PostgreSQL database {PG_NAME}"
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        url, where = f"sqlite:///{SQLITE_PATH}", f"SQLite file {SQLITE_PATH}"
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "rotative.settings.test"
+    os.environ["CONN_MAX_AGE"] = "0"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    logging.disable(logging.INFO)  # Wagtail's and the task backend's page and task messages
+
+    # Articles are published here; matching runs only when the bench times it.
+    settings.MAILING_MATCH_ON_PUBLISH = False
+    return where
+
+
+def drop_postgres() -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+
+
+# --- Generated data ---------------------------------------------------------------------------
+
+
+class Zipf:
+    """Draws 0..size-1, rank r with weight 1/(r+1)^exponent."""
+
+    def __init__(self, size: int, exponent: float = 0.9):
+        self.cumulative = list(
+            itertools.accumulate(1 / (rank + 1) ** exponent for rank in range(size))
+        )
+
+    def draw(self, rng: random.Random) -> int:
+        return bisect.bisect(self.cumulative, rng.random() * self.cumulative[-1])
+
+
+def load_texts() -> list[str]:
+    if not WIKINEWS.exists():
+        return [FALLBACK_TEXT] * 8
+    with WIKINEWS.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines]
+
+
+def keyword_queries(texts: list[str], rng: random.Random, count: int = 4000) -> list[str]:
+    """What readers type: words of the news (weighted by how many articles use them),
+    a few phrases, OR and exclusions."""
+    document_frequency = Counter()
+    for text in texts:
+        document_frequency.update({w for w in _WORDS.findall(text) if w.lower() not in _STOP})
+    limit = max(3, len(texts) * 3 // 10)
+    vocabulary = [w for w, df in document_frequency.most_common() if 2 <= df <= limit]
+    vocabulary = vocabulary or list(document_frequency)
+    word_rank = Zipf(len(vocabulary), exponent=0.8)
+
+    def word():
+        return vocabulary[word_rank.draw(rng)]
+
+    def phrase():
+        words = rng.choice(texts).split()
+        start = rng.randrange(max(1, len(words) - 2))
+        pair = [w.strip(".,;:!?()«»\"'") for w in words[start : start + 2]]
+        return '"' + " ".join(pair) + '"' if all(pair) else word()
+
+    forms = [
+        (0.55, lambda: word()),
+        (0.15, lambda: f"{word()} {word()}"),
+        (0.12, phrase),
+        (0.10, lambda: f"{word()} OR {word()}"),
+        (0.08, lambda: f"{word()} -{word()}"),
+    ]
+    weights = [weight for weight, _ in forms]
+    return [rng.choices(forms, weights)[0][1]() for _ in range(count)]
+
+
+def generate(total: int, sections: list[int], topics: list[int], entities: list[int], texts):
+    """Subscribers, subscriptions and suppressed addresses as plain tuples."""
+    rng = random.Random(SEED)  # noqa: S311 (reproducible data, not secrets)
+    queries = keyword_queries(texts, rng)
+    draws = {
+        "section": (Zipf(len(sections), 0.5), [str(pk) for pk in sections]),
+        "topic": (Zipf(len(topics)), [str(pk) for pk in topics]),
+        "country": (Zipf(len(COUNTRIES), 0.8), COUNTRIES),
+        "entity": (Zipf(len(entities)), [str(pk) for pk in entities]),
+        "keywords": (Zipf(len(queries), 0.7), queries),
+        "newsletter": (Zipf(1), [""]),
+    }
+    kinds, kind_weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+    frequencies, frequency_weights = list(FREQUENCY_WEIGHTS), list(FREQUENCY_WEIGHTS.values())
+    statuses, status_weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    subscribers, subscriptions, suppressed = [], [], []
+    subscriber_id = 0
+    while len(subscriptions) < total:
+        subscriber_id += 1
+        email = f"lecteur{subscriber_id}@example.org"
+        status = rng.choices(statuses, status_weights)[0]
+        subscribers.append((subscriber_id, email, status, rng.choice((6, 7, 7, 8, 12, 18))))
+        if rng.random() < SUPPRESSED_SHARE:
+            suppressed.append(email)
+        interests = set()
+        wanted = min(rng.randint(3, 8), total - len(subscriptions))
+        while len(interests) < wanted:
+            kind = rng.choices(kinds, kind_weights)[0]
+            zipf, values = draws[kind]
+            interests.add((kind, values[zipf.draw(rng)]))
+        for kind, value in sorted(interests):
+            frequency = rng.choices(frequencies, frequency_weights)[0]
+            subscriptions.append((len(subscriptions) + 1, subscriber_id, kind, value, frequency))
+    return subscribers, subscriptions, suppressed
+
+
+def index_rows(subscribers, subscriptions):
+    """SubscriptionKey rows, as index_subscriber writes them: active subscribers only."""
+    from mailing.matching import subscription_keys
+    from mailing.models import Subscription
+
+    active = {pk for pk, _, status, _ in subscribers if status == "active"}
+    keys_of = {}
+    for pk, subscriber_id, kind, value, frequency in subscriptions:
+        if subscriber_id not in active:
+            continue
+        if (kind, value) not in keys_of:
+            keys_of[kind, value] = subscription_keys(Subscription(kind=kind, value=value))
+        for key in keys_of[kind, value]:
+            yield (key, pk, subscriber_id, frequency)
+
+
+def write_rows(table: str, columns: list[str], rows) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(columns)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+            for chunk in iter(lambda: list(itertools.islice(rows, 50000)), []):
+                cursor.cursor.executemany(sql, chunk)
+
+
+def load(total: int, texts: list[str]) -> dict:
+    """Sections, topics, entities, then subscribers and their index, in bulk."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+    from wagtail.models import Locale, Page
+
+    from enrichment.models import Entity
+    from mailing.models import Subscriber, Subscription, SubscriptionKey, Suppression
+    from newsroom.models import HomePage, SectionPage, Topic
+
+    Locale.objects.get_or_create(language_code="fr")
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="La une", slug="la-une-bench"))
+    sections = [
+        home.add_child(instance=SectionPage(title=name, slug=f"rubrique-{number}"))
+        for number, name in enumerate(SECTIONS)
+    ]
+    topics = Topic.objects.bulk_create(
+        Topic(name=f"Thème {number}", slug=f"theme-{number}") for number in range(TOPIC_COUNT)
+    )
+    entities = Entity.objects.bulk_create(
+        Entity(kind="PER", name=f"Personnalité {number}", slug=f"personnalite-{number}")
+        for number in range(ENTITY_COUNT)
+    )
+    started = time.perf_counter()
+    subscribers, subscriptions, suppressed = generate(
+        total,
+        [section.pk for section in sections],
+        [topic.pk for topic in topics],
+        [entity.pk for entity in entities],
+        texts,
+    )
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    with transaction.atomic():
+        write_rows(
+            Subscriber._meta.db_table,
+            ["id", "email", "status", "digest_hour", "created_at"],
+            (row + (CREATED,) for row in subscribers),
+        )
+        write_rows(
+            Subscription._meta.db_table,
+            ["id", "subscriber_id", "kind", "value", "label", "frequency", "created_at"],
+            ((pk, s, kind, value, "", f, CREATED) for pk, s, kind, value, f in subscriptions),
+        )
+        write_rows(
+            SubscriptionKey._meta.db_table,
+            ["key", "subscription_id", "subscriber_id", "frequency"],
+            index_rows(subscribers, subscriptions),
+        )
+        write_rows(
+            Suppression._meta.db_table,
+            ["email", "reason", "detail", "created_at"],
+            ((email, "bounce", "", CREATED) for email in suppressed),
+        )
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Subscriber, Subscription]):
+                cursor.execute(sql)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    written = time.perf_counter() - started
+    return {
+        "sections": sections,
+        "topics": topics,
+        "entities": entities,
+        "subscribers": len(subscribers),
+        "active": sum(1 for row in subscribers if row[2] == "active"),
+        "subscriptions": len(subscriptions),
+        "keywords": sum(1 for row in subscriptions if row[2] == "keywords"),
+        "index_rows": SubscriptionKey.objects.count(),
+        "suppressed": len(suppressed),
+        "generated": generated,
+        "written": written,
+    }
+
+
+# --- Articles ---------------------------------------------------------------------------------
+
+
+def publish(section, text: str, *, topics=(), countries=(), entities=()):
+    from wagtail.rich_text import RichText
+
+    from enrichment.models import ArticleEntity, Status
+    from newsroom.models import ArticlePage
+
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    title, paragraphs = lines[0][:250], lines[1:] or [lines[0]]
+    page = ArticlePage(
+        title=title,
+        slug=f"article-{time.monotonic_ns()}",
+        standfirst=paragraphs[0],
+        body=[("paragraph", RichText(f"<p>{p}</p>")) for p in paragraphs[1:]],
+        countries=list(countries),
+    )
+    page.topics = list(topics)
+    section.add_child(instance=page)
+    page.save_revision().publish()
+    ArticleEntity.objects.bulk_create(
+        ArticleEntity(article=page, entity=entity, status=Status.ACCEPTED) for entity in entities
+    )
+    return ArticlePage.objects.get(pk=page.pk)
+
+
+def articles(data: dict, texts: list[str]) -> list[tuple[str, object]]:
+    by_length = sorted(texts, key=len)
+    sections, topics, entities = data["sections"], data["topics"], data["entities"]
+    return [
+        (
+            "typical: mid-popular tags",
+            publish(
+                sections[2],
+                by_length[len(by_length) // 2],
+                topics=[topics[8], topics[20]],
+                countries=["LB"],
+                entities=[entities[50], entities[700]],
+            ),
+        ),
+        (
+            "niche: rare topic, country, people",
+            publish(
+                sections[4],
+                by_length[len(by_length) // 4],
+                topics=topics[55:56],
+                countries=["OM"],
+                entities=entities[1900:1902],
+            ),
+        ),
+        (
+            "big story: top tags, longest text",
+            publish(
+                sections[0],
+                by_length[-1],
+                topics=topics[0:3],
+                countries=COUNTRIES[:3],
+                entities=entities[0:4],
+            ),
+        ),
+        ("wire copy: untagged", publish(sections[3], by_length[len(by_length) * 3 // 4])),
+    ]
+
+
+def naive_matches(article) -> dict[tuple[int, str], list[str]]:
+    """Every active, unsuppressed subscription, tested one by one in Python, with reasons."""
+    from mailing.matching import article_profile, index_key, receives_mail
+    from mailing.models import Subscription
+    from mailing.query import parse_query
+
+    profile = article_profile(article)
+    verdicts, found = {}, {}
+    rows = (
+        Subscription.objects.filter(receives_mail("subscriber__"))
+        .values_list("subscriber_id", "kind", "value", "label", "frequency")
+        .iterator(chunk_size=10000)
+    )
+    for subscriber_id, kind, value, label, frequency in rows:
+        if kind == "keywords":
+            if value not in verdicts:
+                verdicts[value] = parse_query(value).matches(profile.text)
+            reason = f"keywords:{label or value}" if verdicts[value] else None
+        elif kind == "newsletter":
+            reason = profile.reasons["all"]
+        else:
+            value = value.strip().upper() if kind == "country" else value.strip()
+            reason = profile.reasons.get(index_key(kind, value))
+        if reason:
+            found.setdefault((subscriber_id, frequency), set()).add(reason)
+    rank = {reason: position for position, reason in enumerate(profile.reasons.values())}
+    return {
+        pair: sorted(reasons, key=lambda r: (rank.get(r, len(rank)), r))
+        for pair, reasons in found.items()
+    }
+
+
+def measure(article) -> dict:
+    """Finding alone, then finding and writing, for the index (a) and the loop (b)."""
+    from django.utils import timezone
+
+    from mailing.matching import article_profile, find_matches, match_article, write_matches
+    from mailing.models import PendingMatch
+
+    written = PendingMatch.objects.filter(article=article)
+    started = time.perf_counter()
+    profile = article_profile(article)
+    find_matches(profile)
+    index_find = time.perf_counter() - started
+    started = time.perf_counter()
+    count = match_article(article)
+    index_total = time.perf_counter() - started
+    ours = {
+        (subscriber_id, frequency): reasons
+        for subscriber_id, frequency, reasons in written.values_list(
+            "subscriber_id", "frequency", "reasons"
+        )
+    }
+    written.delete()
+
+    started = time.perf_counter()
+    theirs = naive_matches(article)
+    loop_find = time.perf_counter() - started
+    rows = [(pk, frequency, reasons) for (pk, frequency), reasons in sorted(theirs.items())]
+    write_matches(article.pk, rows, now=timezone.now())
+    loop_total = time.perf_counter() - started
+    written.delete()
+    return {
+        "keys": len(profile.keys()),
+        "matches": count,
+        "index_find": index_find,
+        "loop_find": loop_find,
+        "index_total": index_total,
+        "loop_total": loop_total,
+        "same": ours == theirs,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscriptions", type=int, default=1_000_000)
+    parser.add_argument("--postgres", action="store_true", help=f"use {PG_SERVER}/{PG_NAME}")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    where = configure(args.postgres)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter() - started
+    texts = load_texts()
+    data = load(args.subscriptions, texts)
+    print(f"Matching bench on a {where}")
+    print(
+        f"data: {data['subscriptions']:,} subscriptions ({data['keywords']:,} keyword queries) "
+        f"of {data['subscribers']:,} subscribers ({data['active']:,} active, "
+        f"{data['suppressed']:,} suppressed); {data['index_rows']:,} index rows; "
+        f"{len(SECTIONS)} sections, {TOPIC_COUNT} topics, {len(COUNTRIES)} countries, "
+        f"{ENTITY_COUNT:,} entities"
+    )
+    print(
+        f"setup: migrate {migrated:.1f} s, generate {data['generated']:.1f} s, "
+        f"bulk insert + index {data['written']:.1f} s"
+    )
+    print(f"{'':38} {'':>5} {'':>8} {'finding the readers':^26} {'finding + writing':^26}")
+    print(
+        f"{'article':38} {'keys':>5} {'matches':>8} {'(a) index':>10} {'(b) loop':>9} "
+        f"{'b/a':>5} {'(a) index':>10} {'(b) loop':>9} {'b/a':>5} same"
+    )
+    results = []
+    for label, article in articles(data, texts):
+        r = measure(article)
+        results.append(r)
+        print(
+            f"{label:38} {r['keys']:>5} {r['matches']:>8,} {r['index_find']:>9.3f}s "
+            f"{r['loop_find']:>8.2f}s {r['loop_find'] / r['index_find']:>4.1f}x "
+            f"{r['index_total']:>9.3f}s {r['loop_total']:>8.2f}s "
+            f"{r['loop_total'] / r['index_total']:>4.1f}x {'yes' if r['same'] else 'NO'}"
+        )
+    totals = {key: sum(r[key] for r in results) for key in results[0] if key != "same"}
+    print(
+        f"all articles: finding (a) {totals['index_find']:.2f} s, (b) {totals['loop_find']:.2f} s, "
+        f"ratio {totals['loop_find'] / totals['index_find']:.1f}x; with writing (a) "
+        f"{totals['index_total']:.2f} s, (b) {totals['loop_total']:.2f} s, ratio "
+        f"{totals['loop_total'] / totals['index_total']:.1f}x; "
+        f"run {time.perf_counter() - started:.0f} s"
+    )
+    if not all(r["same"] for r in results):
+        sys.exit("the index and the loop disagree")
+    if args.postgres and not args.keep:
+        drop_postgres()
+    elif not args.postgres and not args.keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
