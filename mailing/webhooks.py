@@ -4,14 +4,16 @@ django-anymail authenticates each provider's webhook (/anymail/<provider>/tracki
 basic auth with ANYMAIL["WEBHOOK_SECRET"], plus the provider's signature where it has one) and
 turns it into a normalised `tracking` signal; the receiver here acts on it:
 
-  - a hard bounce, or a refusal because the address is invalid or bounced before
-    → Suppression(bounce), and the deliveries of that message → bounced;
+  - a hard bounce of the address (no reason given, bounced, invalid), or a refusal because
+    it is invalid or bounced before → Suppression(bounce), and that message's deliveries
+    → bounced;
   - a complaint ("this is spam") → Suppression(complaint) and the reader unsubscribed from
     everything, with a consent record saying why;
   - an unsubscribe at the provider (its List-Unsubscribe handling) → the same as ours;
-  - a soft bounce (deferred) changes nothing permanent;
-  - a refusal for the sender's own reasons (policy, DMARC, content) or a send failure marks
-    the delivery failed with the provider's words, and suppresses nobody.
+  - a soft bounce (deferred, or a provider's "soft" bounce type) changes nothing;
+  - a bounce or refusal for reasons that are ours (the receiver's or provider's policy,
+    spam filtering of our content, DMARC, timeouts) or a send failure marks the delivery
+    failed with the provider's words, and suppresses nobody.
 
 The rows are written before the webhook answers: a 2xx tells the provider we have the
 event, an error makes it retry. Every handler is idempotent, since providers deliver twice.
@@ -49,6 +51,17 @@ SOFT_BOUNCES = {
     "SendinBlue": ("event", {"soft_bounce"}),
 }
 
+# A hard bounce says the address is dead when the provider gives no reason or says so.
+BOUNCES_OF_THE_ADDRESS = (None, RejectReason.BOUNCED, RejectReason.INVALID)
+# A refusal before sending says something about the address only for these reasons (the
+# provider's own list: it bounced, it complained, it unsubscribed, it is malformed).
+REFUSALS_FOR_THE_ADDRESS = {
+    RejectReason.BOUNCED: Suppression.Reason.BOUNCE,
+    RejectReason.INVALID: Suppression.Reason.BOUNCE,
+    RejectReason.SPAM: Suppression.Reason.COMPLAINT,
+    RejectReason.UNSUBSCRIBED: Suppression.Reason.UNSUBSCRIBE,
+}
+
 COMPLAINT_FORM = "complaint webhook"
 UNSUBSCRIBE_FORM = "unsubscribe webhook"
 
@@ -60,19 +73,20 @@ def connect():
 
 def record_tracking_event(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs):
     """Apply one provider event to suppressions, subscribers and deliveries."""
-    event_type = event.event_type
-    if event_type == EventType.BOUNCED and not _is_soft_bounce(event, esp_name):
-        suppress_after_event(event, esp_name=esp_name, reason=Suppression.Reason.BOUNCE)
+    event_type, reject_reason = event.event_type, event.reject_reason
+    if event_type == EventType.BOUNCED:
+        if _is_soft_bounce(event, esp_name):
+            return
+        if reject_reason in BOUNCES_OF_THE_ADDRESS:
+            suppress_after_event(event, esp_name=esp_name, reason=Suppression.Reason.BOUNCE)
+        else:
+            # Blocked by the receiving server's policy or as spam, a virus, a timeout: a
+            # problem with our mail or reputation, which must not cost a reader anything.
+            mark_deliveries_failed(event, esp_name=esp_name)
     elif event_type == EventType.REJECTED:
-        reason = {
-            RejectReason.BOUNCED: Suppression.Reason.BOUNCE,
-            RejectReason.INVALID: Suppression.Reason.BOUNCE,
-            RejectReason.SPAM: Suppression.Reason.COMPLAINT,
-            RejectReason.UNSUBSCRIBED: Suppression.Reason.UNSUBSCRIBE,
-        }.get(event.reject_reason)
+        reason = REFUSALS_FOR_THE_ADDRESS.get(reject_reason)
         if reason is None:
-            # Blocked by policy, DMARC, content filters, timeouts: a problem on our side or
-            # the provider's, which must not cost a reader their subscription.
+            # Refused by the provider's policy (DMARC, content, sending limits): ours to fix.
             mark_deliveries_failed(event, esp_name=esp_name)
         else:
             suppress_after_event(event, esp_name=esp_name, reason=reason)
@@ -103,7 +117,7 @@ def suppress_after_event(
     detail = _describe(event, esp_name)
     with transaction.atomic():
         suppression, created = Suppression.objects.get_or_create(
-            email=email, defaults={"reason": reason, "detail": detail}
+            email__iexact=email, defaults={"email": email, "reason": reason, "detail": detail}
         )
         if not created and REASON_RANK.get(reason, 0) > REASON_RANK.get(suppression.reason, 0):
             suppression.reason = reason

@@ -4,7 +4,6 @@ RELIABILITY properties 3, 4, 6 and 8; GDPR articles 7(3), 15, 17 and 20.
 """
 
 import json
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -21,36 +20,11 @@ from mailing.models import (
     SubscriptionKey,
     Suppression,
 )
+from mailing.tests.test_subscribing import Forms
 from mailing.tokens import make_token
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
-
-
-class Forms(HTMLParser):
-    """The forms of a page: action, method, named inputs with values, and button count."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append(
-                {"action": attrs.get("action"), "method": attrs.get("method"), "fields": {}}
-            )
-            self.forms[-1]["buttons"] = 0
-        elif self.forms and tag == "input" and attrs.get("name"):
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "")
-        elif self.forms and tag == "button":
-            self.forms[-1]["buttons"] += 1
-
-    @classmethod
-    def of(cls, html):
-        parser = cls()
-        parser.feed(html)
-        return parser.forms
 
 
 @pytest.fixture
@@ -133,7 +107,8 @@ def test_changes_are_recorded_and_reindexed(client, reader, site_tree):
     )
 
     assert response.status_code == 303
-    assert client.get(response["Location"]).content.decode().count("Vos préférences sont enregistrées.") == 1
+    saved_page = client.get(response["Location"]).content.decode()
+    assert "Vos préférences sont enregistrées." in saved_page
     reader.refresh_from_db()
     assert set(reader.subscriptions.values_list("kind", "label", "frequency")) == {
         ("newsletter", "La newsletter de Mena News", "weekly"),
@@ -148,13 +123,7 @@ def test_changes_are_recorded_and_reindexed(client, reader, site_tree):
         ("section", "instant"),
     }
     assert record.terms["text"] == services.consent_text() and record.terms["digest_hour"] == 18
-    assert keys(reader) == {
-        ("all", "weekly"),
-        (f"section:{site_tree.golfe.pk}", "instant"),
-    } or not any(key.startswith("topic:") for key, _ in keys(reader))
-    assert not any(key.startswith("topic:") for key, _ in keys(reader))
-    assert any(key == f"section:{site_tree.golfe.pk}" for key, _ in keys(reader))
-    assert {frequency for _, frequency in keys(reader)} == {"weekly", "instant"}
+    assert keys(reader) == {("all", "weekly"), (f"section:{site_tree.golfe.pk}", "instant")}
 
 
 def test_saving_the_page_unchanged_records_nothing(client, reader):

@@ -63,7 +63,7 @@ def nothing_stored():
 
 
 class Forms(HTMLParser):
-    """The forms of a page: action, method and their named inputs with values."""
+    """The forms of a page: action, method, named inputs with values, and button count."""
 
     def __init__(self):
         super().__init__()
@@ -72,7 +72,8 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.forms.append({"action": attrs.get("action"), "method": attrs.get("method"), "fields": {}, "buttons": 0})
+            action, method = attrs.get("action"), attrs.get("method")
+            self.forms.append({"action": action, "method": method, "fields": {}, "buttons": 0})
         elif self.forms and tag == "input" and attrs.get("name"):
             self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "")
         elif self.forms and tag == "button":
@@ -298,8 +299,9 @@ def test_one_network_gets_429_after_two_hundred_sign_ups_a_day(client, site_tree
 
 
 def test_ipv6_neighbours_in_one_64_share_a_counter():
-    assert services.rate_limit_ip("2001:db8:1:2::1") == services.rate_limit_ip("2001:db8:1:2:ffff::9")
-    assert services.rate_limit_ip("2001:db8:1:2::1") != services.rate_limit_ip("2001:db8:1:3::1")
+    network = services.rate_limit_ip("2001:db8:1:2::1")
+    assert network == services.rate_limit_ip("2001:db8:1:2:ffff::9") == "2001:db8:1:2::"
+    assert network != services.rate_limit_ip("2001:db8:1:3::1")
     assert services.rate_limit_ip("::ffff:203.0.113.7") == "203.0.113.7"
 
 

@@ -131,6 +131,34 @@ def test_a_refusal_for_the_senders_reasons_fails_the_delivery_and_suppresses_nob
     assert reader.status == Subscriber.Status.ACTIVE
 
 
+@pytest.mark.parametrize("reason", ["blocked", "spam", "timed_out", "other"])
+def test_a_bounce_for_our_mail_rather_than_the_address_suppresses_nobody(reader, delivery, reason):
+    send_event(event_type="bounced", reject_reason=reason, mta_response="554 5.7.1 blocked")
+
+    assert not Suppression.objects.exists()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert "554 5.7.1 blocked" in delivery.last_error
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.ACTIVE
+
+
+def test_a_refusal_after_an_earlier_complaint_counts_as_a_complaint(reader, delivery):
+    send_event(event_type="rejected", reject_reason="spam")
+
+    assert Suppression.objects.get().reason == Suppression.Reason.COMPLAINT
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_an_existing_row_in_another_case_is_reused(reader, delivery):
+    Suppression.objects.create(email="Leila@Example.org", reason="unsubscribe")
+
+    send_event(event_type="bounced")
+
+    assert Suppression.objects.get().reason == Suppression.Reason.BOUNCE
+
+
 def test_a_complaint_suppresses_and_unsubscribes_with_a_consent_record(reader, delivery):
     send_event(event_type="complained", reject_reason="spam", event_id="c-1")
 
