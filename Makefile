@@ -20,14 +20,19 @@ setup: $(STAMP)
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py setup_newsroom
 
-# Serves the site through gunicorn (whitenoise for static files) with, beside it, a task
-# worker and, once a minute, Wagtail's scheduled publishing and the queueing of due feeds.
+# Serves the site through gunicorn (whitenoise for static files) with, beside it: a local
+# SMTP sink keeping every email as an .eml file in var/outbox (the admin's Inbox lists them),
+# the task worker (enrichment, matching, feed polls), the email sender, and, once a minute,
+# Wagtail's scheduled publishing, the queueing of due feeds and of due alerts and digests.
 run: setup
 	@echo "Rotative: http://$(HOST):$(PORT)/  — admin: http://$(HOST):$(PORT)/admin/"
-	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	@echo "Emails are not sent out: they are kept in $(CURDIR)/var/outbox (admin → Newsletters → Inbox)"
+	@trap 'kill $$sink $$worker $$sender $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_smtp_sink --port 1025 & sink=$$!; \
 	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	$(PY) manage.py send_deliveries --loop & sender=$$!; \
 	while sleep 60; do $(PY) manage.py publish_scheduled -v0; $(PY) manage.py poll_feeds -v0; \
-		done & scheduler=$$!; \
+		$(PY) manage.py queue_digests --enqueue -v0; done & scheduler=$$!; \
 	$(VENV)/bin/gunicorn rotative.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 

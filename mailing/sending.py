@@ -16,16 +16,25 @@ One pass of `send_due`:
    row back in the queue with exponential backoff, up to `MAILING_MAX_ATTEMPTS` attempts, then
    `failed`. A permanent one for the recipient (5xx at RCPT or DATA) is `bounced` and adds a
    Suppression(reason=bounce), never retried. A dropped connection is reopened once; if the
-   server cannot be reached, the rest of the batch is released (not counted as attempts).
+   server cannot be reached, or turns away `MAILING_PAUSE_AFTER_FAILURES` messages in a row,
+   the pass stops and the rest of the batch is released for a minute later, no attempt
+   counted: a throttling server does not use up the readers' attempts.
+
+Settings (all optional): MAILING_BATCH_SIZE (100), MAILING_RATE_PER_SECOND (10; 0 = no limit),
+MAILING_CLAIM_LEASE_SECONDS (600), MAILING_MAX_ATTEMPTS (5), MAILING_RETRY_BASE_SECONDS (60),
+MAILING_RETRY_MAX_SECONDS (6 h), MAILING_PAUSE_AFTER_FAILURES (5; 0 = never), EMAIL_TIMEOUT
+(30 s here when unset: a hung server must not outlast the lease).
 
 Duplicates (RELIABILITY 12–13, 15). The only message that can be sent twice is one in flight
 when its worker dies: accepted by the server but not yet marked `sent`, or cut off after
-DATA before the server's reply. Its row stays `sending` (or goes back to the queue) and is
-sent again once the lease expires. So a killed worker causes at most one duplicate (the
-worker sends one message at a time; rows it claimed but had not started are sent once, later),
-and the resend carries the same Message-ID (`rendering.ensure_message_id` stores it before
-the first attempt), so the receiver can recognise it. Keep the lease well above the SMTP
-timeout (the claim is renewed before each message): a live worker never loses its rows.
+DATA before the server's reply. Its row stays `sending` and is sent again once the lease
+expires (a cut-off connection puts it back in the queue at once, with backoff). So a killed
+worker causes at most one duplicate: it sends one message at a time, and the rows it claimed
+but had not started are sent once, later, by another worker. The resend carries the same
+Message-ID (`rendering.ensure_message_id` stores it before the first attempt), so a receiver
+can recognise it. N worker processes killed at once: at most N duplicates. Keep the lease
+well above the SMTP timeout (the claim is renewed before each message), so a live worker
+never loses its rows to another.
 
 `send_due` must run outside `transaction.atomic()` (a task, the command): its per-message
 commits are what bound the loss.
@@ -44,8 +53,8 @@ from datetime import datetime, timedelta
 from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -61,6 +70,7 @@ DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_RETRY_BASE_SECONDS = 60
 DEFAULT_RETRY_MAX_SECONDS = 6 * 3600
 DEFAULT_SMTP_TIMEOUT_SECONDS = 30
+DEFAULT_PAUSE_AFTER_FAILURES = 5
 
 # A bounce, a complaint or a hand-made entry also stops the confirmation mail; an earlier
 # unsubscribe does not, or a reader who left could never come back through the form.
@@ -90,7 +100,7 @@ class SendReport:
     suppressed: int = 0
     released: int = 0
     lost_claims: int = 0
-    connection_error: str = ""
+    server_error: str = ""
 
     @property
     def handled(self) -> int:
@@ -102,8 +112,8 @@ class SendReport:
             f"retried {self.retried}, failed {self.failed}, bounced {self.bounced}, "
             f"suppressed {self.suppressed}, released {self.released}"
         )
-        if self.connection_error:
-            text += f" (connection: {self.connection_error})"
+        if self.server_error:
+            text += f" (stopped: {self.server_error})"
         return text
 
 
@@ -270,6 +280,8 @@ def send_due(
         return report
     pending = [delivery.pk for delivery in claimed]
     articles = ArticleCache()
+    pause_after = setting("MAILING_PAUSE_AFTER_FAILURES", DEFAULT_PAUSE_AFTER_FAILURES)
+    failures_in_a_row = 0
     with _Connection() as mail_connection:
         while pending:
             if should_stop():
@@ -280,28 +292,38 @@ def send_due(
             except TEMPORARY_ERRORS as error:
                 # The server cannot be reached: nobody's fault but ours; retry the whole
                 # batch later without counting an attempt.
-                report.connection_error = f"{type(error).__name__}: {error}"
+                report.server_error = f"{type(error).__name__}: {error}"
                 logger.warning("SMTP server unreachable, batch released: %s", error)
                 pending.insert(0, pk)
                 break
-            _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles)
+            if _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles):
+                failures_in_a_row += 1
+            else:
+                failures_in_a_row = 0
+            if pause_after and failures_in_a_row >= pause_after:
+                # The server turns every message away (throttled, greylisting us, out of
+                # quota): stop burning the readers' attempts; the rest waits for later.
+                report.server_error = f"{failures_in_a_row} temporary failures in a row"
+                logger.warning("Sending paused: %s", report.server_error)
+                break
     if pending:
         delay = timedelta(seconds=setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS))
-        not_before = clock() + delay if report.connection_error else None
+        not_before = clock() + delay if report.server_error else None
         report.released = release(pending, worker_id=worker_id, not_before=not_before)
     return report
 
 
-def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) -> None:
+def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) -> bool:
+    """Send one claimed row and record the outcome; True if the server failed it for now."""
     mine = Delivery.objects.filter(pk=pk, claimed_by=worker_id, status=Delivery.Status.SENDING)
     if not mine.update(claimed_at=clock()):
         report.lost_claims += 1  # Another worker took it over after our lease: theirs now.
-        return
+        return False
     delivery = Delivery.objects.select_related("subscriber").get(pk=pk)
     reason = why_not_send(delivery)
     if reason:
         _finish(mine, report, "suppressed", status=Delivery.Status.SUPPRESSED, last_error=reason)
-        return
+        return False
     try:
         message = render_delivery(delivery, articles=articles)
     except EmptyMessage:
@@ -312,7 +334,9 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) 
             status=Delivery.Status.SUPPRESSED,
             last_error="no published article left to send",
         )
-        return
+        return False
+    except DatabaseError:
+        raise  # The database is away: the row stays claimed and is retried after the lease.
     except Exception as error:  # noqa: BLE001 - a template or data bug must not stall the queue
         logger.exception("Delivery %s could not be rendered", pk)
         _finish(
@@ -323,7 +347,7 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) 
             attempts=delivery.attempts + 1,
             last_error=f"rendering: {type(error).__name__}: {error}"[:2000],
         )
-        return
+        return False
 
     limiter.wait()
     try:
@@ -333,7 +357,7 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) 
         if failure.reconnect or not mail_connection.usable():
             mail_connection.close()
         _record_failure(delivery, mine, failure, clock(), report)
-        return
+        return not failure.permanent
     provider_id = _provider_message_id(message)
     marked = _finish(
         mine,
@@ -347,6 +371,9 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) 
     )
     if not marked:
         logger.warning("Delivery %s was sent after its claim was taken over", pk)
+    if delivery.kind == Delivery.Kind.CONFIRMATION:
+        Subscriber.objects.filter(pk=delivery.subscriber_id).update(confirmation_sent_at=clock())
+    return False
 
 
 def _provider_message_id(message) -> str:
@@ -362,11 +389,21 @@ def _provider_message_id(message) -> str:
 def _record_failure(delivery, mine, failure: Failure, now, report) -> None:
     attempts = delivery.attempts + 1
     if failure.permanent:
+        email = delivery.subscriber.email
         with transaction.atomic():
-            Suppression.objects.get_or_create(
-                email=delivery.subscriber.email,
-                defaults={"reason": Suppression.Reason.BOUNCE, "detail": failure.detail},
+            suppression, created = Suppression.objects.get_or_create(
+                email__iexact=email,
+                defaults={
+                    "email": email,
+                    "reason": Suppression.Reason.BOUNCE,
+                    "detail": failure.detail,
+                },
             )
+            if not created and suppression.reason == Suppression.Reason.UNSUBSCRIBE:
+                # A reader who left and came back to a dead address: the bounce is what counts.
+                suppression.reason = Suppression.Reason.BOUNCE
+                suppression.detail = failure.detail
+                suppression.save(update_fields=["reason", "detail"])
             _finish(
                 mine,
                 report,

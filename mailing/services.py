@@ -425,6 +425,7 @@ def subscribe(
     now = timezone.now()
     network = rate_limit_ip(ip)
     with transaction.atomic():
+        _check_network_limits(network, now)
         SignupAttempt.objects.create(ip_address=network, email=address, created_at=now)
         _forget_old_attempts(address, network, now)
         if Suppression.objects.filter(email__iexact=address, reason__in=HARD_SUPPRESSIONS).exists():

@@ -147,9 +147,7 @@ def test_an_article_carries_its_tagging_accepted_suggestions_and_words(gas_artic
     extra_topic = TopicFactory(name="Énergie")
     rejected_topic = TopicFactory(name="Économie")
     ArticleTopic.objects.create(article=gas_article, topic=extra_topic, status=Status.ACCEPTED)
-    ArticleTopic.objects.create(
-        article=gas_article, topic=rejected_topic, status=Status.SUGGESTED
-    )
+    ArticleTopic.objects.create(article=gas_article, topic=rejected_topic, status=Status.SUGGESTED)
     ArticleCountry.objects.create(article=gas_article, country="DZ", status=Status.ACCEPTED)
     ArticleCountry.objects.create(article=gas_article, country="RU", status=Status.REJECTED)
 
@@ -433,6 +431,17 @@ def test_an_empty_digest_is_skipped_not_postponed(site_tree, tags, clock):
     clock.move_to(at(0, 8))
     match_article(diplomacy_article(site_tree, tags))
     clock.move_to(at(0, 9))
+    assert queue_digests(DAILY) == 0
+    clock.move_to(at(1, 7))
+    assert queue_digests(DAILY) == 1
+
+
+def test_a_reader_who_joins_after_the_hour_gets_the_first_digest_next_day(site_tree, tags, clock):
+    clock.move_to(at(0, 10))
+    follow("nouvelle@example.org", ("topic", tags.diplomacy.pk, DAILY), digest_hour=7)
+    match_article(diplomacy_article(site_tree, tags))
+
+    clock.move_to(at(0, 10, 5))
     assert queue_digests(DAILY) == 0
     clock.move_to(at(1, 7))
     assert queue_digests(DAILY) == 1

@@ -1,11 +1,13 @@
 """Sending the ledger to a real SMTP server (H3): once each, paced, retried, bounced, suppressed."""
 
+import io
 import socket
 import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -154,6 +156,23 @@ def test_repeated_temporary_failures_give_up_after_five_attempts(alerts, smtp_si
     assert smtp_sink.messages == []
 
 
+def test_a_server_refusing_everything_pauses_the_pass_without_burning_attempts(alerts, smtp_sink):
+    deliveries = alerts(8)
+    for delivery in deliveries:
+        smtp_sink.fail(delivery.subscriber.email, "451 4.7.1 Sending rate exceeded")
+
+    with time_machine.travel(timezone.now(), tick=False):
+        report = send_due(rate_per_second=0)
+        now = timezone.now()
+
+    assert (report.retried, report.released) == (5, 3)
+    assert report.server_error == "5 temporary failures in a row"
+    untouched = Delivery.objects.filter(attempts=0)
+    assert untouched.count() == 3
+    assert {d.status for d in untouched} == {Delivery.Status.QUEUED}
+    assert {d.not_before for d in untouched} == {now + timedelta(minutes=1)}
+
+
 def test_backoff_is_capped_at_six_hours():
     assert retry_delay(1) == timedelta(minutes=1)
     assert retry_delay(4) == timedelta(minutes=8)
@@ -239,6 +258,8 @@ def test_confirmation_goes_to_pending_readers_only(make_subscriber, queue_delive
 
     assert statuses([pending, already]) == [Delivery.Status.SENT, Delivery.Status.SUPPRESSED]
     assert list(smtp_sink.recipients()) == [pending.subscriber.email]
+    pending.subscriber.refresh_from_db()
+    assert pending.subscriber.confirmation_sent_at is not None
 
 
 def test_confirmation_after_an_unsubscribe_is_sent_but_not_after_a_bounce(
@@ -258,6 +279,19 @@ def test_confirmation_after_an_unsubscribe_is_sent_but_not_after_a_bounce(
     send_due(rate_per_second=0)
 
     assert statuses([came_back, bounced]) == [Delivery.Status.SENT, Delivery.Status.SUPPRESSED]
+
+
+def test_a_bounce_outranks_an_earlier_unsubscribe(make_subscriber, queue_delivery, smtp_sink):
+    delivery = queue_delivery(
+        make_subscriber(status=Subscriber.Status.PENDING), Delivery.Kind.CONFIRMATION
+    )
+    address = delivery.subscriber.email
+    Suppression.objects.create(email=address, reason=Suppression.Reason.UNSUBSCRIBE)
+    smtp_sink.fail(address, PERMANENT)
+
+    send_due(rate_per_second=0)
+
+    assert Suppression.objects.get(email=address).reason == Suppression.Reason.BOUNCE
 
 
 def test_an_alert_whose_articles_were_all_unpublished_is_not_sent(alerts, article, smtp_sink):
@@ -320,7 +354,7 @@ def test_an_unreachable_server_releases_the_batch_without_counting_attempts(aler
         report = send_due(rate_per_second=0)
         now = timezone.now()
 
-    assert report.connection_error
+    assert report.server_error
     assert report.released == 3
     for delivery in Delivery.objects.filter(pk__in=[d.pk for d in deliveries]):
         assert delivery.status == Delivery.Status.QUEUED
@@ -383,6 +417,26 @@ def test_provider_message_id_is_recorded_from_anymail(alerts, settings):
 
     delivery.refresh_from_db()
     assert delivery.provider_message_id == "0"
+
+
+def test_the_command_sends_one_pass_and_reports_it(alerts, smtp_sink):
+    alerts(3)
+    output = io.StringIO()
+
+    call_command("send_deliveries", "--dry-run", stdout=output)
+    assert "3 deliveries due" in output.getvalue()
+    assert smtp_sink.messages == []
+
+    call_command("send_deliveries", "--rate", "0", "--batch-size", "2", stdout=output)
+    assert "sent 2" in output.getvalue()
+    assert len(smtp_sink.messages) == 2
+
+
+def test_the_command_refuses_nonsense_arguments(db):
+    with pytest.raises(CommandError):
+        call_command("send_deliveries", "--batch-size", "0")
+    with pytest.raises(CommandError):
+        call_command("send_deliveries", "--rate", "-1")
 
 
 @pytest.mark.skipif(

@@ -567,3 +567,34 @@ def test_a_link_acts_only_on_its_own_address_and_purpose(client, pending, site_t
     other.refresh_from_db()
     assert (pending.status, other.status) == ("active", "pending")
     assert not Suppression.objects.exists()
+
+
+# --- In a real browser (H6) ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_signs_up_from_an_article_in_a_real_browser(live_server, browser, site_tree):
+    from newsroom.tests.test_browser import WATCH_CSP
+
+    article = ArticlePageFactory(parent=site_tree.maghreb, title="Le gaz algérien")
+    context = browser.new_context(locale="fr-FR")
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + article.url)
+
+    box = page.locator("aside.signup")
+    box.get_by_label("Votre adresse e-mail").fill("navigateur@example.org")
+    # The honeypot is out of the tab order: from the address, Tab reaches the button.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "S’inscrire"
+    box.get_by_role("button", name="S’inscrire").click()  # Chromium sends its Origin
+    page.wait_for_url("**/newsletter/merci/")
+
+    assert page.locator("h1").inner_text() == "Vérifiez votre boîte de réception"
+    assert page.evaluate("window.__cspViolations") == []
+    context.close()
+    subscriber = Subscriber.objects.get(email="navigateur@example.org")
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.consents.get().terms["page"] == article.url

@@ -25,15 +25,20 @@ class Command(BaseCommand):
             help="Hand the work to the task worker instead of doing it in this process.",
         )
 
-    def handle(self, *args, dry_run=False, enqueue=False, **options):
+    def handle(self, *args, dry_run=False, enqueue=False, verbosity=1, **options):
         if enqueue and not dry_run:
             result = queue_due_messages.enqueue()
-            self.stdout.write(f"queueing of due messages queued ({result.id})")
+            if verbosity:
+                self.stdout.write(f"queueing of due messages queued ({result.id})")
             return
-        with transaction.atomic():
-            counts = matching.queue_due_messages()
-            if dry_run:
+        if dry_run:
+            with transaction.atomic():
+                counts = matching.queue_due_messages()
                 transaction.set_rollback(True)
+        else:
+            counts = matching.queue_due_messages()
+        if not verbosity and not dry_run:
+            return  # `make run` calls this every minute with -v0
         verb = "would queue" if dry_run else "queued"
         self.stdout.write(
             f"{verb} {counts['alerts']} alerts, {counts['daily']} daily and "
