@@ -507,8 +507,9 @@ def test_no_digest_for_a_reader_who_left(site_tree, tags, clock, change):
 
 
 def test_publishing_queues_matching_after_commit(
-    site_tree, tags, clock, django_capture_on_commit_callbacks
+    site_tree, tags, clock, settings, django_capture_on_commit_callbacks
 ):
+    settings.MAILING_MATCH_ON_PUBLISH = True  # the default, whatever the test settings say
     follow("lectrice@example.org", ("topic", tags.diplomacy.pk, INSTANT))
 
     with django_capture_on_commit_callbacks(execute=True):

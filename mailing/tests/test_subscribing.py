@@ -431,6 +431,32 @@ def test_a_sign_up_that_fails_midway_leaves_no_row_and_no_mail(site_tree, monkey
     assert nothing_stored()
 
 
+def test_the_sign_up_page_offers_sections_and_the_topics_and_countries_in_the_news(
+    client, site_tree
+):
+    covered, idle = TopicFactory(name="Énergie"), TopicFactory(name="Philatélie")
+    ArticlePageFactory(parent=site_tree.maghreb, topics=[covered], countries=["LY", "DZ"])
+    ArticlePageFactory(parent=site_tree.golfe, countries=["QA"], publish=False)
+
+    page = client.get(SIGNUP_URL)
+
+    assert page.status_code == 200 and not page.cookies
+    (form,) = [f for f in Forms.of(page.content.decode()) if f["action"] == SIGNUP_URL]
+    assert form["method"] == "post" and form["fields"]["website"] == ""
+    labels = re.findall(
+        r'type="checkbox" name="(\w+)" value="([^"]+)"[^>]*> ([^<]+)</label>', page.content.decode()
+    )
+    offered = {(name, label) for name, _value, label in labels}
+    assert offered == {
+        ("sections", "Maghreb"),
+        ("sections", "Golfe"),
+        ("topics", "Énergie"),
+        ("countries", "Algérie"),
+        ("countries", "Libye"),
+    }
+    assert ("topics", idle.name) not in offered
+
+
 def test_a_follow_link_preselects_the_entity_on_the_sign_up_page(client, site_tree):
     kept = Entity.objects.create(kind="PER", name="Abdelmadjid Tebboune", slug="tebboune")
     duplicate = Entity.objects.create(
