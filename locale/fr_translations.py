@@ -126,7 +126,7 @@ FRENCH = {
     "Receive the new articles about what you follow.": "Recevez les nouveaux articles sur ce que vous suivez.",
     "People, organisations and places": "Personnalités, organisations et lieux",
     "Keywords": "Mots-clés",
-    "Words to look for in new articles. \"Quotes\" for an exact phrase, OR between alternatives, a minus sign to exclude a word: gaz \"prix plafond\" OR pétrole -football": "Les mots à chercher dans les nouveaux articles. Des \"guillemets\" pour une expression exacte, OR entre des variantes, un signe moins pour exclure un mot : gaz \"prix plafond\" OR pétrole -football",
+    'Words to look for in new articles. "Quotes" for an exact phrase, OR between alternatives, a minus sign to exclude a word: gaz "prix plafond" OR pétrole -football': 'Les mots à chercher dans les nouveaux articles. Des "guillemets" pour une expression exacte, OR entre des variantes, un signe moins pour exclure un mot : gaz "prix plafond" OR pétrole -football',
     "How often for alerts": "Fréquence des alertes",
     "As soon as an article is published": "Dès qu’un article paraît",
     "In a daily digest": "Dans un récapitulatif quotidien",

@@ -16,6 +16,7 @@ are what keeps a republished article from alerting the same readers twice.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -277,29 +278,48 @@ def write_matches(
     What `bulk_create(ignore_conflicts=True)` does, with neither a model instance nor SQL
     compiled per row, since an article can match most of the newsletter's readers:
     matching one to 10,627 readers took 2.7 s with bulk_create, 0.3 s with this (SQLite,
-    under cProfile). Rows go by hundreds per statement: PostgreSQL's executemany still pays
-    a round trip per row (170 µs a row in bench/matching.py).
+    under cProfile). PostgreSQL gets whole columns as arrays: its executemany paid a round
+    trip per row, and a VALUES list of thousands of parameters was slow to bind.
     """
     table = connection.ops.quote_name(PendingMatch._meta.db_table)
-    reasons_field = PendingMatch._meta.get_field("reasons")
-    matched_at = connection.ops.adapt_datetimefield_value(now)
-    prepared = {}  # most rows share a few lists of reasons
+    columns = "(subscriber_id, article_id, frequency, reasons, matched_at)"
+    encoded = {}  # most rows share a few lists of reasons
 
-    def row(subscriber_id, frequency, reasons):
+    def reasons_json(reasons: list[str]) -> str:
         key = tuple(reasons)
-        if key not in prepared:
-            prepared[key] = reasons_field.get_db_prep_save(list(reasons), connection)
-        return (subscriber_id, article_id, frequency, prepared[key], matched_at)
+        if key not in encoded:
+            encoded[key] = json.dumps(reasons, ensure_ascii=False)
+        return encoded[key]
 
-    per_statement = min(1000, (connection.features.max_query_params or 65535) // 5)
     with transaction.atomic(), connection.cursor() as cursor:
-        for batch in chunked(itertools.starmap(row, matches), per_statement):
-            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} (subscriber_id, article_id, frequency, reasons, matched_at) "  # noqa: S608
-                f"VALUES {values} ON CONFLICT DO NOTHING",
-                [value for row_values in batch for value in row_values],
+        if connection.vendor == "postgresql":
+            sql = (
+                f"INSERT INTO {table} {columns} "  # noqa: S608
+                "SELECT subscriber_id, %s, frequency, reasons::jsonb, %s FROM unnest("
+                "%s::bigint[], %s::text[], %s::text[]) AS m(subscriber_id, frequency, reasons) "
+                "ON CONFLICT DO NOTHING"
             )
+            for batch in chunked(matches, 10 * WRITE_BATCH):
+                subscribers, frequencies, reasons = zip(*batch, strict=True)
+                cursor.execute(
+                    sql,
+                    [
+                        article_id,
+                        now,
+                        list(subscribers),
+                        list(frequencies),
+                        [reasons_json(item) for item in reasons],
+                    ],
+                )
+            return
+        matched_at = connection.ops.adapt_datetimefield_value(now)
+        sql = f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
+        rows = (
+            (subscriber_id, article_id, frequency, reasons_json(reasons), matched_at)
+            for subscriber_id, frequency, reasons in matches
+        )
+        for batch in chunked(rows, WRITE_BATCH):
+            cursor.executemany(sql, batch)
 
 
 # --- Messages -----------------------------------------------------------------------------

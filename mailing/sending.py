@@ -232,8 +232,14 @@ def why_not_send(delivery: Delivery) -> str:
     """Empty if the delivery may go out now; otherwise why not, re-checked at send time."""
     subscriber = delivery.subscriber
     if delivery.kind == Delivery.Kind.CONFIRMATION:
-        if subscriber.status != Subscriber.Status.PENDING:
-            return f"subscriber is {subscriber.status}, not pending"
+        # A new reader, or an active one confirming new interests they asked for.
+        from mailing.services import awaiting_confirmation
+
+        waiting = subscriber.status == Subscriber.Status.PENDING or (
+            subscriber.status == Subscriber.Status.ACTIVE and awaiting_confirmation(subscriber)
+        )
+        if not waiting:
+            return f"subscriber is {subscriber.status} with nothing to confirm"
         suppressions = Suppression.objects.filter(reason__in=BLOCKS_CONFIRMATION)
     else:
         if subscriber.status != Subscriber.Status.ACTIVE:

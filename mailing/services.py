@@ -373,6 +373,7 @@ def _check_network_limits(network: str | None, now) -> None:
         recent = SignupAttempt.objects.filter(ip_address=network, created_at__gt=now - window)
         if recent.count() >= most:
             oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+            oldest = oldest or now  # a limit of 0 closes sign-ups for a whole window
             retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
             logger.warning("Sign-up refused: %s attempts from one network", most)
             raise TooManyAttempts(

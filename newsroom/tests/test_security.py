@@ -160,6 +160,7 @@ def production_env(**extra):
         DJANGO_SETTINGS_MODULE="rotative.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="news.example.org",
+        ANYMAIL_WEBHOOK_SECRET="hooks:" + secrets.token_urlsafe(24),
     )
     env.update(extra)
     return {key: value for key, value in env.items() if value is not None}

@@ -253,3 +253,13 @@ ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 # Where the local SMTP sink (`manage.py run_smtp_sink`) stores each message as an .eml file,
 # for the admin's Inbox.
 MAILING_OUTBOX_DIR = Path(os.environ.get("MAILING_OUTBOX_DIR", VAR_DIR / "outbox"))
+# Sending: messages per second (0 = unlimited) and rows claimed per batch.
+MAILING_RATE_PER_SECOND = float(os.environ.get("MAILING_RATE_PER_SECOND", "10"))
+MAILING_BATCH_SIZE = int(os.environ.get("MAILING_BATCH_SIZE", "100"))
+# Proxies whose X-Forwarded-For is believed for the sign-up limits per network (CIDR list).
+# Behind a load balancer set it, or every reader shares the proxy's address.
+MAILING_TRUSTED_PROXIES = [
+    network.strip()
+    for network in os.environ.get("MAILING_TRUSTED_PROXIES", "").split(",")
+    if network.strip()
+]
