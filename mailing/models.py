@@ -136,6 +136,9 @@ class SubscriptionKey(models.Model):
     class Meta:
         indexes = [models.Index(fields=["key"], name="mailing_key_lookup")]
 
+    def __str__(self):
+        return f"{self.key} → {self.subscription_id}"
+
 
 class PendingMatch(models.Model):
     """An article a subscriber should hear about, not yet sent in any message."""
@@ -158,6 +161,9 @@ class PendingMatch(models.Model):
         indexes = [
             models.Index(fields=["frequency", "delivery", "matched_at"], name="mailing_match_due")
         ]
+
+    def __str__(self):
+        return f"article {self.article_id} for {self.subscriber_id} ({self.frequency})"
 
 
 class Delivery(models.Model):
@@ -245,3 +251,6 @@ class SignupAttempt(models.Model):
             models.Index(fields=["ip_address", "created_at"], name="mailing_attempt_ip"),
             models.Index(fields=["email", "created_at"], name="mailing_attempt_email"),
         ]
+
+    def __str__(self):
+        return f"{self.email or self.ip_address} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -31,9 +31,7 @@ def read_token(token: str, purpose: str) -> Subscriber:
     if purpose not in MAX_AGE_SECONDS:
         raise ValueError(f"unknown token purpose {purpose!r}")
     try:
-        payload = signing.loads(
-            token, salt=f"mailing.{purpose}", max_age=MAX_AGE_SECONDS[purpose]
-        )
+        payload = signing.loads(token, salt=f"mailing.{purpose}", max_age=MAX_AGE_SECONDS[purpose])
     except signing.BadSignature as error:  # SignatureExpired is a BadSignature
         raise InvalidToken(str(error)) from error
     subscriber = Subscriber.objects.filter(pk=payload.get("s"), email=payload.get("e")).first()
