@@ -40,13 +40,16 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Reader pages (wrk against gunicorn), then ingest quality and throughput, then the
-# feedparser fixture suite through our feed path, then NER quality and enrichment speed.
-# Each prints its baseline beside it.
+# feedparser fixture suite through our feed path, NER quality and enrichment speed, matching
+# one article against 1,000,000 subscriptions, and sending to a local SMTP sink. Each prints
+# its baseline beside it.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/ingest.py
 	$(PY) bench/feed_fixtures.py
 	$(PY) bench/enrichment.py
+	$(PY) bench/matching.py
+	$(PY) bench/sending.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
