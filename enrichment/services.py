@@ -261,7 +261,18 @@ def decide(row, status: str, user=None) -> None:
         _set_on_page(row.article, user, topic=(row.topic, status == Status.ACCEPTED))
     elif isinstance(row, ArticleCountry):
         _set_on_page(row.article, user, country=(str(row.country), status == Status.ACCEPTED))
+    elif isinstance(row, ArticleEntity) and status == Status.ACCEPTED:
+        _match_again(row.article)
     transaction.on_commit(purge_reader_cache)
+
+
+def _match_again(page: ArticlePage) -> None:
+    """An entity accepted after publication reaches its followers (matching is idempotent)."""
+    if not page.live:
+        return
+    from mailing.tasks import match_published_article
+
+    transaction.on_commit(lambda: match_published_article.enqueue(page.pk))
 
 
 def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleEntity:
@@ -275,6 +286,7 @@ def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleE
             "decided_at": timezone.now(),
         },
     )
+    _match_again(page)
     transaction.on_commit(purge_reader_cache)
     return row
 

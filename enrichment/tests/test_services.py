@@ -269,3 +269,19 @@ def test_a_merged_record_brings_its_articles_to_the_one_that_stays(article, clie
 
     assert old_page.status_code == 301 and old_page["Location"] == "/entites/hvl/"
     assert article.title in html
+
+
+def test_an_entity_accepted_after_publication_reaches_its_followers(
+    article, admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(
+        "mailing.tasks.match_published_article", SimpleNamespace(enqueue=queued.append)
+    )
+    services.store_suggestions(article, found())
+    row = ArticleEntity.objects.get(article=article, entity__name="Hadrien Vasseur")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(row, Status.ACCEPTED, admin_user)
+
+    assert queued == [article.pk]
