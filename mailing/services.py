@@ -351,6 +351,14 @@ def _valid_ip(ip):
         return None
 
 
+def _consent_again(subscriber: Subscriber) -> None:
+    """Consent given again (confirm, resume): an earlier unsubscription no longer holds."""
+    Suppression.objects.filter(
+        email__iexact=subscriber.email, reason=Suppression.Reason.UNSUBSCRIBE
+    ).delete()
+    _index(subscriber)
+
+
 def _index(subscriber: Subscriber) -> None:
     """Rebuild the subscriber's index keys (none unless active: matching's rule)."""
     from mailing.matching import index_subscriber
@@ -535,11 +543,7 @@ def confirm(token: str, *, ip: str | None, user_agent: str = "") -> Subscriber:
             ip=ip,
             user_agent=user_agent,
         )
-        # Confirming is consent again: an earlier unsubscription no longer holds.
-        Suppression.objects.filter(
-            email__iexact=subscriber.email, reason=Suppression.Reason.UNSUBSCRIBE
-        ).delete()
-        _index(subscriber)
+        _consent_again(subscriber)
     logger.info("Subscriber %s confirmed", subscriber.pk)
     return subscriber
 
@@ -655,10 +659,7 @@ def resume(subscriber: Subscriber, *, ip: str | None = None, user_agent: str = "
                 ip=ip,
                 user_agent=user_agent,
             )
-            Suppression.objects.filter(
-                email__iexact=subscriber.email, reason=Suppression.Reason.UNSUBSCRIBE
-            ).delete()
-            _index(subscriber)
+            _consent_again(subscriber)
     return subscriber
 
 
