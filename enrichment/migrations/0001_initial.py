@@ -9,141 +9,398 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('newsroom', '0001_content_model'),
+        ("newsroom", "0001_content_model"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnrichmentRun',
+            name="EnrichmentRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(blank=True, max_length=10)),
-                ('enriched_at', models.DateTimeField(auto_now=True)),
-                ('warnings', models.JSONField(default=list)),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='enrichment_run', to='newsroom.articlepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=10)),
+                ("enriched_at", models.DateTimeField(auto_now=True)),
+                ("warnings", models.JSONField(default=list)),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrichment_run",
+                        to="newsroom.articlepage",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('PER', 'person'), ('ORG', 'organisation'), ('LOC', 'place'), ('MISC', 'other')], max_length=4, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='canonical name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('key', models.CharField(blank=True, help_text='Set for entries of the curated gazetteer; empty for names found in copy.', max_length=200, verbose_name='gazetteer key')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, verbose_name='Wikidata id')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('merged_into', models.ForeignKey(blank=True, help_text='A duplicate record points at the one that stays.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged', to='enrichment.entity', verbose_name='merged into')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("PER", "person"),
+                            ("ORG", "organisation"),
+                            ("LOC", "place"),
+                            ("MISC", "other"),
+                        ],
+                        max_length=4,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="canonical name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Set for entries of the curated gazetteer; empty for names found in copy.",
+                        max_length=200,
+                        verbose_name="gazetteer key",
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="country"
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(blank=True, max_length=20, verbose_name="Wikidata id"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A duplicate record points at the one that stays.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged",
+                        to="enrichment.entity",
+                        verbose_name="merged into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entity',
-                'verbose_name_plural': 'entities',
-                'ordering': ['name'],
+                "verbose_name": "entity",
+                "verbose_name_plural": "entities",
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='ArticleEntity',
+            name="ArticleEntity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(default=0.0, verbose_name='score')),
-                ('status', models.CharField(choices=[('suggested', 'suggested'), ('accepted', 'accepted'), ('rejected', 'rejected')], default='suggested', max_length=10, verbose_name='status')),
-                ('by_editor', models.BooleanField(default=False, verbose_name='added by an editor')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('mentions', models.PositiveIntegerField(default=0)),
-                ('surface', models.CharField(blank=True, max_length=200, verbose_name='as written')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.articlepage')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='article_links', to='enrichment.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(default=0.0, verbose_name="score")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "suggested"),
+                            ("accepted", "accepted"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="suggested",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "by_editor",
+                    models.BooleanField(default=False, verbose_name="added by an editor"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("mentions", models.PositiveIntegerField(default=0)),
+                (
+                    "surface",
+                    models.CharField(blank=True, max_length=200, verbose_name="as written"),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="newsroom.articlepage",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="article_links",
+                        to="enrichment.entity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article entity',
-                'ordering': ['-score'],
+                "verbose_name": "article entity",
+                "ordering": ["-score"],
             },
         ),
         migrations.CreateModel(
-            name='EntityAlias',
+            name="EntityAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('name', models.CharField(max_length=200, verbose_name='alias')),
-                ('normalised', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('entity', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='enrichment.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("name", models.CharField(max_length=200, verbose_name="alias")),
+                ("normalised", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "entity",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="enrichment.entity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alias',
-                'verbose_name_plural': 'aliases',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "alias",
+                "verbose_name_plural": "aliases",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(default=0.0, verbose_name='score')),
-                ('status', models.CharField(choices=[('suggested', 'suggested'), ('accepted', 'accepted'), ('rejected', 'rejected')], default='suggested', max_length=10, verbose_name='status')),
-                ('by_editor', models.BooleanField(default=False, verbose_name='added by an editor')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('speaker_name', models.CharField(blank=True, max_length=200, verbose_name='speaker')),
-                ('text', models.TextField(verbose_name='quote')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.articlepage')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('speaker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quotes', to='enrichment.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(default=0.0, verbose_name="score")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "suggested"),
+                            ("accepted", "accepted"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="suggested",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "by_editor",
+                    models.BooleanField(default=False, verbose_name="added by an editor"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "speaker_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="speaker"),
+                ),
+                ("text", models.TextField(verbose_name="quote")),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="newsroom.articlepage",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quotes",
+                        to="enrichment.entity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'position'],
+                "ordering": ["article", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleCountry',
+            name="ArticleCountry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(default=0.0, verbose_name='score')),
-                ('status', models.CharField(choices=[('suggested', 'suggested'), ('accepted', 'accepted'), ('rejected', 'rejected')], default='suggested', max_length=10, verbose_name='status')),
-                ('by_editor', models.BooleanField(default=False, verbose_name='added by an editor')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('about', models.BooleanField(default=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.articlepage')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(default=0.0, verbose_name="score")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "suggested"),
+                            ("accepted", "accepted"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="suggested",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "by_editor",
+                    models.BooleanField(default=False, verbose_name="added by an editor"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                ("about", models.BooleanField(default=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="newsroom.articlepage",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'country'), name='enrichment_article_country')],
+                "ordering": ["-score"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "country"), name="enrichment_article_country"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ArticleTopic',
+            name="ArticleTopic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(default=0.0, verbose_name='score')),
-                ('status', models.CharField(choices=[('suggested', 'suggested'), ('accepted', 'accepted'), ('rejected', 'rejected')], default='suggested', max_length=10, verbose_name='status')),
-                ('by_editor', models.BooleanField(default=False, verbose_name='added by an editor')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.articlepage')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(default=0.0, verbose_name="score")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "suggested"),
+                            ("accepted", "accepted"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="suggested",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "by_editor",
+                    models.BooleanField(default=False, verbose_name="added by an editor"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="newsroom.articlepage",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="newsroom.topic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'topic'), name='enrichment_article_topic')],
+                "ordering": ["-score"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "topic"), name="enrichment_article_topic"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('key',), name='enrichment_unique_entity_key'),
+            model_name="entity",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("key", ""), _negated=True),
+                fields=("key",),
+                name="enrichment_unique_entity_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articleentity',
-            constraint=models.UniqueConstraint(fields=('article', 'entity'), name='enrichment_article_entity'),
+            model_name="articleentity",
+            constraint=models.UniqueConstraint(
+                fields=("article", "entity"), name="enrichment_article_entity"
+            ),
         ),
     ]

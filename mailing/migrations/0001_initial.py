@@ -6,158 +6,384 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('newsroom', '0001_content_model'),
+        ("newsroom", "0001_content_model"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Suppression',
+            name="Suppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('reason', models.CharField(choices=[('bounce', 'hard bounce'), ('complaint', 'complaint'), ('unsubscribe', 'unsubscribed'), ('manual', 'added by hand')], max_length=20)),
-                ('detail', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("bounce", "hard bounce"),
+                            ("complaint", "complaint"),
+                            ("unsubscribe", "unsubscribed"),
+                            ("manual", "added by hand"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("detail", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'suppressed address',
-                'verbose_name_plural': 'suppressed addresses',
+                "verbose_name": "suppressed address",
+                "verbose_name_plural": "suppressed addresses",
             },
         ),
         migrations.CreateModel(
-            name='SignupAttempt',
+            name="SignupAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['ip_address', 'created_at'], name='mailing_attempt_ip'), models.Index(fields=['email', 'created_at'], name='mailing_attempt_email')],
+                "indexes": [
+                    models.Index(fields=["ip_address", "created_at"], name="mailing_attempt_ip"),
+                    models.Index(fields=["email", "created_at"], name="mailing_attempt_email"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email')),
-                ('status', models.CharField(choices=[('pending', 'waiting for confirmation'), ('active', 'active'), ('paused', 'paused'), ('unsubscribed', 'unsubscribed')], default='pending', max_length=20, verbose_name='status')),
-                ('digest_hour', models.PositiveSmallIntegerField(default=7, verbose_name='digest hour')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('confirmation_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_daily_digest_at', models.DateTimeField(blank=True, null=True)),
-                ('last_weekly_digest_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="email")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for confirmation"),
+                            ("active", "active"),
+                            ("paused", "paused"),
+                            ("unsubscribed", "unsubscribed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "digest_hour",
+                    models.PositiveSmallIntegerField(default=7, verbose_name="digest hour"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed"),
+                ),
+                ("confirmation_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_daily_digest_at", models.DateTimeField(blank=True, null=True)),
+                ("last_weekly_digest_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'subscriber',
-                'verbose_name_plural': 'subscribers',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['status'], name='mailing_subscriber_status')],
+                "verbose_name": "subscriber",
+                "verbose_name_plural": "subscribers",
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["status"], name="mailing_subscriber_status")],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_key', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('confirmation', 'confirmation'), ('alert', 'instant alert'), ('daily', 'daily digest'), ('weekly', 'weekly digest')], max_length=20)),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('sending', 'sending'), ('sent', 'sent'), ('failed', 'failed'), ('bounced', 'bounced'), ('suppressed', 'suppressed')], default='queued', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('message_id', models.CharField(blank=True, max_length=300)),
-                ('provider_message_id', models.CharField(blank=True, max_length=300)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('not_before', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claimed_by', models.CharField(blank=True, max_length=100)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='mailing.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_key", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("confirmation", "confirmation"),
+                            ("alert", "instant alert"),
+                            ("daily", "daily digest"),
+                            ("weekly", "weekly digest"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("sending", "sending"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                            ("bounced", "bounced"),
+                            ("suppressed", "suppressed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("message_id", models.CharField(blank=True, max_length=300)),
+                ("provider_message_id", models.CharField(blank=True, max_length=300)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("not_before", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claimed_by", models.CharField(blank=True, max_length=100)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="mailing.subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['-created_at'],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('subscribe', 'asked to subscribe'), ('confirm', 'confirmed'), ('change', 'changed preferences'), ('pause', 'paused'), ('resume', 'resumed'), ('unsubscribe', 'unsubscribed')], max_length=20)),
-                ('terms', models.JSONField(default=dict)),
-                ('form', models.CharField(blank=True, max_length=100, verbose_name='form')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='mailing.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("subscribe", "asked to subscribe"),
+                            ("confirm", "confirmed"),
+                            ("change", "changed preferences"),
+                            ("pause", "paused"),
+                            ("resume", "resumed"),
+                            ("unsubscribe", "unsubscribed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("terms", models.JSONField(default=dict)),
+                ("form", models.CharField(blank=True, max_length=100, verbose_name="form")),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="mailing.subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent record',
-                'verbose_name_plural': 'consent records',
-                'ordering': ['-created_at'],
+                "verbose_name": "consent record",
+                "verbose_name_plural": "consent records",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('newsletter', 'the newsletter (everything we publish)'), ('section', 'section'), ('topic', 'topic'), ('country', 'country'), ('entity', 'person, organisation or place'), ('keywords', 'keywords')], max_length=20)),
-                ('value', models.CharField(blank=True, max_length=300)),
-                ('label', models.CharField(blank=True, max_length=300)),
-                ('frequency', models.CharField(choices=[('instant', 'instant alert'), ('daily', 'daily digest'), ('weekly', 'weekly digest')], max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='mailing.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("newsletter", "the newsletter (everything we publish)"),
+                            ("section", "section"),
+                            ("topic", "topic"),
+                            ("country", "country"),
+                            ("entity", "person, organisation or place"),
+                            ("keywords", "keywords"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("value", models.CharField(blank=True, max_length=300)),
+                ("label", models.CharField(blank=True, max_length=300)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("instant", "instant alert"),
+                            ("daily", "daily digest"),
+                            ("weekly", "weekly digest"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="mailing.subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subscription',
-                'verbose_name_plural': 'subscriptions',
+                "verbose_name": "subscription",
+                "verbose_name_plural": "subscriptions",
             },
         ),
         migrations.CreateModel(
-            name='SubscriptionKey',
+            name="SubscriptionKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('frequency', models.CharField(choices=[('instant', 'instant alert'), ('daily', 'daily digest'), ('weekly', 'weekly digest')], max_length=10)),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mailing.subscriber')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='mailing.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("instant", "instant alert"),
+                            ("daily", "daily digest"),
+                            ("weekly", "weekly digest"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="mailing.subscriber",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="mailing.subscription",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PendingMatch',
+            name="PendingMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('instant', 'instant alert'), ('daily', 'daily digest'), ('weekly', 'weekly digest')], max_length=10)),
-                ('reasons', models.JSONField(default=list)),
-                ('matched_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.articlepage')),
-                ('delivery', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='matches', to='mailing.delivery')),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mailing.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("instant", "instant alert"),
+                            ("daily", "daily digest"),
+                            ("weekly", "weekly digest"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reasons", models.JSONField(default=list)),
+                ("matched_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="newsroom.articlepage",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="matches",
+                        to="mailing.delivery",
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="mailing.subscriber",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['frequency', 'delivery', 'matched_at'], name='mailing_match_due')],
-                'constraints': [models.UniqueConstraint(fields=('subscriber', 'article', 'frequency'), name='mailing_unique_match')],
+                "indexes": [
+                    models.Index(
+                        fields=["frequency", "delivery", "matched_at"], name="mailing_match_due"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("subscriber", "article", "frequency"), name="mailing_unique_match"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['status', 'not_before'], name='mailing_delivery_due'),
+            model_name="delivery",
+            index=models.Index(fields=["status", "not_before"], name="mailing_delivery_due"),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('subscriber', 'message_key'), name='mailing_unique_delivery'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("subscriber", "message_key"), name="mailing_unique_delivery"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(fields=('subscriber', 'kind', 'value'), name='mailing_unique_subscription'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                fields=("subscriber", "kind", "value"), name="mailing_unique_subscription"
+            ),
         ),
         migrations.AddIndex(
-            model_name='subscriptionkey',
-            index=models.Index(fields=['key'], name='mailing_key_lookup'),
+            model_name="subscriptionkey",
+            index=models.Index(fields=["key"], name="mailing_key_lookup"),
         ),
     ]

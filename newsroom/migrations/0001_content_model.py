@@ -11,137 +11,444 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('role', models.CharField(blank=True, max_length=200, verbose_name='role')),
-                ('bio', models.TextField(blank=True, verbose_name='biography')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                ("role", models.CharField(blank=True, max_length=200, verbose_name="role")),
+                ("bio", models.TextField(blank=True, verbose_name="biography")),
             ],
             options={
-                'verbose_name': 'author',
-                'verbose_name_plural': 'authors',
-                'ordering': ['name'],
+                "verbose_name": "author",
+                "verbose_name_plural": "authors",
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='SectionPage',
+            name="SectionPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'section',
-                'verbose_name_plural': 'sections',
+                "verbose_name": "section",
+                "verbose_name_plural": "sections",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('description', models.CharField(blank=True, help_text='How the credit introduces the outlet, e.g. “quotidien italien”.', max_length=200, verbose_name='description')),
-                ('url', models.URLField(blank=True, verbose_name='website')),
-                ('language', models.CharField(default='fr', max_length=10, verbose_name='language')),
-                ('licence', models.CharField(choices=[('full', 'Republish in full'), ('excerpt', 'Excerpt and link only')], default='full', max_length=20, verbose_name='licence')),
-                ('licence_terms', models.CharField(blank=True, help_text='Shown with the credit on every article, e.g. “CC BY 2.5”.', max_length=300, verbose_name='licence terms')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the credit introduces the outlet, e.g. “quotidien italien”.",
+                        max_length=200,
+                        verbose_name="description",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "language",
+                    models.CharField(default="fr", max_length=10, verbose_name="language"),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        choices=[
+                            ("full", "Republish in full"),
+                            ("excerpt", "Excerpt and link only"),
+                        ],
+                        default="full",
+                        max_length=20,
+                        verbose_name="licence",
+                    ),
+                ),
+                (
+                    "licence_terms",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown with the credit on every article, e.g. “CC BY 2.5”.",
+                        max_length=300,
+                        verbose_name="licence terms",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['name'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('iptc_qcode', models.CharField(blank=True, help_text='e.g. medtop:11000000', max_length=40, verbose_name='IPTC Media Topic')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "iptc_qcode",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. medtop:11000000",
+                        max_length=40,
+                        verbose_name="IPTC Media Topic",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['name'],
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('kicker', models.CharField(blank=True, help_text='Surtitre shown above the headline.', max_length=200, verbose_name='kicker')),
-                ('standfirst', models.TextField(help_text='Chapô: the opening summary, after the dateline.', verbose_name='standfirst')),
-                ('dateline_date', models.DateField(blank=True, null=True, verbose_name='dateline date')),
-                ('updated_at', models.DateTimeField(blank=True, help_text='Set when the article is substantially updated after publication.', null=True, verbose_name='updated at')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('heading', 1), ('quote', 4), ('read_also', 8), ('image', 12), ('embed', 13)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'Paragraph', 'template': 'newsroom/blocks/paragraph.html'}), 1: ('wagtail.blocks.CharBlock', (), {'label': 'Heading', 'max_length': 200, 'template': 'newsroom/blocks/heading.html'}), 2: ('wagtail.blocks.TextBlock', (), {'label': 'quotation'}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'speaker', 'max_length': 200, 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('text', 2), ('speaker', 3)]], {}), 5: ('wagtail.blocks.PageChooserBlock', (), {'label': 'article', 'page_type': ['newsroom.ArticlePage'], 'required': False}), 6: ('wagtail.blocks.CharBlock', (), {'help_text': "Leave empty to use the article's headline.", 'label': 'title', 'max_length': 300, 'required': False}), 7: ('wagtail.blocks.URLBlock', (), {'label': 'external link', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('article', 5), ('title', 6), ('url', 7)]], {}), 9: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'image'}), 10: ('wagtail.blocks.CharBlock', (), {'label': 'caption', 'max_length': 300, 'required': False}), 11: ('wagtail.blocks.CharBlock', (), {'label': 'credit', 'max_length': 200, 'required': False}), 12: ('wagtail.blocks.StructBlock', [[('image', 9), ('caption', 10), ('credit', 11)]], {}), 13: ('wagtail.embeds.blocks.EmbedBlock', (), {'label': 'Embed', 'template': 'newsroom/blocks/embed.html'})}, verbose_name='body')),
-                ('source_author', models.CharField(blank=True, help_text='Who wrote the original.', max_length=200, verbose_name='original author')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='original URL')),
-                ('countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name='countries')),
-                ('is_demo_content', models.BooleanField(default=False, help_text='Written to show the platform; not journalism. Shown as [Démo] in the admin.', verbose_name='demo content')),
-                ('lead_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='lead image')),
-                ('authors', modelcluster.fields.ParentalManyToManyField(blank=True, to='newsroom.author', verbose_name='authors')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='newsroom.source', verbose_name='source outlet')),
-                ('topics', modelcluster.fields.ParentalManyToManyField(blank=True, to='newsroom.topic', verbose_name='topics')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "kicker",
+                    models.CharField(
+                        blank=True,
+                        help_text="Surtitre shown above the headline.",
+                        max_length=200,
+                        verbose_name="kicker",
+                    ),
+                ),
+                (
+                    "standfirst",
+                    models.TextField(
+                        help_text="Chapô: the opening summary, after the dateline.",
+                        verbose_name="standfirst",
+                    ),
+                ),
+                (
+                    "dateline_date",
+                    models.DateField(blank=True, null=True, verbose_name="dateline date"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Set when the article is substantially updated after publication.",
+                        null=True,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("paragraph", 0),
+                            ("heading", 1),
+                            ("quote", 4),
+                            ("read_also", 8),
+                            ("image", 12),
+                            ("embed", 13),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "link",
+                                        "document-link",
+                                        "ol",
+                                        "ul",
+                                    ],
+                                    "label": "Paragraph",
+                                    "template": "newsroom/blocks/paragraph.html",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "label": "Heading",
+                                    "max_length": 200,
+                                    "template": "newsroom/blocks/heading.html",
+                                },
+                            ),
+                            2: ("wagtail.blocks.TextBlock", (), {"label": "quotation"}),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "speaker", "max_length": 200, "required": False},
+                            ),
+                            4: ("wagtail.blocks.StructBlock", [[("text", 2), ("speaker", 3)]], {}),
+                            5: (
+                                "wagtail.blocks.PageChooserBlock",
+                                (),
+                                {
+                                    "label": "article",
+                                    "page_type": ["newsroom.ArticlePage"],
+                                    "required": False,
+                                },
+                            ),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Leave empty to use the article's headline.",
+                                    "label": "title",
+                                    "max_length": 300,
+                                    "required": False,
+                                },
+                            ),
+                            7: (
+                                "wagtail.blocks.URLBlock",
+                                (),
+                                {"label": "external link", "required": False},
+                            ),
+                            8: (
+                                "wagtail.blocks.StructBlock",
+                                [[("article", 5), ("title", 6), ("url", 7)]],
+                                {},
+                            ),
+                            9: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "image"}),
+                            10: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "caption", "max_length": 300, "required": False},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "credit", "max_length": 200, "required": False},
+                            ),
+                            12: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 9), ("caption", 10), ("credit", 11)]],
+                                {},
+                            ),
+                            13: (
+                                "wagtail.embeds.blocks.EmbedBlock",
+                                (),
+                                {"label": "Embed", "template": "newsroom/blocks/embed.html"},
+                            ),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "source_author",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who wrote the original.",
+                        max_length=200,
+                        verbose_name="original author",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="original URL"),
+                ),
+                (
+                    "countries",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=746, multiple=True, verbose_name="countries"
+                    ),
+                ),
+                (
+                    "is_demo_content",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Written to show the platform; not journalism. Shown as [Démo] in the admin.",
+                        verbose_name="demo content",
+                    ),
+                ),
+                (
+                    "lead_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="lead image",
+                    ),
+                ),
+                (
+                    "authors",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, to="newsroom.author", verbose_name="authors"
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="newsroom.source",
+                        verbose_name="source outlet",
+                    ),
+                ),
+                (
+                    "topics",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, to="newsroom.topic", verbose_name="topics"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ArticleDatelinePlace',
+            name="ArticleDatelinePlace",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('name', models.CharField(max_length=100, verbose_name='place')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='dateline_places', to='newsroom.articlepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("name", models.CharField(max_length=100, verbose_name="place")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dateline_places",
+                        to="newsroom.articlepage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dateline place',
-                'verbose_name_plural': 'dateline places',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "dateline place",
+                "verbose_name_plural": "dateline places",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('lead_article', models.ForeignKey(blank=True, help_text='Leave empty to lead with the latest article.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='newsroom.articlepage', verbose_name='lead story')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "lead_article",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty to lead with the latest article.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="newsroom.articlepage",
+                        verbose_name="lead story",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'home page',
+                "verbose_name": "home page",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='NewsroomSettings',
+            name="NewsroomSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tagline', models.CharField(default="L'actualité du Proche et Moyen-Orient et Afrique du Nord", max_length=200, verbose_name='tagline')),
-                ('signup_heading', models.CharField(default='Recevez notre newsletter et les alertes de Mena News', max_length=200, verbose_name='sign-up heading')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tagline",
+                    models.CharField(
+                        default="L'actualité du Proche et Moyen-Orient et Afrique du Nord",
+                        max_length=200,
+                        verbose_name="tagline",
+                    ),
+                ),
+                (
+                    "signup_heading",
+                    models.CharField(
+                        default="Recevez notre newsletter et les alertes de Mena News",
+                        max_length=200,
+                        verbose_name="sign-up heading",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'newsroom settings',
+                "verbose_name": "newsroom settings",
             },
         ),
     ]
