@@ -14,7 +14,6 @@ Within one article a surname alone ("Peskov") joins the full name given elsewher
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -182,10 +181,3 @@ def entities_found(groups: list[Group], text: str, lead_end: int) -> list[Entity
         )
     found.sort(key=lambda entity: (-entity.salience, entity.mentions[0].start))
     return found
-
-
-def mentions_by_kind(spans: list[Span]) -> dict[str, list[Span]]:
-    by_kind = defaultdict(list)
-    for span in spans:
-        by_kind[span.kind].append(span)
-    return by_kind

@@ -43,6 +43,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from enrichment.gazetteer import normalise_name
+
 KINDS = ("PER", "ORG", "LOC")
 
 
@@ -62,8 +64,6 @@ class GazetteerEntry:
 # --------------------------------------------------------------------------------------------
 
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
-_LEADING_ARTICLE = re.compile(r"^(?:le|la|les|l['’]|the|al-|el-)\s*", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^\w]+")
 
 
 def has_arabic(text: str) -> bool:
@@ -80,16 +80,9 @@ def strip_accents(text: str) -> str:
     )
 
 
-def normalize_alias(name: str) -> str:
-    """The form two spellings must share to be the same alias.
-
-    Mirrors `enrichment.gazetteer.normalise_name` (lower case, no accents, no leading article,
-    punctuation to single spaces), so the ambiguity check below sees what the index sees.
-    """
-    name = unicodedata.normalize("NFKD", name.strip())
-    name = "".join(char for char in name if not unicodedata.combining(char))
-    name = _LEADING_ARTICLE.sub("", name.lower())
-    return _NON_WORD.sub(" ", name).strip()
+# The form two spellings must share to be the same alias: the index's own normalisation,
+# so the ambiguity check sees exactly what the index sees.
+normalize_alias = normalise_name
 
 
 def slugify_key(text: str) -> str:
