@@ -30,6 +30,7 @@ from enrichment.models import (
     Quote,
     Status,
 )
+from enrichment.signals import article_enriched
 from ingest.article import Dateline, ExtractedArticle
 from newsroom.models import ArticlePage, Topic
 from newsroom.services import purge_reader_cache
@@ -178,6 +179,7 @@ def store_suggestions(page: ArticlePage, article: ExtractedArticle) -> Enrichmen
     EnrichmentRun.objects.update_or_create(
         article=page, defaults={"language": article.language, "warnings": list(article.warnings)}
     )
+    article_enriched.send(sender=ArticlePage, instance=page)
     return summary
 
 
@@ -263,6 +265,7 @@ def decide(row, status: str, user=None) -> None:
         _set_on_page(row.article, user, country=(str(row.country), status == Status.ACCEPTED))
     elif isinstance(row, ArticleEntity) and status == Status.ACCEPTED:
         _match_again(row.article)
+    article_enriched.send(sender=ArticlePage, instance=row.article)
     transaction.on_commit(purge_reader_cache)
 
 
@@ -287,6 +290,7 @@ def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleE
         },
     )
     _match_again(page)
+    article_enriched.send(sender=ArticlePage, instance=page)
     transaction.on_commit(purge_reader_cache)
     return row
 

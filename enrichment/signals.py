@@ -2,9 +2,14 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from wagtail.signals import page_published
 
 from newsroom.models import ArticlePage
+
+# Sent with `instance` (the ArticlePage) when its suggestions were stored or an editor
+# decided one: what other apps know of the article (related articles…) may have changed.
+article_enriched = Signal()
 
 
 def enrich_after_publish(sender, instance, **kwargs):

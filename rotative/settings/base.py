@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "ingest",
     "enrichment",
     "mailing",
+    "related",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

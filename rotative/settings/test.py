@@ -12,6 +12,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Publishing and ingesting do not run spaCy in every test; enrichment tests turn it on.
 ENRICH_AUTOMATICALLY = False
+# Nor rank related articles (spaCy again) on every publish; the related tests turn it on.
+RELATED_REFRESH_AUTOMATICALLY = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
