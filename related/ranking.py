@@ -28,6 +28,9 @@ BM25_B = 0.75
 # Above this text similarity (or with the same headline) a candidate is the same story told
 # again (a wire update, a partner's copy of ours): never listed.
 NEAR_DUPLICATE_TEXT = 0.85
+# Two articles on the same subject rarely share more than a quarter of an article's BM25
+# score with itself: that much counts as fully similar text.
+TEXT_FULL_SIMILARITY = 0.25
 MIN_SCORE = 0.02
 
 
@@ -223,7 +226,7 @@ def score_candidate(
         weights.entities * entity_similarity
         + weights.topics * topic_similarity
         + weights.countries * country_similarity
-        + weights.text * text.similarity
+        + weights.text * min(text.similarity / TEXT_FULL_SIMILARITY, 1.0)
     ) * age
     shared_entities = article.entities.keys() & candidate.entities.keys()
     reasons = Reasons(

@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from enrichment.nlp import FRENCH_MODEL
 
-CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
+# Verbs are left out: "pouvoir", "annoncer", "déclarer" say nothing of what an article is about.
+CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 TERM_MAX_CHARS = 80
 # The headline says what the article is about: its words count twice.
 TITLE_WEIGHT = 2
