@@ -17,7 +17,9 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 logger = logging.getLogger(__name__)
-_LEADING_ARTICLE = re.compile(r"^(?:le|la|les|l['’]|the|al-|el-)\s*", re.IGNORECASE)
+# An article is a whole word ("Le Caire", "The Times") or an elided/Arabic prefix ("l’Égypte",
+# "al-Qaïda"): "Lebanon", "Laos" and "Theresa May" keep their first letters.
+_LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|the)\s+|l['’]\s*|al-|el-)", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
 
 

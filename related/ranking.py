@@ -29,8 +29,10 @@ BM25_B = 0.75
 # again (a wire update, a partner's copy of ours): never listed.
 NEAR_DUPLICATE_TEXT = 0.85
 # Two articles on the same subject rarely share more than a quarter of an article's BM25
-# score with itself: that much counts as fully similar text.
+# score with itself: that much counts as fully similar text. Below 5 % it is noise (a
+# kicker or a common word in both): it counts for nothing.
 TEXT_FULL_SIMILARITY = 0.25
+TEXT_NOISE = 0.05
 MIN_SCORE = 0.02
 
 
@@ -204,6 +206,12 @@ def recency(first: datetime | None, second: datetime | None, weights: Weights) -
     return 1.0 - weights.recency_share + weights.recency_share * decay
 
 
+def text_part(similarity: float) -> float:
+    """The text similarity rescaled between noise (0) and fully similar (1)."""
+    scaled = (similarity - TEXT_NOISE) / (TEXT_FULL_SIMILARITY - TEXT_NOISE)
+    return min(max(scaled, 0.0), 1.0)
+
+
 def _by_weight(keys: Iterable, *vectors: Mapping) -> tuple:
     return tuple(
         sorted(keys, key=lambda key: (-sum(vector.get(key, 0) for vector in vectors), key))
@@ -226,7 +234,7 @@ def score_candidate(
         weights.entities * entity_similarity
         + weights.topics * topic_similarity
         + weights.countries * country_similarity
-        + weights.text * min(text.similarity / TEXT_FULL_SIMILARITY, 1.0)
+        + weights.text * text_part(text.similarity)
     ) * age
     shared_entities = article.entities.keys() & candidate.entities.keys()
     reasons = Reasons(

@@ -17,6 +17,8 @@ def article_form(*, title, slug, publish, topic=None, source=None):
         "title": title,
         "slug": slug,
         "dateline_places": inline_formset([{"name": "Rabat"}, {"name": "Casablanca"}]),
+        "related_pins": inline_formset([]),
+        "related_exclusions": inline_formset([]),
         "dateline_date": "2024-05-10",
         "standfirst": "Le royaume signe un accord sur l'hydrogène vert.",
         "body": streamfield(

@@ -100,7 +100,7 @@ def test_the_text_only_baseline_ignores_entities_and_age():
     ranked = ranking.rank(
         ARTICLE,
         [shares_entity, shares_text],
-        {3: TextMatch(0.4)},
+        {3: TextMatch(0.13)},
         RARITY,
         weights=ranking.TEXT_ONLY,
     )

@@ -46,7 +46,7 @@ def publish(parent, title, text, *, days=0, publish=True, **fields):
         body__0__paragraph__value=f"<p>{text}</p>",
         first_published_at=START + timedelta(days=days),
         publish=publish,
-        **fields,
+        **{"kicker": "", **fields},
     )
 
 

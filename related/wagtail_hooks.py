@@ -1,0 +1,70 @@
+"""Admin: the “À lire :” suggestions the article editor asks for while a paragraph is written."""
+
+from django.http import JsonResponse
+from django.template.defaultfilters import date as format_date
+from django.urls import path
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from newsroom.models import ArticlePage
+from related.read_also import ReadAlsoError, read_also_for_paragraph
+
+
+def _read_also_block_state(page: ArticlePage) -> dict:
+    """The state Wagtail's StreamField script gives a new "Read also" block choosing `page`."""
+    block = ArticlePage._meta.get_field("body").stream_block.child_blocks["read_also"]
+    return block.get_form_state({"article": page, "title": "", "url": None})
+
+
+@require_POST
+def read_also_suggestions(request):
+    """POST text (the paragraph) and page (the article's id, absent while it is being created)."""
+    text = request.POST.get("text")
+    if text is None:
+        return JsonResponse({"error": _("Send the paragraph's text.")}, status=400)
+    page_id = request.POST.get("page", "").strip()
+    article = None
+    if page_id:
+        if not page_id.isdigit():
+            return JsonResponse({"error": _("The page must be given by its number.")}, status=400)
+        page = Page.objects.filter(pk=int(page_id)).first()
+        if page is None:
+            return JsonResponse({"error": _("No such page.")}, status=404)
+        if not page.permissions_for_user(request.user).can_edit():
+            return JsonResponse({"error": _("You cannot edit this page.")}, status=403)
+        article = page.specific
+        if not isinstance(article, ArticlePage):
+            return JsonResponse({"error": _("Suggestions are made for articles only.")}, status=400)
+    elif not PagePermissionPolicy().user_has_any_permission(request.user, {"add", "change"}):
+        return JsonResponse({"error": _("You cannot edit pages.")}, status=403)
+    try:
+        result = read_also_for_paragraph(text, article=article)
+    except ReadAlsoError as error:
+        return JsonResponse({"error": error.message, "code": error.code}, status=400)
+    return JsonResponse(
+        {
+            "entities": [mention.name for mention in result.entities],
+            "suggestions": [
+                {
+                    "id": suggestion.page.pk,
+                    "title": suggestion.title,
+                    "url": suggestion.url,
+                    "date": suggestion.published_at.isoformat(),
+                    "date_display": format_date(localtime(suggestion.published_at), "j F Y"),
+                    "entities": list(suggestion.entities),
+                    "score": suggestion.score,
+                    "block": _read_also_block_state(suggestion.page),
+                }
+                for suggestion in result.suggestions
+            ],
+        }
+    )
+
+
+@hooks.register("register_admin_urls")
+def related_admin_urls():
+    return [path("related/read-also/", read_also_suggestions, name="related_read_also")]
