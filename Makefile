@@ -41,8 +41,9 @@ test: $(STAMP)
 
 # Reader pages (wrk against gunicorn), then ingest quality and throughput, then the
 # feedparser fixture suite through our feed path, NER quality and enrichment speed, matching
-# one article against 1,000,000 subscriptions, and sending to a local SMTP sink. Each prints
-# its baseline beside it.
+# one article against 1,000,000 subscriptions, sending to a local SMTP sink, related articles
+# (quality on Wikinews, time at 1,000 and 10,000 articles) and search latency (SQLite and
+# PostgreSQL). Each prints its baseline beside it.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/ingest.py
@@ -50,6 +51,8 @@ bench: $(STAMP)
 	$(PY) bench/enrichment.py
 	$(PY) bench/matching.py
 	$(PY) bench/sending.py
+	$(PY) bench/related.py
+	$(PY) bench/search.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Sum, Value
-from django.utils.translation import gettext_lazy as _
 
 from enrichment.gazetteer import normalise_name
 from enrichment.models import ArticleEntity, Entity, EntityAlias, Status
 from newsroom.models import ArticlePage
+from related.exceptions import TextTooLong
 
 MAX_TEXT_LENGTH = 20_000
 MAX_NAME_WORDS = 8
@@ -34,27 +34,6 @@ INDEX_MAX_AGE_SECONDS = 60
 # Candidates ranked exactly in Python after the database's first cut.
 SHORTLIST_FACTOR = 5
 _WORD = re.compile(r"\w+")
-
-
-class ReadAlsoError(Exception):
-    """A request for suggestions that cannot be answered; the message tells the editor why."""
-
-    code = "read_also_error"
-    default_message = _("Suggestions cannot be made for this text.")
-
-    def __init__(self, message=None, **params):
-        self.params = params
-        template = message if message is not None else self.default_message
-        self.message = str(template) % params if params else str(template)
-        super().__init__(self.message)
-
-
-class TextTooLong(ReadAlsoError):
-    code = "text_too_long"
-    default_message = _(
-        "The text is too long for suggestions: at most %(limit)s characters, "
-        "this one has %(length)s."
-    )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Statu
 from enrichment.services import page_text_blocks
 from newsroom.models import ArticlePage
 from related import ranking
+from related.exceptions import ArticleNotFound
 from related.models import RelatedArticle, TermCount, TextProfile
 from related.terms import article_terms, fold, many_article_terms
 
@@ -44,10 +45,6 @@ DISTINCTIVE_TERMS = 30
 STATUS_WEIGHT = {Status.ACCEPTED: 1.0, Status.SUGGESTED: 0.6}
 MIN_LINK_WEIGHT = 0.1
 _NOT_A_WORD = re.compile(r"\W+")
-
-
-class ArticleNotFound(Exception):
-    """`find_article` found no article for what it was given."""
 
 
 @dataclass(frozen=True)

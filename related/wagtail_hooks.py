@@ -11,7 +11,8 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from newsroom.models import ArticlePage
-from related.read_also import ReadAlsoError, read_also_for_paragraph
+from related.exceptions import ReadAlsoError
+from related.read_also import read_also_for_paragraph
 
 
 def _read_also_block_state(page: ArticlePage) -> dict:

@@ -11,11 +11,11 @@ from wagtail.users.models import UserProfile
 
 from enrichment.models import ArticleEntity, Entity, EntityAlias, Kind, Status
 from newsroom.tests.factories import ArticlePageFactory
+from related.exceptions import TextTooLong
 from related.read_also import (
     MAX_TEXT_LENGTH,
     Link,
     NameIndex,
-    TextTooLong,
     find_mentions,
     rank_links,
     read_also_for_paragraph,

@@ -14,6 +14,7 @@ from enrichment.models import ArticleEntity, Entity, Kind, Status
 from enrichment.services import decide
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 from related import services
+from related.exceptions import ArticleNotFound
 from related.models import RelatedArticle, RelatedExclusion, RelatedPin, TermCount, TextProfile
 
 pytestmark = pytest.mark.django_db
@@ -301,7 +302,7 @@ def test_refresh_related_rebuilds_every_profile_and_list(site_tree, people, sett
 
 
 def test_find_article_refuses_what_it_cannot_find(site_tree):
-    with pytest.raises(services.ArticleNotFound):
+    with pytest.raises(ArticleNotFound):
         services.find_article("/maghreb/nothing-here/")
-    with pytest.raises(services.ArticleNotFound):
+    with pytest.raises(ArticleNotFound):
         services.find_article("999999")

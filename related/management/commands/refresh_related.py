@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.models import ArticlePage
 from related import services
+from related.exceptions import ArticleNotFound
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if options["articles"]:
             try:
                 wanted = [services.find_article(ref).pk for ref in options["articles"]]
-            except services.ArticleNotFound as error:
+            except ArticleNotFound as error:
                 raise CommandError(f"No article matches {error}.") from error
             articles = articles.filter(pk__in=wanted)
         articles = list(articles)

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from related import services
+from related.exceptions import ArticleNotFound
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             page = services.find_article(options["article"])
-        except services.ArticleNotFound as error:
+        except ArticleNotFound as error:
             raise CommandError(f"No article matches {error}.") from error
         if options["limit"] < 1:
             raise CommandError("--limit must be at least 1.")
