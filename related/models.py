@@ -101,7 +101,8 @@ class TermCount(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["term", "article"], name="related_term_article")]
+        # Covering: the postings of a term are read from the index alone.
+        indexes = [models.Index(fields=["term", "article", "count"], name="related_term_postings")]
         constraints = [
             models.UniqueConstraint(fields=["article", "term"], name="related_unique_term")
         ]
