@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,7 @@ from enrichment.signals import article_enriched
 from ingest.article import Dateline, ExtractedArticle
 from newsroom.models import ArticlePage, Topic
 from newsroom.services import purge_reader_cache
+from search.indexing import reindex_article
 
 LINKED_KINDS = {"PER", "ORG", "LOC"}
 _TAG = re.compile(r"<[^>]+>")
@@ -265,6 +267,8 @@ def decide(row, status: str, user=None) -> None:
         _set_on_page(row.article, user, country=(str(row.country), status == Status.ACCEPTED))
     elif isinstance(row, ArticleEntity) and status == Status.ACCEPTED:
         _match_again(row.article)
+    if isinstance(row, ArticleEntity):  # the readers' search indexes accepted entities' names
+        transaction.on_commit(partial(reindex_article, row.article_id))
     article_enriched.send(sender=ArticlePage, instance=row.article)
     transaction.on_commit(purge_reader_cache)
 
@@ -290,6 +294,7 @@ def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleE
         },
     )
     _match_again(page)
+    transaction.on_commit(partial(reindex_article, page.pk))
     article_enriched.send(sender=ArticlePage, instance=page)
     transaction.on_commit(purge_reader_cache)
     return row

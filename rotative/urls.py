@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from enrichment import urls as enrichment_urls
 from mailing import urls as mailing_urls
 from newsroom import urls as newsroom_urls
+from search import urls as search_urls
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include(newsroom_urls)),
     path("", include(enrichment_urls)),
     path("", include(mailing_urls)),
+    path("", include(search_urls)),
 ]
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):

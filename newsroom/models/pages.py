@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,8 @@ from wagtail.search import index
 
 from enrichment.panels import SuggestionsPanel
 from newsroom.blocks import ArticleBodyBlock
+from related.list_panel import RelatedListPanel
+from related.panels import ReadAlsoSuggestionsPanel
 
 from .snippets import Topic
 
@@ -185,6 +186,7 @@ class ArticlePage(Page):
         FieldPanel("standfirst"),
         FieldPanel("lead_image"),
         FieldPanel("body"),
+        ReadAlsoSuggestionsPanel(),
         FieldPanel("authors"),
         MultiFieldPanel(
             [
@@ -207,6 +209,16 @@ class ArticlePage(Page):
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(settings_panels, heading=_("Settings")),
             ObjectList([SuggestionsPanel()], heading=_("Suggestions")),
+            ObjectList(
+                [
+                    RelatedListPanel(heading=_("Ranked now")),
+                    InlinePanel("related_pins", heading=_("Pinned"), label=_("pinned article")),
+                    InlinePanel(
+                        "related_exclusions", heading=_("Excluded"), label=_("excluded article")
+                    ),
+                ],
+                heading=_("Related"),
+            ),
         ]
     )
     search_fields = Page.search_fields + [
@@ -216,6 +228,9 @@ class ArticlePage(Page):
         index.AutocompleteField("standfirst"),
         index.FilterField("first_published_at"),
         index.RelatedFields("topics", [index.SearchField("name")]),
+        # The readers' search (search/): French stems without accents, entities' aliases.
+        index.SearchField("search_title_terms", boost=3),
+        index.SearchField("search_text_terms"),
     ]
     parent_page_types = ["newsroom.SectionPage"]
     subpage_types = []
@@ -246,15 +261,20 @@ class ArticlePage(Page):
         return ", ".join(parts)
 
     def related_articles(self, limit=4):
-        """Latest published articles sharing a topic or, failing that, the section.
+        """“À lire sur le même thème”: the editor's pins, then the stored ranking."""
+        from related.services import articles_to_read
 
-        A placeholder ranking: the related-articles issue replaces it with a scored one.
-        """
-        base = ArticlePage.objects.published().exclude(pk=self.pk).for_listing()
-        # .all() rather than values_list: previews hold topics in an in-memory FakeQuerySet.
-        topic_ids = [topic.pk for topic in self.topics.all()]
-        same_theme = Q(topics__in=topic_ids) | Q(path__startswith=self.path[: -self.steplen])
-        return list(base.filter(same_theme).distinct()[:limit])
+        return articles_to_read(self, limit=limit)
+
+    def search_title_terms(self):
+        from search.indexing import article_search_title
+
+        return article_search_title(self)
+
+    def search_text_terms(self):
+        from search.indexing import article_search_text
+
+        return article_search_text(self)
 
 
 class ArticleDatelinePlace(Orderable):

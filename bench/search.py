@@ -1,0 +1,611 @@
+"""Readers' search: Wagtail's search with French terms beside a naive `icontains` scan.
+
+    .venv/bin/python bench/search.py [--sizes 1000,10000] [--databases sqlite,postgres]
+                                     [--rounds 3] [--keep]
+
+Data — published articles from the French Wikinews corpus (WiNER-fr, `../shared/data/ner/`,
+964 articles, CC BY 2.5), then articles recombined from corpus paragraphs (a corpus article's
+title, standfirst and first paragraphs, plus paragraphs of two others, published up to two
+months later) until each size is reached. The curated gazetteer is loaded and each article is
+tagged (accepted) with the gazetteer entities its corpus annotations name. Pages are
+bulk-inserted with their treebeard paths computed here (no revisions: live rows, as a
+publish leaves them), then indexed with Wagtail's own indexer (`backend.add_bulk`, what
+`manage.py update_index` does) — minutes faster than publishing 10,000 pages one by one.
+Each database is fresh: a temporary SQLite file, or the PostgreSQL database
+`rotative_bench_search` at postgres://postgres@127.0.0.1:5432, created and dropped here.
+
+Queries — about 150, from the corpus: the most frequent annotated names (people,
+organisations, places), other-language aliases of tagged gazetteer entities ("Putin"),
+common words, frequent two-word phrases, and accented words with their unaccented spelling.
+
+Each query runs, interleaved, (a) `search_articles` (French terms, entity detection, ranking
+of up to 1,000 ids), (a+) the same plus the first page of 20 results with highlighted
+snippets, as /recherche/ renders them, and (b) the naive scan: published articles whose
+title, standfirst or body `icontains` every word, counted, the newest 20 fetched. Each
+figure is the median of `--rounds` runs after one warm-up; p50/p99 are over the queries.
+One child process per database; the table compares them side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+# Run as a script, this file's folder comes first on sys.path and "search" would be this file,
+# not the search app.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != REPO / "bench"]
+WIKINEWS = REPO.parent / "shared" / "data" / "ner" / "winer_fr_2016_2017.jsonl"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_NAME = "rotative_bench_search"
+SQLITE_PATH = Path(tempfile.gettempdir()) / "rotative_bench_search.sqlite3"
+SEED = 2025
+PAGE_SIZE = 20
+INSERT_BATCH = 500
+NAME_TYPES = {"Person", "Organization", "Location"}
+_WORD = re.compile(r"[^\W\d_]+")
+_STOP = set(
+    "avait avaient aussi autre autres avant avons cette celui ceux comme contre depuis dont "
+    "elles encore entre était étaient faire leurs lors mais même notre nous plus pour quand "
+    "selon sont sous tous toute toutes très vers leur après ainsi alors avec dans être avoir "
+    "elle ils pas par sur une des les est été ont aux qui que ses son sa ces cet".split()
+)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- Database -------------------------------------------------------------------------------
+
+
+def configure(database: str) -> str:
+    """Point Django at a fresh, separate database; returns its description."""
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+            admin.execute(f'CREATE DATABASE "{PG_NAME}"')
+        url, where = f"{PG_SERVER}/{PG_NAME}", f"PostgreSQL database {PG_NAME}"
+    else:
+        remove_sqlite()
+        url, where = f"sqlite:///{SQLITE_PATH}", f"SQLite file {SQLITE_PATH}"
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "rotative.settings.test"
+    os.environ["CONN_MAX_AGE"] = "0"
+    os.environ["ROTATIVE_VAR_DIR"] = tempfile.mkdtemp(prefix="rotative-bench-search-")
+    sys.path.insert(0, str(REPO))
+    import logging
+
+    import django
+
+    django.setup()
+    logging.disable(logging.INFO)  # Wagtail's and the task backend's page and task messages
+    return where
+
+
+def remove_sqlite() -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+
+
+def drop_postgres() -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+
+
+def database_bytes() -> int:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return cursor.fetchone()[0]
+    return sum(
+        Path(f"{SQLITE_PATH}{suffix}").stat().st_size
+        for suffix in ("", "-wal")
+        if Path(f"{SQLITE_PATH}{suffix}").exists()
+    )
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+# --- The corpus -----------------------------------------------------------------------------
+
+
+def load_corpus():
+    """Parsed corpus articles, each with the (surface, entity id) pairs of its annotations."""
+    from enrichment.gazetteer import Gazetteer
+    from newsroom.wikinews import WikinewsImportError, parse_record
+
+    gazetteer = Gazetteer.from_database()
+    records = []
+    with WIKINEWS.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            raw = json.loads(line)
+            try:
+                article = parse_record(raw, line=number)
+            except WikinewsImportError:
+                continue
+            names = []
+            for annotation in raw.get("entities", ()):
+                if annotation["type"] not in NAME_TYPES:
+                    continue
+                canonical = gazetteer.lookup(annotation["text"])
+                if canonical is not None and canonical.entity_id:
+                    names.append((annotation["text"], canonical.entity_id))
+            records.append((raw, article, names))
+    return records
+
+
+def article_specs(records, start: int, stop: int, rng: random.Random):
+    """Articles number start..stop-1: the corpus first, then recombined ones."""
+    for number in range(start, stop):
+        if number < len(records):
+            _, article, names = records[number]
+            paragraphs = list(article.paragraphs)
+            published_at = article.published_at
+            sources = [records[number]]
+        else:
+            base, *others = rng.sample(records, 3)
+            article = base[1]
+            paragraphs = list(article.paragraphs[:2])
+            for other in others:
+                if other[1].paragraphs:
+                    paragraphs.append(rng.choice(other[1].paragraphs))
+            published_at = article.published_at + timedelta(days=rng.randint(1, 60))
+            sources = [base, *others]
+        text = "\n".join([article.title, article.standfirst, *paragraphs])
+        entity_ids = {eid for source in sources for surface, eid in source[2] if surface in text}
+        yield {
+            "number": number,
+            "title": article.title,
+            "standfirst": article.standfirst,
+            "paragraphs": paragraphs or [article.standfirst],
+            "published_at": published_at,
+            "section": article.section_slug,
+            "countries": list(article.countries),
+            "entities": sorted(entity_ids),
+        }
+
+
+# --- Bulk publishing ------------------------------------------------------------------------
+
+
+def grow_to(size: int, records, sections, rng: random.Random) -> dict:
+    """Insert articles until `size` are published, tag them, index them; timings."""
+    from django.db import transaction
+    from django.utils.html import escape
+    from wagtail.rich_text import RichText
+    from wagtail.search.backends import get_search_backend
+
+    from newsroom.models import ArticlePage
+
+    have = ArticlePage.objects.count()
+    if have >= size:
+        return {"inserted": 0, "insert_s": 0.0, "index_s": 0.0}
+    started = time.perf_counter()
+    new_ids = []
+    specs = list(article_specs(records, have, size, rng))
+    for start in range(0, len(specs), INSERT_BATCH):
+        batch = specs[start : start + INSERT_BATCH]
+        with transaction.atomic():
+            new_ids += insert_batch(batch, sections, RichText, escape)
+    inserted = time.perf_counter() - started
+    log(f"  {len(new_ids)} articles inserted in {inserted:.1f} s; indexing")
+    started = time.perf_counter()
+    backend = get_search_backend()
+    for start in range(0, len(new_ids), INSERT_BATCH):
+        chunk = new_ids[start : start + INSERT_BATCH]
+        pages = ArticlePage.objects.filter(pk__in=chunk).prefetch_related("topics")
+        backend.add_bulk(ArticlePage, list(pages))
+    indexed = time.perf_counter() - started
+    log(f"  indexed in {indexed:.1f} s")
+    analyze()
+    return {"inserted": len(new_ids), "insert_s": inserted, "index_s": indexed}
+
+
+def insert_batch(specs, sections, RichText, escape) -> list[int]:  # noqa: N803
+    """Page rows with computed tree paths, then ArticlePage rows, then accepted entities."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import F
+    from wagtail.models import Locale, Page
+
+    from enrichment.models import ArticleEntity, Status
+    from newsroom.models import ArticlePage
+
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    locale = Locale.get_default()
+    pages, details, added = [], [], Counter()
+    for spec in specs:
+        section = sections[spec["section"]]
+        added[section.pk] += 1
+        step = section.numchild + added[section.pk]
+        slug = f"article-{spec['number']}"
+        pages.append(
+            Page(
+                title=spec["title"],
+                draft_title=spec["title"],
+                slug=slug,
+                path=Page._get_path(section.path, section.depth + 1, step),
+                depth=section.depth + 1,
+                numchild=0,
+                url_path=f"{section.url_path}{slug}/",
+                content_type=content_type,
+                locale=locale,
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=spec["published_at"],
+                last_published_at=spec["published_at"],
+            )
+        )
+        details.append(spec)
+    Page.objects.bulk_create(pages)
+    articles = [
+        ArticlePage(
+            page_ptr_id=page.pk,
+            standfirst=spec["standfirst"],
+            body=[("paragraph", RichText(f"<p>{escape(text)}</p>")) for text in spec["paragraphs"]],
+            countries=spec["countries"],
+        )
+        for page, spec in zip(pages, details, strict=True)
+    ]
+    ArticlePage._base_manager._insert(articles, fields=ArticlePage._meta.local_concrete_fields)
+    for section in sections.values():
+        if added[section.pk]:
+            Page.objects.filter(pk=section.pk).update(numchild=F("numchild") + added[section.pk])
+            section.numchild += added[section.pk]
+    ArticleEntity.objects.bulk_create(
+        ArticleEntity(article_id=page.pk, entity_id=eid, score=0.5, status=Status.ACCEPTED)
+        for page, spec in zip(pages, details, strict=True)
+        for eid in spec["entities"]
+    )
+    return [page.pk for page in pages]
+
+
+# --- Queries --------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def build_queries(records) -> list[tuple[str, str]]:
+    """(kind, query) pairs a reader could type, from the corpus itself."""
+    from enrichment.models import ArticleEntity, EntityAlias
+
+    names = Counter()
+    for raw, _, _ in records:
+        for annotation in raw.get("entities", ()):
+            if annotation["type"] in NAME_TYPES and len(annotation["text"]) >= 3:
+                names[annotation["text"].strip()] += 1
+    queries = [("name", name) for name, _ in names.most_common(40)]
+
+    tagged = Counter(ArticleEntity.objects.values_list("entity_id", flat=True))
+    aliases = []
+    for entity_id, alias in EntityAlias.objects.filter(entity_id__in=list(tagged)).values_list(
+        "entity_id", "name"
+    ):
+        if alias.isascii() and alias.replace(" ", "").isalpha() and alias not in names:
+            aliases.append((tagged[entity_id], alias))
+    aliases = sorted(set(aliases), key=lambda item: (-item[0], item[1]))
+    queries += [("alias", alias) for _, alias in aliases[:10]]
+
+    documents = Counter()
+    bigrams = Counter()
+    for _, article, _ in records:
+        text = " ".join([article.title, article.standfirst, *article.paragraphs])
+        words = [word.lower() for word in _WORD.findall(text)]
+        documents.update({word for word in words if len(word) >= 5 and word not in _STOP})
+        bigrams.update(
+            {
+                f"{first} {second}"
+                for first, second in zip(words, words[1:], strict=False)
+                if len(first) >= 4 and len(second) >= 4 and not {first, second} & _STOP
+            }
+        )
+    common = [word for word, _ in documents.most_common(60)][:30]
+    queries += [("word", word) for word in common]
+    queries += [("two words", pair) for pair, _ in bigrams.most_common(30)]
+    accented = [word for word, _ in documents.most_common(400) if fold(word) != word]
+    for word in accented[:20]:
+        queries += [("accented", word), ("unaccented", fold(word))]
+    return queries
+
+
+# --- Measuring ------------------------------------------------------------------------------
+
+
+def naive(query: str):
+    """Every word somewhere in title, standfirst or body (case-insensitive substring)."""
+    from django.db.models import Q
+
+    from newsroom.models import ArticlePage
+
+    articles = ArticlePage.objects.published()
+    for word in query.split():
+        articles = articles.filter(
+            Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+        )
+    return articles.count(), list(articles[:PAGE_SIZE])
+
+
+def ours(query: str, *, with_page: bool):
+    from search.services import load_hits, search_articles
+
+    results = search_articles(query)
+    if with_page:
+        load_hits(results, results.ranked[:PAGE_SIZE])
+    return results
+
+
+def measure(queries, rounds: int) -> dict:
+    timings = {"search": [], "page": [], "naive": []}
+    found = {"search": [], "naive": [], "entity": 0}
+    for _, query in queries:  # warm-up
+        ours(query, with_page=True)
+        naive(query)
+    for _, query in queries:
+        runs = {"search": [], "page": [], "naive": []}
+        for _ in range(rounds):
+            started = time.perf_counter()
+            results = ours(query, with_page=False)
+            runs["search"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            ours(query, with_page=True)
+            runs["page"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            count, _ = naive(query)
+            runs["naive"].append(time.perf_counter() - started)
+        for name, values in runs.items():
+            timings[name].append(statistics.median(values) * 1000)
+        found["search"].append(results.total)
+        found["naive"].append(count)
+        found["entity"] += results.entity_match is not None
+    return {
+        name: {
+            "p50": percentile(values, 50),
+            "p99": percentile(values, 99),
+            "mean": statistics.fmean(values),
+        }
+        for name, values in timings.items()
+    } | {
+        "found_search": statistics.fmean(found["search"]),
+        "found_naive": statistics.fmean(found["naive"]),
+        "zero_search": sum(1 for n in found["search"] if n == 0),
+        "zero_naive": sum(1 for n in found["naive"] if n == 0),
+        "entity_queries": found["entity"],
+    }
+
+
+def filter_choices(sections) -> dict:
+    """One value per filter, chosen where the data is: the biggest section, the most frequent
+    country, the most tagged entity, the corpus's first year."""
+    import datetime
+
+    from enrichment.models import ArticleEntity, Entity
+    from newsroom.models import ArticlePage
+
+    countries = Counter()
+    for codes in ArticlePage.objects.values_list("countries", flat=True):
+        countries.update(str(code) for code in codes)
+    tagged = Counter(ArticleEntity.objects.values_list("entity_id", flat=True))
+    section = max(sections.values(), key=lambda section: section.numchild)
+    return {
+        "section": {"section": section},
+        "country": {"country": countries.most_common(1)[0][0]},
+        "entity": {"entity": Entity.objects.get(pk=tagged.most_common(1)[0][0])},
+        "dates": {
+            "date_from": datetime.date(2016, 1, 1),
+            "date_to": datetime.date(2016, 12, 31),
+        },
+    }
+
+
+def measure_filters(queries, choices, rounds: int) -> dict:
+    """Each filter applied inside the backend's query (the database backends) beside the
+    intersection in Python that backends without those filter fields need."""
+    from search import services
+
+    in_backend = services._filters_in_backend
+    timings = {"backend": [], "intersect": []}
+    same = 0
+    cases = [(query, arguments) for _, query in queries[::4] for arguments in choices.values()]
+    for query, arguments in cases:
+        runs = {"backend": [], "intersect": []}
+        found = {}
+        for _ in range(rounds):
+            for strategy in ("backend", "intersect"):
+                services._filters_in_backend = in_backend if strategy == "backend" else bool
+                started = time.perf_counter()
+                results = services.search_articles(query, **arguments)
+                runs[strategy].append(time.perf_counter() - started)
+                found[strategy] = [item.article_id for item in results.ranked]
+        services._filters_in_backend = in_backend
+        same += found["backend"] == found["intersect"]
+        for strategy, values in runs.items():
+            timings[strategy].append(statistics.median(values) * 1000)
+    return {
+        "filtered_cases": len(cases),
+        "filtered_same": same,
+        **{
+            f"filtered_{strategy}": {"p50": percentile(values, 50), "p99": percentile(values, 99)}
+            for strategy, values in timings.items()
+        },
+    }
+
+
+def percentile(values, p: float) -> float:
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def data_sizes() -> dict:
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+    from wagtail.search.models import IndexEntry
+
+    from enrichment.models import ArticleEntity
+    from newsroom.models import ArticlePage
+
+    text = ArticlePage.objects.aggregate(
+        standfirst=Sum(Length("standfirst")), title=Sum(Length("title"))
+    )
+    body_chars = sum(
+        len(" ".join(block.value.source for block in page.body if block.block_type == "paragraph"))
+        for page in ArticlePage.objects.only("body").iterator(chunk_size=1000)
+    )
+    return {
+        "articles": ArticlePage.objects.published().count(),
+        "text_mb": ((text["standfirst"] or 0) + (text["title"] or 0) + body_chars) / 1e6,
+        "entity_links": ArticleEntity.objects.count(),
+        "index_entries": IndexEntry.objects.count(),
+        "database_mb": database_bytes() / 1e6,
+    }
+
+
+# --- One database (child process) -----------------------------------------------------------
+
+
+def worker(database: str, sizes: list[int], rounds: int, keep: bool) -> None:
+    started = time.perf_counter()
+    where = configure(database)
+    from django.core.management import call_command
+
+    from enrichment.gazetteer import load_gazetteer
+    from newsroom.demo_content import ensure_site_tree
+
+    call_command("migrate", verbosity=0)
+    load_gazetteer()
+    sections = ensure_site_tree().sections
+    records = load_corpus()
+    log(f"{where}: migrated, gazetteer and {len(records)} corpus articles loaded")
+    rng = random.Random(SEED)  # noqa: S311 (a reproducible sample, not a secret)
+    output = {"database": database, "where": where, "sizes": []}
+    queries = None
+    for size in sizes:
+        log(f"{database}: growing to {size} articles")
+        built = grow_to(size, records, sections, rng)
+        if queries is None:
+            queries = build_queries(records)
+        log(f"{database}: {len(queries)} queries × {rounds} rounds at {size}")
+        result = measure(queries, rounds)
+        result |= measure_filters(queries, filter_choices(sections), rounds)
+        output["sizes"].append({"size": size, **built, **data_sizes(), **result})
+    output["queries"] = Counter(kind for kind, _ in queries)
+    output["examples"] = [query for _, query in queries[::15]]
+    output["seconds"] = time.perf_counter() - started
+    if database == "postgres" and not keep:
+        drop_postgres()
+    elif database == "sqlite" and not keep:
+        remove_sqlite()
+    print(json.dumps(output, default=str))
+
+
+# --- Main -----------------------------------------------------------------------------------
+
+
+def report(outputs: list[dict]) -> None:
+    first = outputs[0]
+    kinds = ", ".join(f"{count} {kind}" for kind, count in first["queries"].items())
+    print(f"Search bench: {sum(first['queries'].values())} queries ({kinds})")
+    print(f"  e.g. {' | '.join(first['examples'])}")
+    print(
+        "  (a) search_articles: French terms, entity detection, up to 1,000 ids ranked; "
+        "(a+) plus the first page of 20 hits with snippets; (b) naive icontains scan over "
+        "title+standfirst+body, count + newest 20. Milliseconds, median of rounds per query."
+    )
+    header = (
+        f"{'database':9} {'articles':>8} {'text MB':>7} {'db MB':>6} "
+        f"{'(a) p50':>8} {'p99':>7} {'(a+) p50':>9} {'p99':>7} {'(b) p50':>8} {'p99':>7} "
+        f"{'b/a+ p50':>9} {'p99':>6} {'found a':>8} {'found b':>8} {'none a/b':>9}"
+    )
+    print(header)
+    for output in outputs:
+        for row in output["sizes"]:
+            a, page, b = row["search"], row["page"], row["naive"]
+            print(
+                f"{output['database']:9} {row['articles']:>8,} {row['text_mb']:>7.1f} "
+                f"{row['database_mb']:>6.0f} {a['p50']:>8.1f} {a['p99']:>7.1f} "
+                f"{page['p50']:>9.1f} {page['p99']:>7.1f} {b['p50']:>8.1f} {b['p99']:>7.1f} "
+                f"{b['p50'] / page['p50']:>8.1f}x {b['p99'] / page['p99']:>5.1f}x "
+                f"{row['found_search']:>8.1f} {row['found_naive']:>8.1f} "
+                f"{row['zero_search']:>4}/{row['zero_naive']:<4}"
+            )
+    print(
+        "  Filters (biggest section, most frequent country, most tagged entity, one year) on "
+        "every 4th query, p50/p99 ms: inside the backend's query vs matches intersected in "
+        "Python (what backends without the filter fields need):"
+    )
+    for output in outputs:
+        for row in output["sizes"]:
+            backend, intersect = row["filtered_backend"], row["filtered_intersect"]
+            print(
+                f"  {output['database']:9} {row['articles']:>7,}: in backend "
+                f"{backend['p50']:.1f}/{backend['p99']:.1f}, intersected "
+                f"{intersect['p50']:.1f}/{intersect['p99']:.1f}; same results in "
+                f"{row['filtered_same']}/{row['filtered_cases']} cases"
+            )
+    for output in outputs:
+        for row in output["sizes"]:
+            if row["inserted"]:
+                print(
+                    f"  {output['database']} setup to {row['size']:,}: {row['inserted']:,} "
+                    f"inserted in {row['insert_s']:.1f} s, indexed in {row['index_s']:.1f} s "
+                    f"({row['index_entries']:,} index entries, {row['entity_links']:,} "
+                    f"accepted entity links, {row['entity_queries']} queries named an entity)"
+                )
+        print(f"  {output['database']}: {output['where']}, run {output['seconds']:.0f} s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="published articles, e.g. 1000")
+    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each query (median)")
+    parser.add_argument("--keep", action="store_true", help="keep the bench databases")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    if args.worker:
+        worker(args.worker, sizes, args.rounds, args.keep)
+        return
+    outputs = []
+    for database in args.databases.split(","):
+        command = [sys.executable, __file__, "--worker", database, "--sizes", args.sizes]
+        command += ["--rounds", str(args.rounds)] + (["--keep"] if args.keep else [])
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+        if done.returncode:
+            sys.exit(f"the {database} run failed (exit {done.returncode})")
+        outputs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    report(outputs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""What the search index holds for an article, and keeping it fresh.
+
+ArticlePage indexes two extra fields built here (`search_title_terms`, boosted, and
+`search_text_terms`): French terms from `search.analysis`, already stemmed and without
+accents, so every Wagtail backend matches "Biélorussie" with "biélorusse". The text terms
+include the names and aliases of the entities editors accepted on the article, so a query for
+"Putin" finds an article tagged "Vladimir Poutine" that never writes "Putin".
+"""
+
+from __future__ import annotations
+
+import logging
+
+from wagtail.search import index
+
+from enrichment.models import Entity, EntityAlias, Status
+from search.analysis import index_terms
+
+logger = logging.getLogger(__name__)
+
+
+def article_search_title(page) -> str:
+    """The headline's terms, space-separated."""
+    return " ".join(index_terms(page.title or ""))
+
+
+def article_search_text(page) -> str:
+    """Terms of the kicker, standfirst, body and the accepted entities' names and aliases."""
+    from enrichment.services import page_text_blocks  # enrichment.services imports this module
+
+    parts = [page.kicker or "", page.standfirst or "", *page_text_blocks(page)]
+    parts.extend(accepted_entity_names(page))
+    return " ".join(index_terms("\n".join(parts)))
+
+
+def accepted_entity_names(page) -> list[str]:
+    """Names and aliases of the entities accepted on `page`, merged records' kept ones too."""
+    if page.pk is None:  # a preview of an unsaved page has no decisions yet
+        return []
+    accepted = Entity.objects.filter(
+        article_links__article_id=page.pk, article_links__status=Status.ACCEPTED
+    )
+    ids = set(accepted.values_list("pk", flat=True))
+    ids |= set(accepted.exclude(merged_into=None).values_list("merged_into_id", flat=True))
+    if not ids:
+        return []
+    names = list(Entity.objects.filter(pk__in=ids).values_list("name", flat=True))
+    names += EntityAlias.objects.filter(entity_id__in=ids).values_list("name", flat=True)
+    return list(dict.fromkeys(names))
+
+
+def reindex_article(page_id: int) -> None:
+    """Index the article again (its accepted entities changed); quiet if it is gone."""
+    from newsroom.models import ArticlePage
+
+    page = ArticlePage.objects.filter(pk=page_id).first()
+    if page is None:
+        return
+    index.insert_or_update_object(page)
+    logger.debug("Article %s re-indexed", page_id)
