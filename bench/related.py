@@ -204,36 +204,12 @@ def grow_to(size: int, real_pages, rng: random.Random) -> None:
                 first_published_at=first.first_published_at + timedelta(days=rng.randint(0, 30)),
             )
             sections[first.pk].add_child(instance=page)
-            ArticleEntity.objects.bulk_create(
-                [
-                    ArticleEntity(
-                        article=page, entity_id=row.entity_id, score=row.score, status=row.status
-                    )
-                    for row in {
-                        row.entity_id: row for row in links[first.pk] + links[second.pk]
-                    }.values()
-                ]
-            )
-            ArticleTopic.objects.bulk_create(
-                [
-                    ArticleTopic(
-                        article=page, topic_id=row.topic_id, score=row.score, status=row.status
-                    )
-                    for row in {
-                        row.topic_id: row for row in subjects[first.pk] + subjects[second.pk]
-                    }.values()
-                ]
-            )
-            ArticleCountry.objects.bulk_create(
-                [
-                    ArticleCountry(
-                        article=page, country=row.country, about=row.about, score=row.score
-                    )
-                    for row in {
-                        str(row.country): row for row in countries[first.pk] + countries[second.pk]
-                    }.values()
-                ]
-            )
+            for model, rows, key, fields in (
+                (ArticleEntity, links, "entity_id", ("entity_id", "score", "status")),
+                (ArticleTopic, subjects, "topic_id", ("topic_id", "score", "status")),
+                (ArticleCountry, countries, "country", ("country", "about", "score")),
+            ):
+                copy_decisions(model, page, rows[first.pk] + rows[second.pk], key, fields)
             counts = terms[first.pk] + terms[second.pk]
             TermCount.objects.bulk_create(
                 [TermCount(article=page, term=term, count=count) for term, count in counts.items()]
@@ -241,6 +217,14 @@ def grow_to(size: int, real_pages, rng: random.Random) -> None:
             TextProfile.objects.create(article=page, words=sum(counts.values()))
         if (number + 1) % 1000 == 0:
             print(f"  {number + 1} articles published ({time.perf_counter() - started:.0f} s)")
+
+
+def copy_decisions(model, page, rows, key: str, fields: tuple[str, ...]) -> None:
+    """The enrichment rows of two articles onto the one made of them, one per key."""
+    unique = {str(getattr(row, key)): row for row in rows}.values()
+    model.objects.bulk_create(
+        [model(article=page, **{name: getattr(row, name) for name in fields}) for row in unique]
+    )
 
 
 def exhaustive(page, limit=TOP):
