@@ -254,6 +254,254 @@ FRENCH = {
     "keywords": "mots-clés",
     "country": "pays",
     "Countries": "Pays",
+    # enrichment: entities, suggestions and the review pages (admin), entity and country pages
+    "Enrichment": "Enrichissement",
+    "Unknown suggestion or decision.": "Suggestion ou décision inconnue.",
+    "Decision saved.": "Décision enregistrée.",
+    "Choose an entity to add.": "Choisissez une entité à ajouter.",
+    "%(name)s added.": "Entité ajoutée : %(name)s.",
+    "Enrichment queued; your decisions are kept.": "Enrichissement relancé ; vos décisions sont conservées.",
+    "person": "personnalité",
+    "organisation": "organisation",
+    "other": "autre",
+    "suggested": "suggérée",
+    "accepted": "acceptée",
+    "rejected": "rejetée",
+    "kind": "type",
+    "canonical name": "nom de référence",
+    "gazetteer key": "clé du répertoire",
+    "Set for entries of the curated gazetteer; empty for names found in copy.": "Renseignée pour les entrées du répertoire tenu par la rédaction ; vide pour les noms relevés dans les articles.",
+    "Wikidata id": "identifiant Wikidata",
+    "merged into": "fusionnée avec",
+    "A duplicate record points at the one that stays.": "Un doublon renvoie à la fiche conservée.",
+    "alias": "alias",
+    "aliases": "alias",
+    "entity": "entité",
+    "entities": "entités",
+    "Entities": "Entités",
+    "score": "score",
+    "status": "statut",
+    "added by an editor": "ajoutée à la main",
+    "as written": "graphie dans le texte",
+    "article entity": "entité de l’article",
+    "quote": "citation",
+    "Quotes": "Citations",
+    "Suggestions": "Suggestions",
+    "Back to the article": "Retour à l’article",
+    "Run enrichment again": "Relancer l’enrichissement",
+    "Add an entity by hand": "Ajouter une entité à la main",
+    "Add": "Ajouter",
+    "Suggestion": "Suggestion",
+    "Decision": "Décision",
+    "mentioned": "mentionné",
+    "by an editor": "ajout manuel",
+    "Accept": "Accepter",
+    "Reject": "Rejeter",
+    "None yet.": "Rien pour l’instant.",
+    "Save the article once: enrichment then suggests entities, topics and countries.": "Enregistrez une première fois l’article : l’enrichissement proposera alors des entités, des thèmes et des pays.",
+    "Review suggestions": "Examiner les suggestions",
+    "No article about this country yet.": "Pas encore d’article sur ce pays.",
+    "No article about this entity yet.": "Pas encore d’article à ce sujet.",
+    # ingest: source feeds, fetch errors, failures (admin)
+    "Ingest": "Import",
+    "The item could not be ingested.": "L’élément n’a pas pu être importé.",
+    "The address could not be fetched.": "Impossible de charger cette adresse.",
+    "Only http and https addresses can be fetched.": "Seules les adresses http et https peuvent être chargées.",
+    "This address points to a private or reserved network and is refused.": "Cette adresse pointe vers un réseau privé ou réservé : elle est refusée.",
+    "Only the standard web ports (80 and 443) can be fetched.": "Seuls les ports web standard (80 et 443) sont autorisés.",
+    "The address redirects too many times.": "L’adresse redirige trop de fois.",
+    "The response is larger than the allowed size.": "La réponse dépasse la taille autorisée.",
+    "The server took too long to answer.": "Le serveur a mis trop de temps à répondre.",
+    "The server answered with an error status.": "Le serveur a répondu par un code d’erreur.",
+    "The content is not in a format we can read.": "Le contenu n’est pas dans un format que nous savons lire.",
+    "The XML uses entities or DTDs, which are refused for safety.": "Le XML utilise des entités ou des DTD, refusées par sécurité.",
+    "The XML document, or one tag or comment in it, is larger than allowed.": "Le document XML, ou l’une de ses balises ou l’un de ses commentaires, dépasse la taille autorisée.",
+    "The feed is malformed and holds no readable entry.": "Le flux est mal formé et ne contient aucune entrée lisible.",
+    "No article text was found.": "Aucun texte d’article n’a été trouvé.",
+    "The article could not be saved: %(errors)s": "L’article n’a pas pu être enregistré : %(errors)s",
+    "%(url)s redirects more than %(limit)d times; use the address it finally leads to instead.": "%(url)s redirige plus de %(limit)d fois ; utilisez plutôt l’adresse d’arrivée.",
+    "The address is longer than %(limit)d characters.": "L’adresse dépasse %(limit)d caractères.",
+    "The address %(url)r contains control characters.": "L’adresse %(url)r contient des caractères de contrôle.",
+    "Only http and https addresses can be fetched, not %(url)s.": "Seules les adresses http et https peuvent être chargées, pas %(url)s.",
+    "Addresses with a user name or password (%(url)s) are not fetched.": "Les adresses avec un nom d’utilisateur ou un mot de passe (%(url)s) ne sont pas chargées.",
+    "%(url)s is not a valid address: %(reason)s.": "%(url)s n’est pas une adresse valide : %(reason)s.",
+    "%(url)s uses port %(port)d; only the standard web ports 80 and 443 are fetched.": "%(url)s utilise le port %(port)d ; seuls les ports web standard 80 et 443 sont autorisés.",
+    "%(url)s names no host.": "%(url)s n’indique aucun hôte.",
+    "%(url)s holds an invalid IPv6 address.": "%(url)s contient une adresse IPv6 invalide.",
+    "%(url)s holds an invalid international host name.": "%(url)s contient un nom d’hôte international invalide.",
+    "%(url)s looks like a numeric address but is not a valid one.": "%(url)s ressemble à une adresse numérique, mais elle n’est pas valide.",
+    "%(url)s holds an invalid host name.": "%(url)s contient un nom d’hôte invalide.",
+    "going from https down to plain http (%(target)s) is refused.": "le passage de https à du http non chiffré (%(target)s) est refusé.",
+    "%(origin)s redirected; %(reason)s": "%(origin)s redirige ailleurs ; %(reason)s",
+    "The host name %(host)s could not be resolved; check the address for typos.": "Le nom d’hôte %(host)s n’a pas pu être résolu ; vérifiez que l’adresse ne contient pas de faute de frappe.",
+    "The host name %(host)s has no address.": "Le nom d’hôte %(host)s n’a aucune adresse.",
+    "The host name %(host)s resolved to something that is not an IP address.": "Le nom d’hôte %(host)s renvoie à autre chose qu’une adresse IP.",
+    "%(url)s points to %(address)s, a private or reserved address; only public web servers can be fetched.": "%(url)s pointe vers %(address)s, une adresse privée ou réservée ; seuls les serveurs web publics sont autorisés.",
+    "%(host)s resolves to %(address)s, a private or reserved address; only public web servers can be fetched.": "%(host)s correspond à %(address)s, une adresse privée ou réservée ; seuls les serveurs web publics sont autorisés.",
+    "%(url)s did not answer completely within %(seconds)g seconds; try again later, or ask the partner whether the server is slow.": "%(url)s n’a pas répondu entièrement en %(seconds)g secondes ; réessayez plus tard, ou demandez au partenaire si son serveur est lent.",
+    "Could not connect to %(host)s: %(reason)s.": "Connexion impossible à %(host)s : %(reason)s.",
+    "The secure connection to %(host)s failed (%(reason)s); its certificate may be invalid, expired or issued for another name.": "La connexion sécurisée à %(host)s a échoué (%(reason)s) ; son certificat est peut-être invalide, expiré ou émis pour un autre nom.",
+    "%(url)s could not be fetched: %(reason)s.": "Impossible de charger %(url)s : %(reason)s.",
+    "%(url)s answered with HTTP status %(status)d; check that the address is right and the page is public.": "%(url)s a répondu avec le code HTTP %(status)d ; vérifiez que l’adresse est juste et que la page est publique.",
+    "%(url)s is larger than %(limit)d bytes once decompressed; ask the partner for a smaller page or feed.": "%(url)s dépasse %(limit)d octets après décompression ; demandez au partenaire une page ou un flux plus léger.",
+    "Detect automatically": "Détection automatique",
+    "RSS, Atom or JSON Feed": "RSS, Atom ou JSON Feed",
+    "Web page": "Page web",
+    "NewsML-G2": "NewsML-G2",
+    "Plain text": "Texte brut",
+    "feed or page URL": "URL du flux ou de la page",
+    "format": "format",
+    "target section": "rubrique de destination",
+    "publish directly": "publier directement",
+    "Otherwise items arrive as drafts for an editor to review.": "Sinon, les éléments arrivent en brouillon, à relire par la rédaction.",
+    "fetch the full page": "charger la page complète",
+    "When a feed entry holds only a summary, fetch the article page.": "Quand une entrée du flux ne contient qu’un résumé, charger la page de l’article.",
+    "attribution line": "mention d’attribution",
+    "Printed with the credit, e.g. “Avec l’aimable autorisation de…”.": "Affichée avec le crédit, par ex. « Avec l’aimable autorisation de… ».",
+    "poll interval": "intervalle de relève",
+    "active": "actif",
+    "last polled": "dernière relève",
+    "last success": "dernière réussite",
+    "last error": "dernière erreur",
+    "last error message": "message de la dernière erreur",
+    "items ingested": "éléments importés",
+    "Schedule": "Planification",
+    "source feed": "flux source",
+    "source feeds": "flux sources",
+    "ingested item": "élément importé",
+    "ingested items": "éléments importés",
+    "GUID or title": "GUID ou titre",
+    "ingest failure": "échec d’import",
+    "ingest failures": "échecs d’import",
+    "Source feeds": "Flux sources",
+    "URL": "URL",
+    "Last success": "Dernière réussite",
+    "Last error": "Dernière erreur",
+    "Items": "Éléments",
+    "Idle": "Sans nouvelles",
+    "Ingest failures": "Échecs d’import",
+    "When": "Date",
+    # mailing: subscribers, suppressed addresses, consent records, sending dashboard, Inbox (admin)
+    "Newsletters": "Newsletters",
+    "Newsletters and alerts": "Newsletters et alertes",
+    "Subscribers": "Abonnés",
+    "waiting for confirmation": "en attente de confirmation",
+    "paused": "suspendu",
+    "unsubscribed": "désabonné",
+    "email": "adresse e-mail",
+    "digest hour": "heure des récapitulatifs",
+    "created": "créé",
+    "confirmed": "confirmé",
+    "subscriber": "abonné",
+    "subscribers": "abonnés",
+    "asked to subscribe": "inscription demandée",
+    "changed preferences": "préférences modifiées",
+    "resumed": "réactivé",
+    "form": "formulaire",
+    "consent record": "trace de consentement",
+    "consent records": "traces de consentement",
+    "instant alert": "alerte immédiate",
+    "daily digest": "récapitulatif quotidien",
+    "weekly digest": "récapitulatif hebdomadaire",
+    "subscription": "abonnement",
+    "subscriptions": "abonnements",
+    "confirmation": "confirmation",
+    "queued": "en file d’attente",
+    "sending": "en cours d’envoi",
+    "sent": "envoyé",
+    "failed": "échoué",
+    "bounced": "rejeté",
+    "suppressed": "bloqué",
+    "delivery": "envoi",
+    "deliveries": "envois",
+    "hard bounce": "rejet définitif",
+    "complaint": "plainte pour spam",
+    "added by hand": "ajout manuel",
+    "suppressed address": "adresse bloquée",
+    "suppressed addresses": "adresses bloquées",
+    "Suppressed addresses": "Adresses bloquées",
+    "reason": "motif",
+    "since": "depuis",
+    "Sending dashboard": "Tableau de bord des envois",
+    "Last 24 hours": "Dernières 24 heures",
+    "Last 7 days": "7 derniers jours",
+    "Today": "Aujourd’hui",
+    "Nothing to send today yet.": "Rien à envoyer aujourd’hui pour l’instant.",
+    "%(percent)s%% sent: %(sent)s of %(owed)s messages created since midnight.": "%(percent)s %% envoyés : %(sent)s sur %(owed)s messages créés depuis minuit.",
+    "Queued": "En file d’attente",
+    "%(due)s due now": "%(due)s à envoyer maintenant",
+    "Being sent": "En cours d’envoi",
+    "Oldest queued": "Le plus ancien en attente",
+    "created %(age)s ago": "créé il y a %(age)s",
+    "Deliveries — %(window)s": "Envois — %(window)s",
+    "Kind": "Type",
+    "Total": "Total",
+    "Recent failures": "Échecs récents",
+    "Message": "Message",
+    "Subscriber": "Abonné",
+    "Attempts": "Tentatives",
+    "No failures.": "Aucun échec.",
+    "Readers": "Lecteurs",
+    "Weekly newsletter": "Newsletter hebdomadaire",
+    "Instant alerts": "Alertes immédiates",
+    "Daily digests": "Récapitulatifs quotidiens",
+    "Weekly digests": "Récapitulatifs hebdomadaires",
+    "Active subscribers per subscription kind and frequency": "Abonnés actifs par type d’abonnement et par fréquence",
+    "Most followed: %(kind)s": "Les plus suivis : %(kind)s",
+    "This address is suppressed (%(reason)s, since %(since)s): nothing is sent to it.": "Cette adresse est bloquée (%(reason)s, depuis le %(since)s) : rien ne lui est envoyé.",
+    "Subscriptions": "Abonnements",
+    "Followed": "Suivi",
+    "Frequency": "Fréquence",
+    "Since": "Depuis le",
+    "None.": "Aucun.",
+    "Consent history": "Historique des consentements",
+    "Action": "Action",
+    "Form": "Formulaire",
+    "IP address": "Adresse IP",
+    "Browser": "Navigateur",
+    "Terms": "Conditions acceptées",
+    "Show": "Afficher",
+    "Latest messages": "Derniers messages",
+    "Sent": "Envoyé le",
+    "Inbox": "Boîte de réception",
+    "Messages caught by the local SMTP sink": "Messages captés par le serveur SMTP local de test",
+    "The newest %(shown)s are listed.": "Les %(shown)s plus récents sont affichés.",
+    "Date": "Date",
+    "To": "À",
+    "Subject": "Objet",
+    "From": "De",
+    "(no subject)": "(sans objet)",
+    "No message yet. Run `manage.py run_smtp_sink` and point EMAIL_HOST/EMAIL_PORT at it (`make run` does both).": "Aucun message pour l’instant. Lancez `manage.py run_smtp_sink` et faites pointer EMAIL_HOST/EMAIL_PORT vers lui (`make run` fait les deux).",
+    "Back to the inbox": "Retour à la boîte de réception",
+    "Download the .eml file": "Télécharger le fichier .eml",
+    "Headers": "En-têtes",
+    "HTML part": "Partie HTML",
+    "This message has no HTML part.": "Ce message n’a pas de partie HTML.",
+    "HTML source": "Source HTML",
+    "Text part": "Partie texte",
+    "This message has no text part.": "Ce message n’a pas de partie texte.",
+    "Attachments": "Pièces jointes",
+    # newsroom: the article editor's tabs, the Wikinews import
+    "Content": "Contenu",
+    "Promote": "Promotion",
+    "Settings": "Paramètres",
+    "The record has no url or text.": "L’enregistrement n’a ni URL ni texte.",
+    "The record has no article text.": "L’enregistrement ne contient pas de texte d’article.",
+    "Wikinews file not found: %(path)s": "Fichier Wikinews introuvable : %(path)s",
+    "Unknown section: %(slugs)s": "Rubrique inconnue : %(slugs)s",
+    "not valid JSON (%(error)s)": "JSON invalide (%(error)s)",
+}
+
+# Plural entries: singular msgid → (French singular, French plural).
+FRENCH_PLURALS = {
+    "%(stale)s claimed over 15 minutes ago": (
+        "%(stale)s pris en charge il y a plus de 15 minutes",
+        "%(stale)s pris en charge il y a plus de 15 minutes",
+    ),
+    "%(total)s message in %(directory)s.": (
+        "%(total)s message dans %(directory)s.",
+        "%(total)s messages dans %(directory)s.",
+    ),
 }
 
 
@@ -262,19 +510,52 @@ def _po_escape(text):
 
 
 def fill(po_path):
-    """Fill the empty msgstr of every msgid in FRENCH; report the ones still missing."""
+    """Fill every msgid in FRENCH or FRENCH_PLURALS; report the ones still missing.
+
+    A fuzzy entry (msgmerge's guess from a similar msgid, which compilemessages skips) whose
+    msgid is in the table gets the table's French and loses its fuzzy flag.
+    """
     text = po_path.read_text(encoding="utf-8")
     missing = []
 
-    def replace(match):
-        msgid = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
-        if msgid in FRENCH:
-            return f'msgid "{match.group(1)}"\nmsgstr "{_po_escape(FRENCH[msgid])}"'
-        if msgid:
-            missing.append(msgid)
-        return match.group(0)
+    def unescape(raw):
+        return raw.replace('\\"', '"').replace("\\\\", "\\")
 
-    text = re.sub(r'msgid "((?:[^"\\]|\\.)*)"\nmsgstr ""', replace, text)
+    def replace(match):
+        flags, msgid_raw, plural_raw, msgstrs = match.groups()
+        msgid = unescape(msgid_raw)
+        fuzzy = "fuzzy" in (flags or "")
+        if plural_raw is None:
+            empty = msgstrs == 'msgstr ""'
+            if msgid in FRENCH and (empty or fuzzy):
+                msgstrs = f'msgstr "{_po_escape(FRENCH[msgid])}"'
+            elif empty and msgid:
+                missing.append(msgid)
+                return match.group(0)
+            elif not fuzzy or msgid not in FRENCH:
+                return match.group(0)
+        else:
+            empty = all(line.endswith('""') for line in msgstrs.split("\n"))
+            if msgid in FRENCH_PLURALS and (empty or fuzzy):
+                one, many = (_po_escape(form) for form in FRENCH_PLURALS[msgid])
+                msgstrs = f'msgstr[0] "{one}"\nmsgstr[1] "{many}"'
+            else:
+                if empty:
+                    missing.append(msgid)
+                return match.group(0)
+        if flags:
+            kept = [flag for flag in flags[3:].strip().split(", ") if flag != "fuzzy"]
+            flags = f"#, {', '.join(kept)}\n" if kept else ""
+        plural = f'msgid_plural "{plural_raw}"\n' if plural_raw is not None else ""
+        return f'{flags or ""}msgid "{msgid_raw}"\n{plural}{msgstrs}'
+
+    entry = re.compile(
+        r"(#, [^\n]*\n)?(?:#\| [^\n]*\n)*"
+        r'msgid "((?:[^"\\]|\\.)*)"\n'
+        r'(?:msgid_plural "((?:[^"\\]|\\.)*)"\n)?'
+        r'(msgstr(?:\[\d\])? "(?:[^"\\]|\\.)*"(?:\nmsgstr\[\d\] "(?:[^"\\]|\\.)*")*)'
+    )
+    text = entry.sub(replace, text)
     po_path.write_text(text, encoding="utf-8")
     return missing
 
