@@ -77,6 +77,7 @@ class SearchResults:
     entity_match: EntityMatch | None
     ranked: tuple[RankedArticle, ...]
     capped: bool  # more matched than CANDIDATE_LIMIT
+    marked_terms: tuple[str, ...] = ()  # to highlight: the terms, the entity's names too
 
     @property
     def total(self) -> int:
@@ -149,7 +150,10 @@ def search_articles(
         tagged = _tagged_matches(narrowed, match.entity, rest_terms, sort=sort, limit=limit)
     ranked = _fuse(text, tagged, terms, sort=sort)
     capped = len(ranked) > limit or limit in (len(text), len(tagged))
-    return SearchResults(query, terms, sort, match, tuple(ranked[:limit]), capped)
+    marked = terms + (_name_terms(match.entity) if match else ())
+    return SearchResults(
+        query, terms, sort, match, tuple(ranked[:limit]), capped, tuple(unique_terms(marked))
+    )
 
 
 # --- Filters ----------------------------------------------------------------------------
@@ -254,7 +258,14 @@ def find_entity(query: str) -> tuple[EntityMatch | None, list[str]]:
     return EntityMatch(entity=entity, words=surface), french_terms(rest)
 
 
+def _name_terms(entity: Entity) -> tuple[str, ...]:
+    """Terms of the entity's names, so "Putin" marks "Poutine" in a snippet."""
+    names = [entity.name, *entity.aliases.values_list("name", flat=True)]
+    return tuple(french_terms(" ".join(names)))
+
+
 def _most_followed(entity_ids: set[int]) -> Entity:
+    """Of records sharing a name ("Georgia"), the kept one with the most accepted articles."""
     entities = Entity.objects.filter(pk__in=entity_ids).select_related("merged_into")
     kept = {entity.pk: entity for entity in (canonical(entity) for entity in entities)}
     if len(kept) == 1:
@@ -366,6 +377,7 @@ def _by_date(narrowed, limit) -> list[RankedArticle]:
 
 
 def _fuse(text, tagged, terms, *, sort) -> list[RankedArticle]:
+    """One list from the text matches and the tagged articles (see the module docstring)."""
     wanted = set(terms)
     scores: dict[int, float] = {}
     dates = {}
@@ -406,7 +418,7 @@ def load_hits(results: SearchResults, ranked) -> list[SearchHit]:
     section_paths = {page.path[:-steplen] for page in pages.values()}
     sections = SectionPage.objects.filter(path__in=section_paths)
     sections = {section.path: section for section in sections}
-    terms = results.terms
+    terms = results.marked_terms or results.terms
     hits = []
     for item in ranked:
         page = pages.get(item.article_id)

@@ -56,6 +56,7 @@ def test_a_query_naming_an_entity_says_so_and_links_to_its_page(newsroom, client
     html = page_text(client.get("/recherche/", {"q": "Putin"}))
 
     assert "Le président russe reçu à Riyad" in html
+    assert "<mark>Vladimir</mark> <mark>Poutine</mark> a rencontré" in html  # its names marked
     assert "Y compris les articles étiquetés Vladimir Poutine." in html
     assert 'href="/entites/vladimir-poutine/"' in html
 
