@@ -188,6 +188,24 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Every browser test module: `pytestmark = BROWSER_TEST`.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
+    ),
+]
+
+# Records CSP violations as the page reports them; injected through DevTools
+# (`context.add_init_script(WATCH_CSP)`), so the page's own script-src does not apply to it.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
 @pytest.fixture
 def browser():
     """A headless Chromium; the test is skipped where Debian's chromium is absent."""

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM
+from conftest import BROWSER_TEST, WATCH_CSP
 from newsroom.tests.factories import (
     STANDARD_BODY,
     ArticlePageFactory,
@@ -16,21 +16,7 @@ from newsroom.tests.factories import (
 
 SCREENSHOT = Path("/tmp/browser-article.png")  # noqa: S108 - a fixed path to look at afterwards
 
-# Records CSP violations as the page reports them; injected through DevTools, so the
-# page's own script-src does not apply to it.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

@@ -8,19 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission
 
-from conftest import CHROMIUM
+from conftest import BROWSER_TEST
 from enrichment.models import ArticleEntity, Entity, EntityAlias, Kind, Status
 from newsroom.models import ArticlePage
 from newsroom.tests.factories import ArticlePageFactory
 
 SCREENSHOT = Path("/tmp/browser-read-also.png")  # noqa: S108 - a fixed path to look at afterwards
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

@@ -2,22 +2,9 @@
 
 import pytest
 
-from conftest import CHROMIUM
+from conftest import BROWSER_TEST, WATCH_CSP
 
-# Records CSP violations as the page reports them (injected through DevTools).
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True)
