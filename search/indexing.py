@@ -13,7 +13,7 @@ import logging
 
 from wagtail.search import index
 
-from enrichment.models import Entity, EntityAlias, Status
+from enrichment.models import ArticleEntity, Entity, EntityAlias, Status
 from search.analysis import index_terms
 
 logger = logging.getLogger(__name__)
@@ -58,3 +58,25 @@ def reindex_article(page_id: int) -> None:
         return
     index.insert_or_update_object(page)
     logger.debug("Article %s re-indexed", page_id)
+
+
+def reindex_entity_articles(entity_id: int) -> int:
+    """Index again every article tagged (accepted) with the entity or a record merged into it
+    or that it was merged into: their indexed names and aliases changed."""
+    from newsroom.models import ArticlePage
+
+    entity = Entity.objects.filter(pk=entity_id).first()
+    if entity is None:
+        return 0
+    related_ids = {entity.pk, entity.merged_into_id} - {None}
+    related_ids |= set(Entity.objects.filter(merged_into=entity).values_list("pk", flat=True))
+    articles = ArticlePage.objects.filter(
+        pk__in=ArticleEntity.objects.filter(
+            entity_id__in=related_ids, status=Status.ACCEPTED
+        ).values("article_id")
+    )
+    count = 0
+    for page in articles.iterator():
+        index.insert_or_update_object(page)
+        count += 1
+    return count

@@ -135,6 +135,21 @@ def test_accepting_or_rejecting_an_entity_reindexes_the_article(
     assert newsroom["oil"] in indexed_with_putin()
 
 
+def test_a_new_alias_is_indexed_on_the_articles_already_tagged(
+    newsroom, django_capture_on_commit_callbacks
+):
+    def indexed_with(word):
+        return list(ArticlePage.objects.live().search(word, operator="and"))
+
+    tag(newsroom["oil"], newsroom.poutine, with_callbacks=django_capture_on_commit_callbacks)
+    assert newsroom["oil"] not in indexed_with("vvp")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.poutine.aliases.add(EntityAlias(name="VVP"))
+        newsroom.poutine.save()
+    assert newsroom["oil"] in indexed_with("vvp")
+
+
 # --- Filters --------------------------------------------------------------------------------
 
 
