@@ -122,5 +122,6 @@ def test_extract_reads_a_url_through_the_safe_fetcher(db, httpserver, settings):
 
 
 def test_extract_refuses_a_private_address_with_a_clear_error(db):
-    with pytest.raises(CommandError, match="private or reserved|refused"):
+    # The editor reads it in French.
+    with pytest.raises(CommandError, match="adresse privée ou réservée"):
         run("extract", "http://169.254.169.254/latest/meta-data/")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -40,6 +41,14 @@ from ingest.exceptions import (
 from ingest.fetch import fetch, is_forbidden_address, resolve_host
 
 PUBLIC_ADDRESS = "93.184.215.14"  # example.com's; never reached, the H1 guard stops it
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Refusals are matched on their English source text; their French lives in locale/
+    (test_commands checks one as an editor reads it)."""
+    with translation.override("en"):
+        yield
 
 
 # Harness --------------------------------------------------------------------------------------

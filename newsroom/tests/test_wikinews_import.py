@@ -316,7 +316,7 @@ def test_the_command_prints_the_report(corpus):
 
 @pytest.mark.django_db
 def test_the_command_refuses_a_missing_file_with_a_clear_message(tmp_path):
-    with pytest.raises(CommandError, match="Wikinews file not found: .*absent.jsonl"):
+    with pytest.raises(CommandError, match="Fichier Wikinews introuvable : .*absent.jsonl"):
         call_command("import_wikinews", "--path", str(tmp_path / "absent.jsonl"))
 
 
