@@ -6,12 +6,12 @@ Proper nouns keep their written form (the lemmatiser mangles names); every term 
 lowercased and loses its accents, so "Égypte" and "Egypte" are one term.
 """
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
 from enrichment.nlp import FRENCH_MODEL
+from newsroom.text import fold_accents
 
 # Verbs are left out: "pouvoir", "annoncer", "déclarer" say nothing of what an article is about.
 CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
@@ -28,8 +28,7 @@ def lemmatiser():
 
 
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return fold_accents(text.lower())
 
 
 def doc_terms(doc) -> Counter:

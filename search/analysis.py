@@ -14,11 +14,12 @@ import bisect
 import html
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
 from django.utils.safestring import SafeString, mark_safe
+
+from newsroom.text import fold_accents
 
 # The same escaping as django.utils.html.escape, without its lazy-string wrapper (per word).
 escape = html.escape
@@ -48,12 +49,6 @@ def _stemmer():
     if stemmer is None:
         stemmer = _local.stemmer = snowballstemmer.stemmer("french")
     return stemmer
-
-
-def fold_accents(text: str) -> str:
-    """ "Égypte" → "Egypte": compatibility decomposition, combining marks dropped."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 @lru_cache(maxsize=200_000)
