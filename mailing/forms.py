@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from enrichment.merges import kept_record
 from enrichment.models import Entity
 from mailing import services
 from mailing.models import Frequency, Subscription
@@ -58,11 +59,7 @@ def initial_from_query(query) -> dict:
     initial = {}
     entities = []
     for entity in Entity.objects.filter(pk__in=_ids(query.getlist("entity"))[:5]):
-        for _hop in range(5):
-            if entity.merged_into_id is None:
-                break
-            entity = entity.merged_into
-        entities.append(entity.pk)
+        entities.append(kept_record(entity).pk)
     if entities:
         initial["entities"] = entities
     if topics := _ids(query.getlist("topic"))[:5]:

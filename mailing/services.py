@@ -43,6 +43,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from enrichment.merges import kept_record
 from enrichment.models import Entity
 from mailing.models import (
     ConsentRecord,
@@ -244,13 +245,10 @@ def _resolve(choice: Choice, default_frequency: str) -> dict:
         label = str(countries.name(value))
     elif kind == Kind.ENTITY:
         entity = Entity.objects.filter(pk=_as_id(value)).first()
-        # A record merged into another follows the one that stays (bounded: no loops).
-        for _hop in range(5):
-            if entity is None or entity.merged_into_id is None:
-                break
-            entity = entity.merged_into
         if entity is None:
             raise gone
+        # A record merged into another follows the one that stays.
+        entity = kept_record(entity)
         value, label = str(entity.pk), entity.name
     elif kind == Kind.KEYWORDS:
         # Stored as typed; mailing.matching parses words, "phrases", OR and -exclusions.

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Sum, Value
 
 from enrichment.gazetteer import normalise_name
+from enrichment.merges import kept_ids, member_ids
 from enrichment.models import ArticleEntity, Entity, EntityAlias, Status
 from newsroom.models import ArticlePage
 from related.exceptions import TextTooLong
@@ -163,46 +164,13 @@ def find_mentions(text: str, index: NameIndex) -> list[tuple[str, int, set[int]]
     return found
 
 
-# Merged records ---------------------------------------------------------------------------------
-def canonical_ids(entity_ids: Iterable[int]) -> dict[int, int]:
-    """Each existing record id → the record it was merged into (in as many steps), or itself."""
-    entity_ids = set(entity_ids)
-    merged_into: dict[int, int | None] = {}
-    pending = set(entity_ids)
-    while pending:
-        rows = dict(Entity.objects.filter(pk__in=pending).values_list("pk", "merged_into"))
-        merged_into.update(rows)
-        pending = {target for target in rows.values() if target and target not in merged_into}
-    resolved = {}
-    for entity_id in entity_ids & merged_into.keys():
-        current, seen = entity_id, {entity_id}
-        while merged_into.get(current) and merged_into[current] not in seen:
-            current = merged_into[current]
-            seen.add(current)
-        resolved[entity_id] = current
-    return resolved
-
-
-def member_ids(canonical: Iterable[int]) -> dict[int, int]:
-    """Every record that leads to one of `canonical` (itself included) → that canonical id."""
-    members = {entity_id: entity_id for entity_id in canonical}
-    frontier = set(members)
-    while frontier:
-        rows = Entity.objects.filter(merged_into__in=frontier).exclude(pk__in=list(members))
-        frontier = set()
-        for entity_id, target in rows.values_list("pk", "merged_into"):
-            members[entity_id] = members[target]
-            frontier.add(entity_id)
-    return members
-
-
 def entities_in(text: str, index: NameIndex | None = None) -> list[EntityMention]:
     """The known entities the text names, in order of first mention, merges followed.
 
     A name shared by two records that are not merged together is ambiguous and skipped.
     """
     mentions = find_mentions(text, index or name_index())
-    canonical = canonical_ids(entity_id for _, _, ids in mentions for entity_id in ids)
+    canonical = kept_ids(entity_id for _, _, ids in mentions for entity_id in ids)
     found = []
     for surface, start, ids in mentions:
         targets = {canonical[entity_id] for entity_id in ids if entity_id in canonical}

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Avg, Case, Count, F, FloatField, Q, Sum, Value, When
 
+from enrichment.merges import member_ids
 from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Entity, Status
 from enrichment.services import page_text_blocks
 from newsroom.models import ArticlePage
@@ -195,7 +196,7 @@ def _entity_candidates(signals: ranking.ArticleSignals, rarity: dict[int, float]
     main = sorted(signals.entities, key=lambda entity_id: -weight(entity_id))[:MAIN_ENTITIES]
     if not main:
         return []
-    members = _merged_members(main)
+    members = member_ids(main)
     weighted = Case(
         *[
             When(
@@ -215,17 +216,6 @@ def _entity_candidates(signals: ranking.ArticleSignals, rarity: dict[int, float]
         .order_by("-overlap", "-article_id")
         .values_list("article_id", flat=True)[:ENTITY_CANDIDATES]
     )
-
-
-def _merged_members(entity_ids) -> dict[int, int]:
-    """Each entity, and each record merged into one of them, → the record that stays.
-
-    Resolved first so that the big queries filter on `entity_id` alone (its index) rather
-    than joining every link to its entity."""
-    members = {entity_id: entity_id for entity_id in entity_ids}
-    merged = Entity.objects.filter(merged_into__in=list(entity_ids))
-    members.update(merged.values_list("pk", "merged_into"))
-    return members
 
 
 def _topic_candidates(signals: ranking.ArticleSignals) -> set[int]:
@@ -279,7 +269,7 @@ def text_matches(page: ArticlePage) -> dict[int, ranking.TextMatch]:
 
 
 def _rarity(entity_ids, documents: int) -> dict[int, float]:
-    members = _merged_members(entity_ids)
+    members = member_ids(entity_ids)
     frequency = Counter()
     rows = (
         ArticleEntity.objects.filter(entity_id__in=list(members))

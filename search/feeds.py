@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from enrichment.merges import kept_record
 from enrichment.models import Entity
 from newsroom.feeds import FEED_SIZE, LatestArticlesFeed
 from newsroom.models import ArticlePage
 from search.forms import SearchForm
-from search.services import canonical, search_articles
+from search.services import search_articles
 
 
 def _articles(results):
@@ -69,7 +70,7 @@ class EntityFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
         super().get_object(request)
         entity = get_object_or_404(Entity.objects.select_related("merged_into"), slug=slug)
-        return canonical(entity)
+        return kept_record(entity)
 
     def title(self, entity):
         name = self.site.site_name if self.site else ""

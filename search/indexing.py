@@ -13,6 +13,7 @@ import logging
 
 from wagtail.search import index
 
+from enrichment.merges import kept_ids, kept_record, member_ids
 from enrichment.models import ArticleEntity, Entity, EntityAlias, Status
 from search.analysis import index_terms
 
@@ -37,11 +38,9 @@ def accepted_entity_names(page) -> list[str]:
     """Names and aliases of the entities accepted on `page`, merged records' kept ones too."""
     if page.pk is None:  # a preview of an unsaved page has no decisions yet
         return []
-    accepted = Entity.objects.filter(
-        article_links__article_id=page.pk, article_links__status=Status.ACCEPTED
-    )
-    ids = set(accepted.values_list("pk", flat=True))
-    ids |= set(accepted.exclude(merged_into=None).values_list("merged_into_id", flat=True))
+    accepted = ArticleEntity.objects.filter(article_id=page.pk, status=Status.ACCEPTED)
+    linked = kept_ids(accepted.values_list("entity_id", flat=True))
+    ids = set(linked) | set(linked.values())
     if not ids:
         return []
     names = list(Entity.objects.filter(pk__in=ids).values_list("name", flat=True))
@@ -68,8 +67,7 @@ def reindex_entity_articles(entity_id: int) -> int:
     entity = Entity.objects.filter(pk=entity_id).first()
     if entity is None:
         return 0
-    related_ids = {entity.pk, entity.merged_into_id} - {None}
-    related_ids |= set(Entity.objects.filter(merged_into=entity).values_list("pk", flat=True))
+    related_ids = set(member_ids([kept_record(entity).pk]))
     articles = ArticlePage.objects.filter(
         pk__in=ArticleEntity.objects.filter(
             entity_id__in=related_ids, status=Status.ACCEPTED

@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString
 from wagtail.search.backends import get_search_backend
 
 from enrichment.gazetteer import normalise_name
+from enrichment.merges import kept_record, member_ids
 from enrichment.models import ArticleCountry, ArticleEntity, Entity, EntityAlias, Status
 from enrichment.services import page_text_blocks
 from newsroom.models import ArticlePage, SectionPage, Topic
@@ -190,19 +191,8 @@ def narrow(articles, *, country=None, topic=None, entity=None):
 
 def accepted_links(entity: Entity):
     """Accepted article links of `entity` and of the records merged into it."""
-    entity = canonical(entity)
-    # Ids first: "entity = X OR entity.merged_into = X" would keep the database off the index.
-    merged = Entity.objects.filter(merged_into=entity).values_list("pk", flat=True)
-    return ArticleEntity.objects.filter(entity_id__in=[entity.pk, *merged], status=Status.ACCEPTED)
-
-
-def canonical(entity: Entity) -> Entity:
-    """The record a merged entity points at (followed to the end, loops cut)."""
-    seen = {entity.pk}
-    while entity.merged_into_id and entity.merged_into_id not in seen:
-        seen.add(entity.merged_into_id)
-        entity = entity.merged_into
-    return entity
+    members = member_ids([kept_record(entity).pk])
+    return ArticleEntity.objects.filter(entity_id__in=list(members), status=Status.ACCEPTED)
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
@@ -267,7 +257,7 @@ def _name_terms(entity: Entity) -> tuple[str, ...]:
 def _most_followed(entity_ids: set[int]) -> Entity:
     """Of records sharing a name ("Georgia"), the kept one with the most accepted articles."""
     entities = Entity.objects.filter(pk__in=entity_ids).select_related("merged_into")
-    kept = {entity.pk: entity for entity in (canonical(entity) for entity in entities)}
+    kept = {entity.pk: entity for entity in (kept_record(entity) for entity in entities)}
     if len(kept) == 1:
         return next(iter(kept.values()))
     counts = dict(
