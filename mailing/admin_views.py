@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from wagtail.snippets.views.snippets import InspectView
+from wagtail.admin.views.generic import InspectView
 
 from mailing import outbox
 from mailing.models import (
@@ -215,7 +215,7 @@ def dashboard(request):
 
 
 class SubscriberInspectView(InspectView):
-    """The snippet's inspect page, followed by what the reader follows and agreed to."""
+    """The subscriber's inspect page, followed by what the reader follows and agreed to."""
 
     template_name = "mailing/admin/subscriber_inspect.html"
 

@@ -2,6 +2,13 @@
 
 All under one "Newsletters" menu. Subscribers are read-only here: their status only changes
 through the services that record consent (subscribe, confirm, unsubscribe, erase).
+
+Subscribers and suppressed addresses are model viewsets, not snippets, on purpose (issue #12,
+item 4): Wagtail opens a snippet's chooser (`/admin/snippets/choose/…`) and its bulk-action
+pages to every admin user, whatever their permissions on the model, and lists snippets in
+choosers and StreamField blocks editors use. These rows are readers' personal data, which no
+page or form ever picks; a ModelViewSet has none of those doors, and each of its views checks
+the model's permission policy.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,10 +19,9 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from mailing import admin_views, services
 from mailing.models import Subscriber, Suppression
@@ -35,8 +41,10 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Subscriber, ViewOnlyPermissionPolicy(Subscriber), exact_class=True)
 
 
-class SubscriberViewSet(SnippetViewSet):
+class SubscriberViewSet(ModelViewSet):
     model = Subscriber
+    name = "mailing_subscribers"
+    url_prefix = "newsletters/subscribers"
     icon = "user"
     menu_label = _("Subscribers")
     list_display = [
@@ -47,6 +55,9 @@ class SubscriberViewSet(SnippetViewSet):
     ]
     list_filter = ["status"]
     search_fields = ["email"]
+    search_backend_name = None  # the database: addresses are never put in a search index
+    # The policy refuses adding and editing to everyone; the form only has to exist.
+    form_fields = ["email"]
     inspect_view_enabled = True
     inspect_view_class = admin_views.SubscriberInspectView
     inspect_view_fields = [
@@ -78,8 +89,10 @@ class SuppressionForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class SuppressionViewSet(SnippetViewSet):
+class SuppressionViewSet(ModelViewSet):
     model = Suppression
+    name = "mailing_suppressions"
+    url_prefix = "newsletters/suppressions"
     icon = "no-view"
     menu_label = _("Suppressed addresses")
     list_display = [
@@ -90,13 +103,14 @@ class SuppressionViewSet(SnippetViewSet):
     ]
     list_filter = ["reason"]
     search_fields = ["email"]
+    search_backend_name = None
     copy_view_enabled = False
     edit_handler = ObjectList(
         [FieldPanel("email"), FieldPanel("detail")], base_form_class=SuppressionForm
     )
 
 
-class NewslettersViewSetGroup(SnippetViewSetGroup):
+class NewslettersViewSetGroup(ModelViewSetGroup):
     items = (SubscriberViewSet, SuppressionViewSet)
     menu_icon = "mail"
     menu_label = _("Newsletters")
@@ -104,7 +118,9 @@ class NewslettersViewSetGroup(SnippetViewSetGroup):
     submenu_hook = SUBMENU_HOOK
 
 
-register_snippet(NewslettersViewSetGroup)
+@hooks.register("register_admin_viewset")
+def newsletters_viewsets():
+    return NewslettersViewSetGroup()
 
 
 @hooks.register("register_admin_urls")

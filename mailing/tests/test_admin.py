@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=PARIS)
 
-SUBSCRIBERS_LIST = "wagtailsnippets_mailing_subscriber:list"
-SUPPRESSIONS_LIST = "wagtailsnippets_mailing_suppression:list"
+SUBSCRIBERS_LIST = "mailing_subscribers:index"
+SUPPRESSIONS_LIST = "mailing_suppressions:index"
 
 
 @pytest.fixture(autouse=True)
@@ -131,9 +131,7 @@ def test_a_subscribers_file_shows_subscriptions_and_consent_history(admin_client
     leila = readers["leila"]
     Suppression.objects.create(email="leila@example.org", reason="bounce")
 
-    response = admin_client.get(
-        reverse("wagtailsnippets_mailing_subscriber:inspect", args=[leila.pk])
-    )
+    response = admin_client.get(reverse("mailing_subscribers:inspect", args=[leila.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -152,16 +150,14 @@ def test_subscribers_cannot_be_added_edited_or_deleted_from_the_admin(admin_clie
     leila = readers["leila"]
     listing = admin_client.get(reverse(SUBSCRIBERS_LIST)).content.decode()
 
-    add = admin_client.get(reverse("wagtailsnippets_mailing_subscriber:add"))
+    add = admin_client.get(reverse("mailing_subscribers:add"))
     edit = admin_client.post(
-        reverse("wagtailsnippets_mailing_subscriber:edit", args=[leila.pk]),
+        reverse("mailing_subscribers:edit", args=[leila.pk]),
         {"email": "leila@example.org", "status": "unsubscribed", "digest_hour": 7},
     )
-    delete = admin_client.post(
-        reverse("wagtailsnippets_mailing_subscriber:delete", args=[leila.pk])
-    )
+    delete = admin_client.post(reverse("mailing_subscribers:delete", args=[leila.pk]))
 
-    assert reverse("wagtailsnippets_mailing_subscriber:add") not in listing
+    assert reverse("mailing_subscribers:add") not in listing
     assert (add.status_code, edit.status_code, delete.status_code) == (302, 302, 302)
     leila.refresh_from_db()
     assert leila.status == Subscriber.Status.ACTIVE
@@ -182,7 +178,7 @@ def test_suppressed_addresses_are_listed_and_searched(admin_client):
 
 
 def test_an_address_added_by_hand_is_normalised_and_marked_manual(admin_client):
-    url = reverse("wagtailsnippets_mailing_suppression:add")
+    url = reverse("mailing_suppressions:add")
 
     response = admin_client.post(
         url, {"email": "Karim@Example.ORG", "detail": "Demande par téléphone"}
@@ -199,7 +195,7 @@ def test_an_address_suppressed_twice_is_refused_by_the_form(admin_client):
     Suppression.objects.create(email="karim@example.org", reason="bounce")
 
     response = admin_client.post(
-        reverse("wagtailsnippets_mailing_suppression:add"), {"email": "KARIM@example.org"}
+        reverse("mailing_suppressions:add"), {"email": "KARIM@example.org"}
     )
 
     assert response.status_code == 200
