@@ -8,6 +8,25 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from newsroom.text import clean_text
+
+
+def _clean_fields(instance, *names: str) -> None:
+    """Clean the text of `names` on a frozen dataclass, whatever adapter built it.
+
+    Partner copy is cleaned here, once for every format (issue #12, item 2): control
+    characters and unnormalised Unicode stop at the boundary. A text tuple loses the entries
+    that held nothing but control characters.
+    """
+    for name in names:
+        value = getattr(instance, name)
+        if isinstance(value, str):
+            cleaned = clean_text(value)
+        else:
+            cleaned = tuple(text for text in map(clean_text, value) if text.strip())
+        if cleaned != value:
+            object.__setattr__(instance, name, cleaned)
+
 
 @dataclass(frozen=True)
 class Dateline:
@@ -15,6 +34,9 @@ class Dateline:
 
     places: tuple[str, ...] = ()
     date: date | None = None
+
+    def __post_init__(self):
+        _clean_fields(self, "places")
 
 
 @dataclass(frozen=True)
@@ -28,6 +50,9 @@ class ReadAlso:
     url: str = ""
     position: int | None = None
 
+    def __post_init__(self):
+        _clean_fields(self, "title", "url")
+
 
 @dataclass(frozen=True)
 class SourceCredit:
@@ -37,12 +62,18 @@ class SourceCredit:
     author: str = ""
     url: str = ""
 
+    def __post_init__(self):
+        _clean_fields(self, "outlet", "author", "url")
+
 
 @dataclass(frozen=True)
 class Image:
     url: str
     caption: str = ""
     credit: str = ""
+
+    def __post_init__(self):
+        _clean_fields(self, "url", "caption", "credit")
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,11 @@ class ExtractedArticle:
     quotes: tuple[QuoteFound, ...] = ()
     topics: tuple[TopicFound, ...] = ()
     countries: tuple[CountryFound, ...] = ()
+
+    def __post_init__(self):
+        _clean_fields(
+            self, "title", "kicker", "standfirst", "body", "byline", "guid", "subjects", "warnings"
+        )
 
     def replace(self, **changes) -> ExtractedArticle:
         return dataclasses.replace(self, **changes)

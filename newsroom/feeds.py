@@ -1,4 +1,10 @@
-"""RSS 2.0 and Atom feeds for the whole site and for each section."""
+"""RSS 2.0 and Atom feeds for the whole site and for each section.
+
+Every string a feed serves goes through `clean_text` on its way into the XML, whatever the
+database holds: Django's XML writer refuses control characters with an exception, so one
+article stored with a stray control character used to take the whole feed down (500) for
+every reader (issue #12, item 2). The search and entity feeds (search/feeds.py) inherit it.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -7,12 +13,42 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from newsroom.models import ArticlePage, NewsroomSettings, SectionPage
+from newsroom.text import clean_text
 
 FEED_SIZE = 30
 
 
+def _cleaned(value):
+    """A feed value with its text cleaned: strings and lists of strings (categories)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [clean_text(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
+class CleanTextFeedMixin:
+    """A feed generator that cleans the text of the feed and of every item it is given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {name: _cleaned(value) for name, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {name: _cleaned(value) for name, value in self.items[-1].items()}
+
+
+class CleanRssFeed(CleanTextFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class CleanAtomFeed(CleanTextFeedMixin, Atom1Feed):
+    pass
+
+
 class LatestArticlesFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = CleanRssFeed
     language = "fr"
 
     def get_object(self, request, section_slug=None):
@@ -75,5 +111,5 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtomFeed
     subtitle = LatestArticlesFeed.description

@@ -1,7 +1,9 @@
 """The search form: what a reader may ask, checked before anything is searched.
 
 The page, its RSS feed and `manage.py search` all read their parameters through this form,
-so a bad section or date gets the same message everywhere.
+so a bad section or date gets the same message everywhere. Every parameter is cleaned first
+(`clean_text`): a control character in `?q=` used to reach the feed's title and answer 500
+(issue #12, item 2).
 """
 
 from django import forms
@@ -10,6 +12,7 @@ from django_countries import countries
 
 from enrichment.models import Entity
 from newsroom.models import SectionPage, Topic
+from newsroom.text import clean_text
 from search.services import MAX_QUERY_LENGTH, SORTS
 
 # The date fields are "from" and "to" in the URL (`?from=2024-01-01`), words Python reserves.
@@ -80,8 +83,10 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": _("Unknown order: choose relevance or date.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = _cleaned_parameters(data)
+        super().__init__(data, *args, **kwargs)
         self.fields["section"].queryset = SectionPage.objects.live().public().order_by("path")
 
     def add_prefix(self, field_name):
@@ -106,3 +111,15 @@ class SearchForm(forms.Form):
         arguments["query"] = data.get("q", "")
         arguments["sort"] = data.get("sort") or SORTS[0]
         return arguments
+
+
+def _cleaned_parameters(data):
+    """A copy of the query string (a QueryDict or a dict) with every value cleaned."""
+    if hasattr(data, "lists"):
+        cleaned = data.copy()
+        for name, values in data.lists():
+            cleaned.setlist(name, [clean_text(value) for value in values])
+        return cleaned
+    return {
+        name: clean_text(value) if isinstance(value, str) else value for name, value in data.items()
+    }

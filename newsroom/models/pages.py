@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from enrichment.panels import SuggestionsPanel
 from newsroom.blocks import ArticleBodyBlock
+from newsroom.forms import CleanTextPageForm
 from related.list_panel import RelatedListPanel
 from related.panels import ReadAlsoSuggestionsPanel
 
@@ -66,6 +67,7 @@ class HomePage(RoutablePageMixin, Page):
         help_text=_("Leave empty to lead with the latest article."),
     )
 
+    base_form_class = CleanTextPageForm
     content_panels = Page.content_panels + [FieldPanel("lead_article")]
     subpage_types = ["newsroom.SectionPage"]
     parent_page_types = ["wagtailcore.Page"]
@@ -113,6 +115,7 @@ class SectionPage(Page):
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
+    base_form_class = CleanTextPageForm
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = ["newsroom.ArticlePage"]
@@ -176,6 +179,7 @@ class ArticlePage(Page):
 
     objects = ArticlePageManager()
 
+    base_form_class = CleanTextPageForm
     content_panels = [
         FieldPanel("kicker"),
         TitleFieldPanel("title"),

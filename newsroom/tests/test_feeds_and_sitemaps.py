@@ -5,8 +5,9 @@ import datetime
 import pytest
 import time_machine
 from defusedxml import ElementTree
+from lxml import etree
 
-from newsroom.tests.factories import ArticlePageFactory, AuthorFactory, TopicFactory
+from newsroom.tests.factories import ArticlePageFactory, AuthorFactory, SourceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,51 @@ def test_robots_txt_points_crawlers_at_both_sitemaps(client):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Sitemap: http://testserver/sitemap-news.xml" in lines
     assert "Disallow: /admin/" in lines
+
+
+# --- Text no XML may carry (issue #12, item 2) ---------------------------------------------
+
+XML_OUTPUTS = (
+    "/flux/rss.xml",
+    "/flux/atom.xml",
+    "/flux/maghreb/rss.xml",
+    "/flux/maghreb/atom.xml",
+    "/sitemap.xml",
+    "/sitemap-news.xml",
+)
+
+
+def strict_xml(response):
+    """The document as a strict parser reads it: one ill-formed character fails the test."""
+    assert response.status_code == 200, (response.request["PATH_INFO"], response.status_code)
+    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+    return etree.fromstring(response.content, parser)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_text_stored_with_control_characters_never_breaks_a_feed_or_a_sitemap(site_tree, client):
+    """Stored before cleaning existed, or by a path that bypasses it: the outputs clean it."""
+    site_tree.site.site_name = "Mena\x02 News"
+    site_tree.site.save()
+    ArticlePageFactory(
+        parent=site_tree.maghreb,
+        title="Sommet \u0001 \u001b[31m au Caire\ufffe",
+        standfirst="Les ministres\x0b se retrouvent\x08.",
+        first_published_at=NOW - datetime.timedelta(hours=1),
+        authors=[AuthorFactory(name="Leïla\x07 Ben Ali")],
+        topics=[TopicFactory(name="Diplo\x1fmatie")],
+        source=SourceFactory(name="Agence\x7f", licence_terms="CC\x9b BY"),
+    )
+
+    for url in XML_OUTPUTS:
+        strict_xml(client.get(url))
+    channel = strict_xml(client.get("/flux/rss.xml")).find("channel")
+    assert channel.findtext("title") == "Mena News"
+    item = channel.find("item")
+    assert item.findtext("title") == "Sommet   au Caire"
+    assert item.findtext("description") == "Les ministres  se retrouvent."
+    assert item.findtext("category") == "Diplo matie"
+    assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Leïla Ben Ali"
+    news = strict_xml(client.get("/sitemap-news.xml")).find(f"{SITEMAP}url/{NEWS}news")
+    assert news.findtext(f"{NEWS}title") == "Sommet   au Caire"
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Mena News"
