@@ -5,6 +5,7 @@ The environment is read here, once. Anything unset falls back to the embedded de
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "anymail",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -80,8 +82,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsroom.csp_reports.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rotative.urls"
@@ -148,6 +152,12 @@ CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
 # Background work: the Django tasks API with its database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# django-axes refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -209,7 +219,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Content Security Policy. The reader site is enforced: no inline script, nothing from
 # other hosts. The admin (Wagtail's own scripts) is reported, not enforced, until its
-# violations have been reviewed.
+# violations have been reviewed: the same policy, report-only, with its reports logged by
+# /csp-reports/ (newsroom.csp_reports). Each response carries exactly one of the two headers:
+# newsroom.csp_reports.CSPMiddleware sends the report-only one only where the enforced one
+# is excluded (issue #12, item 10: reader pages sent both, the second reporting nowhere).
 _STRICT_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -227,7 +240,15 @@ CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": _STRICT_POLICY,
 }
-CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _STRICT_POLICY}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+    # report-uri for browsers without the Reporting API; report-to names the endpoint of the
+    # Reporting-Endpoints header that the middleware sends beside it.
+    "DIRECTIVES": {**_STRICT_POLICY, "report-uri": ["/csp-reports/"], "report-to": "csp"},
+}
+# What /csp-reports/ accepts: one report's size, and how many it logs a minute (site-wide, so
+# a flood costs a few log lines, not the disk).
+CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORTS_LOGGED_PER_MINUTE = 60
 
 LOGGING = {
     "version": 1,
@@ -258,10 +279,37 @@ MAILING_OUTBOX_DIR = Path(os.environ.get("MAILING_OUTBOX_DIR", VAR_DIR / "outbox
 # Sending: messages per second (0 = unlimited) and rows claimed per batch.
 MAILING_RATE_PER_SECOND = float(os.environ.get("MAILING_RATE_PER_SECOND", "10"))
 MAILING_BATCH_SIZE = int(os.environ.get("MAILING_BATCH_SIZE", "100"))
-# Proxies whose X-Forwarded-For is believed for the sign-up limits per network (CIDR list).
-# Behind a load balancer set it, or every reader shares the proxy's address.
+# Proxies whose X-Forwarded-For is believed for the sign-up limits per network and the admin
+# sign-in lockout (CIDR list). Behind a load balancer set it, or every reader shares the
+# proxy's address.
 MAILING_TRUSTED_PROXIES = [
     network.strip()
     for network in os.environ.get("MAILING_TRUSTED_PROXIES", "").split(",")
     if network.strip()
 ]
+
+# Admin sign-in throttling (django-axes) -------------------------------------------------------
+# Issue #12, item 6: ten wrong passwords then the right one used to sign in. Two limits:
+# - 5 failures for one account from one address lock that account at that address. Not per
+#   account alone: usernames are bylines, so anyone anywhere could lock every editor out by
+#   typing their names; an editor at another address still signs in.
+# - 20 failures from one address, whatever the accounts, lock that address (a password spray
+#   across the staff list). Higher than the first, so one colleague's typos behind the
+#   newsroom's shared office address do not lock everyone out.
+# A guess spread over many addresses is left to the password validators above. Failures count
+# for AXES_COOLOFF_TIME after the last one; a success clears only that account's failures from
+# that address (newsroom.sign_in.SignInAttemptHandler), so signing in with one's own account
+# does not wipe a spray's count. Unlock early with `manage.py axes_reset_username <name>` or
+# `axes_reset_ip <address>`.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+ROTATIVE_SIGN_IN_FAILURES_PER_ADDRESS = 20
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "newsroom.sign_in.SignInAttemptHandler"
+# The address the sign-up limits use: X-Forwarded-For believed only from
+# MAILING_TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "mailing.views.client_ip"
+# Wagtail's sign-in form again, with the lockout as its error, answered 429.
+AXES_LOCKOUT_CALLABLE = "newsroom.sign_in.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
