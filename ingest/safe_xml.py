@@ -26,6 +26,29 @@ _MARKUP = re.compile(rb"[<>]")
 # is harmless because no DTD is ever loaded.
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _XINCLUDE = re.compile(rb"http://www\.w3\.org/\d+/XInclude")
+# How an XML document opens (after a byte order mark and white space): its declaration, or a
+# DOCTYPE that is not HTML's.
+_XML_START = re.compile(r"\A\s*<(?:\?xml[\s?]|!DOCTYPE\s+(?!html\b))", re.IGNORECASE)
+# UTF-16 and UTF-32, told by their byte order mark or, without one, by how "<?" is spelled
+# (XML 1.0, appendix F). A pattern over the raw bytes would not see "<!ENTITY" in them.
+_WIDE_ENCODINGS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
+
+
+def _as_utf8(content: bytes) -> bytes:
+    """`content` with UTF-16 or UTF-32 re-encoded as UTF-8, so the checks read its markup."""
+    for signature, encoding in _WIDE_ENCODINGS:
+        if content.startswith(signature):
+            return content.decode(encoding, errors="ignore").encode("utf-8")
+    return content
 
 
 def _longest_token(content: bytes) -> int:
@@ -34,6 +57,13 @@ def _longest_token(content: bytes) -> int:
         longest = max(longest, match.start() - previous)
         previous = match.end()
     return max(longest, len(content) - previous)
+
+
+def is_xml_document(content: bytes) -> bool:
+    """True when `content` opens as an XML document does: a declaration or a DOCTYPE that is
+    not HTML's, after a byte order mark and white space, in any encoding."""
+    head = _as_utf8(content[:256]).removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    return bool(_XML_START.match(head))
 
 
 def ensure_safe_xml(content: bytes) -> None:
@@ -46,7 +76,8 @@ def ensure_safe_xml(content: bytes) -> None:
         raise XMLTooLarge()
     if _longest_token(content) > MAX_TOKEN_BYTES:
         raise XMLTooLarge()
-    if _ENTITY_DECLARATION.search(content) or _XINCLUDE.search(content):
+    markup = _as_utf8(content)
+    if _ENTITY_DECLARATION.search(markup) or _XINCLUDE.search(markup):
         raise UnsafeXML()
     try:
         defusedxml.ElementTree.parse(

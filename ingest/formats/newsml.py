@@ -41,9 +41,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SNIFF_BYTES = 2048
 MAX_PLACE_WORDS = 6
 
-# The root start tag, after the XML declaration, comments and a DOCTYPE.
+# The root start tag, after the XML declaration, comments and a DOCTYPE, with or without
+# an internal subset (`<!DOCTYPE newsItem [ <!ATTLIST …> ]>`: its `>` are not the end).
 _PROLOG = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*", re.S
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>)\s*)*",
+    re.S,
 )
 _ROOT_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:newsItem|newsMessage|packageItem)[\s>/]")
 

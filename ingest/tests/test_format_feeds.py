@@ -552,3 +552,24 @@ def test_an_encoding_the_validator_cannot_read_is_refused_not_crashed():
     )
     with pytest.raises(FormatError, match="encoding"):
         _extract(content)
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-16"),  # with a byte order mark
+        lambda text: text.encode("utf-16-le"),  # told by how "<?" is spelled
+        lambda text: text.encode("utf-32"),
+    ],
+    ids=["utf-16", "utf-16-le-without-bom", "utf-32"],
+)
+def test_entities_in_a_utf16_feed_that_lies_about_its_encoding_are_refused(encode):
+    """The pattern check read raw bytes, where "<!ENTITY" in UTF-16 does not appear, and the
+    parser gave up on the false declaration: the feed reached feedparser, which only called
+    it malformed. A refusal names the danger, and nothing with entities reaches a parser."""
+    laughs = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE rss [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<rss version="2.0"><channel><title>&lol2;</title>
+<item><title>&lol2;</title><description>x</description></item></channel></rss>"""
+    with pytest.raises(UnsafeXML):
+        _extract(encode(laughs))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ingest.exceptions import EmptyArticle, FormatError, UnsafeXML
 from ingest.formats import RawDocument, detect_adapter
 from ingest.formats.newsml import NewsMLAdapter
+from ingest.services import extract_document
 
 NEWSML = settings.BASE_DIR.parent / "shared" / "data" / "newsml"
 LISTING_1 = NEWSML / "LISTING_1_A_NewsML-G2_News_Item.xml"
@@ -401,3 +402,41 @@ def test_sniff_claims_news_items_and_messages_only():
     assert not adapter.sniff(RawDocument(content=rss))
     assert not adapter.sniff(RawDocument(content=html))
     assert not adapter.sniff(RawDocument(content=b"Le port rouvre.\n\nBEYROUTH - Texte."))
+
+
+# Detection of unsafe XML (issue #12, item 11) ------------------------------------------------
+INLINE_DTD_ITEM = f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE newsItem [
+  <!ENTITY agency "Agence &#x3E; Démo">
+  <!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+]>
+<newsItem xmlns="{NAR}" guid="urn:x" version="1"><contentMeta>
+<headline>&agency; &lol2;</headline></contentMeta></newsItem>"""
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        INLINE_DTD_ITEM.encode(),
+        INLINE_DTD_ITEM.replace("UTF-8", "UTF-16").encode("utf-16"),
+        INLINE_DTD_ITEM.replace("newsItem", "unknownRoot").encode(),
+        INLINE_DTD_ITEM.replace('<?xml version="1.0" encoding="UTF-8"?>\n', "").encode(),
+    ],
+    ids=["newsml", "newsml-utf16", "unknown-root", "no-declaration"],
+)
+def test_an_inline_dtd_is_refused_as_unsafe_xml_not_as_an_unknown_format(content):
+    """Detection read the root element after the prolog and stopped at the first `>` inside
+    the internal subset, so the item was "not in a format we can read"."""
+    with pytest.raises(UnsafeXML) as refused:
+        extract_document(RawDocument(content=content))
+    assert refused.value.code == "unsafe_xml"
+
+
+def test_an_internal_subset_without_entities_still_reads_as_newsml():
+    xml = FRENCH_NITF.replace(
+        "<newsItem",
+        '<!DOCTYPE newsItem [ <!ATTLIST newsItem standard CDATA "NewsML-G2"> ]>\n<newsItem',
+        1,
+    )
+    [article] = extract_document(RawDocument(content=xml.encode()))
+    assert article.format == "newsml"
