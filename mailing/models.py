@@ -35,6 +35,8 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     last_daily_digest_at = models.DateTimeField(null=True, blank=True)
     last_weekly_digest_at = models.DateTimeField(null=True, blank=True)
+    # Signed into every link we send (mailing.tokens); raising it revokes all earlier links.
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -240,11 +242,17 @@ class Suppression(models.Model):
 
 
 class SignupAttempt(models.Model):
-    """Sign-up form posts, for rate limits per IP and per address (bombing)."""
+    """Sign-up form posts, for rate limits per IP and per address (bombing).
+
+    `pending_request` holds what the form asked (choices, form, page, IP, user agent) until
+    the background task applies it (`signups.apply_sign_up`), then is cleared: the request
+    path does the same work whatever the address, so its timing tells no address apart.
+    """
 
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    pending_request = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [

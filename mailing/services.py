@@ -6,8 +6,9 @@ Every function here is the one place its rule lives; views only parse and presen
   outbox, committed with the request); nothing else is ever sent to an address until its
   owner confirms from that mail. `mailing.matching.index_subscriber` leaves pending
   subscribers out of the index, so no alert or digest can find them.
-- No enumeration. `subscribe` behaves the same, seen from outside, for a new, pending,
-  active, unsubscribed or suppressed address: the caller gets no hint to show.
+- No enumeration. The sign-up form's request (`request_subscription`) does the same work for
+  a new, pending, active, unsubscribed or suppressed address, in answer and in time: what
+  depends on the address (`subscribe`) runs in a task after the response (mailing.signups).
 - Abuse is bounded by layers: a honeypot (silently dropped), per-network limits on sign-up
   posts (`TooManyAttempts`, answered 429), and per-address limits on confirmation mails
   (at most one per 10 minutes and three per day, silently held back) so the form cannot be
@@ -26,7 +27,6 @@ Every function here is the one place its rule lives; views only parse and presen
 import hashlib
 import ipaddress
 import logging
-import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -331,7 +331,7 @@ def _consent_terms(subscriptions: list[dict], *, page: str = "") -> dict:
     }
 
 
-def _record(subscriber, action, terms, *, form="", ip=None, user_agent=""):
+def _record(subscriber, action, terms, *, form="", ip=None, user_agent="", at=None):
     return ConsentRecord.objects.create(
         subscriber=subscriber,
         action=action,
@@ -339,6 +339,7 @@ def _record(subscriber, action, terms, *, form="", ip=None, user_agent=""):
         form=(form or "")[:100],
         ip_address=_valid_ip(ip),
         user_agent=(user_agent or "")[:300],
+        created_at=at or timezone.now(),
     )
 
 
@@ -372,22 +373,6 @@ def _limits(name, default):
     return [(timedelta(seconds=seconds), most) for seconds, most in limits]
 
 
-def _check_network_limits(network: str | None, now) -> None:
-    if network is None:
-        return
-    for window, most in _limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP):
-        recent = SignupAttempt.objects.filter(ip_address=network, created_at__gt=now - window)
-        if recent.count() >= most:
-            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-            oldest = oldest or now  # a limit of 0 closes sign-ups for a whole window
-            retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
-            logger.warning("Sign-up refused: %s attempts from one network", most)
-            raise TooManyAttempts(
-                gettext("Too many sign-ups from your network. Please try again later."),
-                retry_after=retry_after,
-            )
-
-
 def _queue_confirmation(subscriber: Subscriber, now) -> Delivery | None:
     """One confirmation Delivery, unless the address had its share of them recently."""
     sent = Delivery.objects.filter(subscriber=subscriber, kind=Delivery.Kind.CONFIRMATION)
@@ -413,32 +398,28 @@ def subscribe(
     form: str,
     ip: str | None,
     user_agent: str = "",
-    honeypot: str = "",
     page: str = "",
+    requested_at=None,
 ) -> SubscribeResult:
     """Record a sign-up request and queue the mail that asks the address owner to confirm.
 
-    Raises InvalidAddress or InvalidChoice before writing anything, TooManyAttempts when the
-    network posted too often. A filled honeypot, a hard-suppressed address, or an active
-    reader asking for nothing new are dropped without a trace the requester could see.
+    The address-dependent half of a sign-up: the form's request only checks and counts it
+    (`signups.request_subscription`), then the task calls this. Raises InvalidAddress or
+    InvalidChoice before writing anything. A hard-suppressed address, or an active reader
+    asking for nothing new, is dropped without a trace the requester could see.
     """
-    if honeypot and honeypot.strip():
-        logger.info("Sign-up dropped: honeypot filled")
-        return SubscribeResult(subscriber=None, confirmation=None)
     address = normalise_address(email)
     requested = resolve_choices(choices, frequency)
     if not requested:
         raise InvalidChoice(gettext("Choose at least one newsletter or alert."))
-    now = timezone.now()
-    network = rate_limit_ip(ip)
+    now = requested_at or timezone.now()
     with transaction.atomic():
-        _check_network_limits(network, now)
-        SignupAttempt.objects.create(ip_address=network, email=address, created_at=now)
-        _forget_old_attempts(address, network, now)
         if Suppression.objects.filter(email__iexact=address, reason__in=HARD_SUPPRESSIONS).exists():
             logger.info("Sign-up for a suppressed address dropped")
             return SubscribeResult(subscriber=None, confirmation=None)
-        subscriber, _created = Subscriber.objects.get_or_create(email=address)
+        subscriber, _created = Subscriber.objects.get_or_create(
+            email=address, defaults={"created_at": now}
+        )
         Status = Subscriber.Status  # noqa: N806
         if subscriber.status == Status.UNSUBSCRIBED:
             # A fresh start: interests withdrawn earlier do not come back with the new ones.
@@ -456,23 +437,11 @@ def subscribe(
             form=form,
             ip=ip,
             user_agent=user_agent,
+            at=now,  # when the reader asked, not when the task ran
         )
         confirmation = _queue_confirmation(subscriber, now)
         _index(subscriber)
     return SubscribeResult(subscriber=subscriber, confirmation=confirmation)
-
-
-def _forget_old_attempts(address: str, network: str | None, now) -> None:
-    """Sign-up attempts are kept one day longer than the longest limit needs, no more."""
-    longest = max(
-        window
-        for window, _most in _limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP)
-        + _limits("MAILING_CONFIRMATIONS_PER_ADDRESS", CONFIRMATIONS_PER_ADDRESS)
-    )
-    cutoff = now - longest - timedelta(days=1)
-    SignupAttempt.objects.filter(email=address, created_at__lt=cutoff).delete()
-    if network:
-        SignupAttempt.objects.filter(ip_address=network, created_at__lt=cutoff).delete()
 
 
 # Confirming -------------------------------------------------------------------------------

@@ -2,8 +2,19 @@
 
 from django_tasks import task
 
-from mailing import matching
+from mailing import matching, signups
+from mailing.models import SignupAttempt
 from newsroom.models import ArticlePage
+
+
+@task()
+def apply_sign_up(attempt_id: int) -> bool:
+    """Apply a sign-up the form recorded; the request itself never looks at the address."""
+    attempt = SignupAttempt.objects.filter(pk=attempt_id, pending_request__isnull=False).first()
+    if attempt is None:
+        return False
+    signups.apply_sign_up(attempt)
+    return True
 
 
 @task()

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mailing import services
+from mailing import services, signups
 from mailing.forms import EraseForm, PreferencesForm, SubscribeForm, initial_from_query
 from mailing.models import Subscriber
 from mailing.tokens import InvalidToken, make_token, read_token
@@ -134,7 +134,7 @@ def subscribe(request):
     if is_bot or form.is_valid():
         data = {} if is_bot else form.cleaned_data
         try:
-            services.subscribe(
+            signups.request_subscription(
                 data.get("email", ""),
                 [] if is_bot else form.choices(),
                 frequency=form.alert_frequency(),

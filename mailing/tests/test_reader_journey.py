@@ -23,20 +23,21 @@ def links_in(message) -> list[str]:
 
 
 def test_sign_up_confirm_alert_and_one_click_unsubscribe(
-    client, site_tree, smtp_sink, https_site, settings
+    client, site_tree, smtp_sink, https_site, settings, django_capture_on_commit_callbacks
 ):
     settings.MAILING_MATCH_ON_PUBLISH = True
     # 1. The reader asks for instant alerts on the Maghreb section.
-    response = client.post(
-        reverse("mailing_subscribe"),
-        {
-            "email": "lectrice@example.org",
-            "sections": [site_tree.maghreb.pk],
-            "frequency": "instant",
-            "form": "newsletter_page",
-        },
-        REMOTE_ADDR="203.0.113.9",
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the task applying the sign-up
+        response = client.post(
+            reverse("mailing_subscribe"),
+            {
+                "email": "lectrice@example.org",
+                "sections": [site_tree.maghreb.pk],
+                "frequency": "instant",
+                "form": "newsletter_page",
+            },
+            REMOTE_ADDR="203.0.113.9",
+        )
     assert response.status_code in {302, 303}
     subscriber = Subscriber.objects.get(email="lectrice@example.org")
     assert subscriber.status == Subscriber.Status.PENDING

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,8 +37,10 @@ NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
 
 def post_signup(client, email, *, ip="203.0.113.7", **fields):
+    """Post the form, then run what its commit queues (the task that applies the sign-up)."""
     data = {"email": email, "newsletter": "daily", **fields}
-    return client.post(SIGNUP_URL, data, REMOTE_ADDR=ip, HTTP_USER_AGENT="Lecteur/1.0")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(SIGNUP_URL, data, REMOTE_ADDR=ip, HTTP_USER_AGENT="Lecteur/1.0")
 
 
 def confirm_url(subscriber):
@@ -161,9 +163,10 @@ def test_the_signup_box_on_every_article_posts_to_the_newsletter_page(client, si
     assert services.consent_text() in html
 
     fields = {**box["fields"], "email": "depuis.article@example.org"}
-    response = Client(enforce_csrf_checks=True).post(
-        SIGNUP_URL, fields, REMOTE_ADDR="198.51.100.1", HTTP_ORIGIN="http://testserver"
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = Client(enforce_csrf_checks=True).post(
+            SIGNUP_URL, fields, REMOTE_ADDR="198.51.100.1", HTTP_ORIGIN="http://testserver"
+        )
 
     assert response.status_code == 303 and response["Location"] == DONE_URL
     subscriber = Subscriber.objects.get(email="depuis.article@example.org")

@@ -1,0 +1,151 @@
+"""The sign-up form's request, and the task that applies it (issue #12, item 7).
+
+The request (`request_subscription`) checks what was typed, counts the post against the
+per-network limits, records it and queues `apply_sign_up`: it does the same work, the same
+queries, for every address, and sends nothing, so neither its answer nor its timing tells
+whether we hold the address (RELIABILITY D24). Whether the address is new, pending, active,
+unsubscribed or suppressed is only looked at by the task, after the response, which calls
+`services.subscribe` with what the form asked.
+"""
+
+import logging
+import math
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from mailing.models import SignupAttempt
+from mailing.services import (
+    CONFIRMATIONS_PER_ADDRESS,
+    SIGNUP_LIMITS_PER_IP,
+    Choice,
+    InvalidChoice,
+    MailingError,
+    SubscribeResult,
+    TooManyAttempts,
+    _limits,
+    normalise_address,
+    rate_limit_ip,
+    resolve_choices,
+    subscribe,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _check_network_limits(network: str | None, now) -> None:
+    if network is None:
+        return
+    for window, most in _limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP):
+        recent = SignupAttempt.objects.filter(ip_address=network, created_at__gt=now - window)
+        if recent.count() >= most:
+            oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+            oldest = oldest or now  # a limit of 0 closes sign-ups for a whole window
+            retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
+            logger.warning("Sign-up refused: %s attempts from one network", most)
+            raise TooManyAttempts(
+                gettext("Too many sign-ups from your network. Please try again later."),
+                retry_after=retry_after,
+            )
+
+
+def request_subscription(
+    email: str,
+    choices: Sequence[Choice],
+    *,
+    frequency: str,
+    form: str,
+    ip: str | None,
+    user_agent: str = "",
+    honeypot: str = "",
+    page: str = "",
+) -> SignupAttempt | None:
+    """The sign-up form's request: check it, count it, and leave the rest to a task.
+
+    Raises InvalidAddress or InvalidChoice before writing anything, TooManyAttempts when the
+    network posted too often. Otherwise records the attempt with what was asked, and queues
+    `apply_sign_up` once it is committed. A filled honeypot is dropped (None). Nothing here
+    reads what we hold for the address: that is the task's business.
+    """
+    if honeypot and honeypot.strip():
+        logger.info("Sign-up dropped: honeypot filled")
+        return None
+    address = normalise_address(email)
+    choices = list(choices)
+    if not resolve_choices(choices, frequency):
+        raise InvalidChoice(gettext("Choose at least one newsletter or alert."))
+    now = timezone.now()
+    network = rate_limit_ip(ip)
+    with transaction.atomic():
+        _check_network_limits(network, now)
+        attempt = SignupAttempt.objects.create(
+            ip_address=network,
+            email=address,
+            created_at=now,
+            pending_request={
+                "choices": [[c.kind, str(c.value or ""), c.frequency] for c in choices],
+                "frequency": frequency,
+                "form": form,
+                "page": page,
+                "ip": ip,
+                "user_agent": user_agent,
+            },
+        )
+        transaction.on_commit(lambda: _enqueue_sign_up(attempt.pk))
+    return attempt
+
+
+def _enqueue_sign_up(attempt_id: int) -> None:
+    from mailing.tasks import apply_sign_up as apply_sign_up_task
+
+    apply_sign_up_task.enqueue(attempt_id)
+
+
+def apply_sign_up(attempt: SignupAttempt) -> SubscribeResult:
+    """Apply a sign-up request recorded by `request_subscription` (the task's work), once.
+
+    The request is cleared in the same transaction, so a task run twice applies it once; a
+    choice gone since the request drops it, as the form would have refused it.
+    """
+    with transaction.atomic():
+        attempt = (
+            SignupAttempt.objects.select_for_update()
+            .filter(pk=attempt.pk, pending_request__isnull=False)
+            .first()
+        )
+        if attempt is None:
+            return SubscribeResult(subscriber=None, confirmation=None)
+        asked = attempt.pending_request
+        attempt.pending_request = None
+        attempt.save(update_fields=["pending_request"])
+        _forget_old_attempts(attempt.email, attempt.ip_address, attempt.created_at)
+        try:
+            return subscribe(
+                attempt.email,
+                [Choice(kind, value, frequency) for kind, value, frequency in asked["choices"]],
+                frequency=asked["frequency"],
+                form=asked["form"],
+                ip=asked["ip"],
+                user_agent=asked["user_agent"],
+                page=asked["page"],
+                requested_at=attempt.created_at,
+            )
+        except MailingError as error:
+            logger.info("Sign-up request %s dropped: %s", attempt.pk, error.code)
+            return SubscribeResult(subscriber=None, confirmation=None)
+
+
+def _forget_old_attempts(address: str, network: str | None, now) -> None:
+    """Sign-up attempts are kept one day longer than the longest limit needs, no more."""
+    longest = max(
+        window
+        for window, _most in _limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP)
+        + _limits("MAILING_CONFIRMATIONS_PER_ADDRESS", CONFIRMATIONS_PER_ADDRESS)
+    )
+    cutoff = now - longest - timedelta(days=1)
+    SignupAttempt.objects.filter(email=address, created_at__lt=cutoff).delete()
+    if network:
+        SignupAttempt.objects.filter(ip_address=network, created_at__lt=cutoff).delete()
