@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SMTP_PORT ?= 1025
 WEB_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
@@ -24,17 +25,11 @@ setup: $(STAMP)
 # SMTP sink keeping every email as an .eml file in var/outbox (the admin's Inbox lists them),
 # the task worker (enrichment, matching, feed polls), the email sender, and, once a minute,
 # Wagtail's scheduled publishing, the queueing of due feeds and of due alerts and digests.
+# rotative/launcher.py checks that PORT and SMTP_PORT are free first, points the site's
+# EMAIL_PORT at the sink, and stops everything, saying why, as soon as one process stops.
 run: setup
-	@echo "Rotative: http://$(HOST):$(PORT)/  — admin: http://$(HOST):$(PORT)/admin/"
-	@echo "Emails are not sent out: they are kept in $(CURDIR)/var/outbox (admin → Newsletters → Inbox)"
-	@trap 'kill $$sink $$worker $$sender $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py run_smtp_sink --port 1025 & sink=$$!; \
-	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
-	$(PY) manage.py send_deliveries --loop & sender=$$!; \
-	while sleep 60; do $(PY) manage.py publish_scheduled -v0; $(PY) manage.py poll_feeds -v0; \
-		$(PY) manage.py queue_digests --enqueue -v0; done & scheduler=$$!; \
-	$(VENV)/bin/gunicorn rotative.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	@$(PY) -m rotative.launcher --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT) \
+		--web-workers $(WEB_WORKERS)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

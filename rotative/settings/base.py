@@ -313,3 +313,5 @@ AXES_CLIENT_IP_CALLABLE = "mailing.views.client_ip"
 # Wagtail's sign-in form again, with the lockout as its error, answered 429.
 AXES_LOCKOUT_CALLABLE = "newsroom.sign_in.locked_out_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# No start-up banner on every manage.py command; lockouts are still logged.
+AXES_VERBOSE = False

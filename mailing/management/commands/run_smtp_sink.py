@@ -35,7 +35,12 @@ class Command(BaseCommand):
         try:
             controller = start_outbox_sink(directory, host=host, port=port)
         except OSError as error:
-            raise CommandError(f"Cannot listen on {host}:{port}: {error}") from error
+            # A sink that cannot listen must stop whoever started it (`make run`), loudly:
+            # the site would otherwise send its mail to whatever holds the port.
+            raise CommandError(
+                f"Cannot listen on {host}:{port}: {error}. Another program holds this port: "
+                "stop it, or pick another port with --port (with make run: SMTP_PORT=...)."
+            ) from error
         self.stdout.write(f"SMTP sink on {host}:{controller.port}, storing messages in {directory}")
         self.stdout.flush()
         try:
