@@ -2,12 +2,13 @@
 
 import io
 import smtplib
+import socket
 from email import policy
 from email.parser import BytesParser
 
 import pytest
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from mailing.management.commands.run_smtp_sink import Command as RunSmtpSink
@@ -122,6 +123,19 @@ def test_run_smtp_sink_prints_its_folder_and_stores_until_stopped(outbox_dir, mo
     assert str(outbox_dir.resolve()) in lines[0]
     assert lines[-1] == "SMTP sink stopped"
     assert len(stored(outbox_dir)) == 1
+
+
+def test_run_smtp_sink_on_a_taken_port_fails_loudly_and_keeps_nothing(outbox_dir):
+    # Issue #12, item 8: the sink's failure is what stops `make run` (rotative/launcher.py).
+    with socket.create_server(("127.0.0.1", 0)) as other_program:
+        port = other_program.getsockname()[1]
+        with pytest.raises(CommandError) as refused:
+            call_command("run_smtp_sink", "--port", str(port), "--dir", str(outbox_dir))
+
+    message = str(refused.value)
+    assert f"Cannot listen on 127.0.0.1:{port}" in message
+    assert "address already in use" in message
+    assert "pick another port with --port (with make run: SMTP_PORT=...)" in message
 
 
 # The admin's Inbox ------------------------------------------------------------------------
