@@ -5,10 +5,10 @@ through the services that record consent (subscribe, confirm, unsubscribe, erase
 
 Subscribers and suppressed addresses are model viewsets, not snippets, on purpose (issue #12,
 item 4): Wagtail opens a snippet's chooser (`/admin/snippets/choose/…`) and its bulk-action
-pages to every admin user, whatever their permissions on the model, and lists snippets in
-choosers and StreamField blocks editors use. These rows are readers' personal data, which no
-page or form ever picks; a ModelViewSet has none of those doors, and each of its views checks
-the model's permission policy.
+pages (which name the rows one may not act on) to every admin user, whatever their
+permissions on the model. These rows are readers' personal data, which no page or form ever
+picks; a ModelViewSet has neither door, and each of its views checks the model's permission
+policy.
 """
 
 from django.core.exceptions import ValidationError
