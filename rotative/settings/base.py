@@ -111,9 +111,10 @@ TEMPLATES = [
 
 # Storage: SQLite in var/ unless DATABASE_URL names another database (PostgreSQL in
 # production). Health checks let a web process survive a database restart.
+# An empty DATABASE_URL counts as unset (dj_database_url.config would return no database).
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'rotative.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{VAR_DIR / 'rotative.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
