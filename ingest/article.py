@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 from newsroom.text import clean_text
 
+READ_ALSO_TITLE_MAX_CHARS = 300  # newsroom.blocks.ReadAlsoBlock.title
+
 
 def _clean_fields(instance, *names: str) -> None:
     """Clean the text of `names` on a frozen dataclass, whatever adapter built it.
@@ -52,6 +54,11 @@ class ReadAlso:
 
     def __post_init__(self):
         _clean_fields(self, "title", "url")
+        # A read-also block holds at most this much title; a longer "title" is a paragraph
+        # that happened to open with "A lire :", and looking it up unbounded made SQLite
+        # refuse the query ("LIKE pattern too complex") mid-ingest.
+        if len(self.title) > READ_ALSO_TITLE_MAX_CHARS:
+            object.__setattr__(self, "title", self.title[:READ_ALSO_TITLE_MAX_CHARS].rstrip())
 
 
 @dataclass(frozen=True)

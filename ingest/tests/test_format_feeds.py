@@ -11,7 +11,7 @@ from django.conf import settings
 from ingest.article import SourceCredit
 from ingest.exceptions import FormatError, MalformedFeed, UnsafeXML, XMLTooLarge
 from ingest.formats import RawDocument, detect_adapter
-from ingest.formats.feeds import SUMMARY_ONLY, FeedAdapter, parse_feed_bytes
+from ingest.formats.feeds import MAX_BYLINE_BYTES, SUMMARY_ONLY, FeedAdapter, parse_feed_bytes
 
 SHARED = Path(settings.BASE_DIR).parent / "shared"
 MINIMAL = SHARED / "data" / "feeds" / "rss_atom_minimal"
@@ -573,3 +573,27 @@ def test_entities_in_a_utf16_feed_that_lies_about_its_encoding_are_refused(encod
 <item><title>&lol2;</title><description>x</description></item></channel></rss>"""
     with pytest.raises(UnsafeXML):
         _extract(encode(laughs))
+
+
+@pytest.mark.parametrize("element", ["author", "dc:creator", "managingEditor", "itunes:author"])
+def test_a_huge_byline_is_cut_before_feedparser_reads_it(element):
+    """feedparser's e-mail search over a by-line takes quadratic time: 60 KB held a worker
+    for about 15 s. feedparser must never be handed a by-line longer than the cap."""
+    huge = "Rédaction " + "x" * 60_000
+    content = _rss(
+        f"<item><guid>a</guid><title>Titre</title><{element}>{huge}</{element}>"
+        f"<description>{LONG_PARAGRAPH}</description></item>"
+    ).encode()
+    content = content.replace(
+        b"<rss ",
+        b'<rss xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        b'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" ',
+        1,
+    )
+
+    entry = parse_feed_bytes(content).entries[0]
+
+    assert entry.author.startswith("Rédaction xxx")
+    assert len(entry.author.encode()) <= MAX_BYLINE_BYTES
+    (article,) = _extract(content)
+    assert article.title == "Titre"
