@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,7 @@ class SourceFeed(models.Model):
     last_error_at = models.DateTimeField(_("last error"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error message"), blank=True, editable=False)
     items_ingested = models.PositiveIntegerField(_("items ingested"), default=0, editable=False)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
 
     panels = [
         FieldPanel("source"),
@@ -86,7 +88,9 @@ class SourceFeed(models.Model):
     def is_idle(self, now=None):
         """No success for three poll intervals: the partner or our fetcher needs a look."""
         now = now or timezone.now()
-        since = self.last_success_at or self.last_polled_at
+        # A feed that never succeeded counts from the day it was added, not from its last
+        # (failed) poll: otherwise a feed failing every poll would never be flagged.
+        since = self.last_success_at or self.created_at
         return self.is_active and since is not None and since + 3 * self.poll_interval < now
 
 
@@ -146,3 +150,56 @@ class IngestFailure(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.message[:80]}"
+
+
+class PendingPartnerUpdate(models.Model):
+    """A partner's newer version of an article an editor has touched, waiting for them.
+
+    Ingest never publishes over an editor's work nor replaces their draft (issue #12): the
+    partner's text waits here until an editor compares it and applies or dismisses it. One
+    pending update per article; a newer partner version replaces the one still waiting.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        APPLIED = "applied", _("applied")
+        DISMISSED = "dismissed", _("dismissed")
+
+    article = models.ForeignKey(
+        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="partner_updates"
+    )
+    item = models.ForeignKey(
+        IngestedItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.ForeignKey(
+        "newsroom.Source", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(null=True, blank=True)
+    # The partner's text as ingest would write it (see ingest.updates.partner_fields).
+    content = models.JSONField()
+    reason = models.CharField(max_length=30)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    received_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("partner update")
+        verbose_name_plural = _("partner updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(state="pending"),
+                name="ingest_one_pending_update_per_article",
+            )
+        ]
+
+    def __str__(self):
+        return self.content.get("title", "") or f"update {self.pk}"

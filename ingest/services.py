@@ -19,21 +19,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
-from wagtail.rich_text import RichText
 
 from ingest import dedup
-from ingest.article import ExtractedArticle, ReadAlso
+from ingest.article import ExtractedArticle
 from ingest.exceptions import EmptyArticle, FetchError, IngestError, InvalidArticle
 from ingest.fetch import fetch
 from ingest.formats import RawDocument, detect_adapter
 from ingest.formats.feeds import SUMMARY_ONLY
 from ingest.formats.html import HTMLAdapter
 from ingest.models import IngestedItem, IngestFailure, SourceFeed
-from ingest.sanitise import safe_url
-from newsroom.models import ArticleDatelinePlace, ArticlePage, SectionPage, Source
+from ingest.updates import editor_hold_reason, hold_partner_update, hold_reason_text
+from ingest.writing import fill_page
+from newsroom.models import ArticlePage, SectionPage, Source
 
 logger = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -107,6 +106,7 @@ class IngestOutcome:
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     MERGED = "merged"  # a near duplicate of an article we have: recorded as a second source
+    HELD = "held"  # an editor touched the article: the update waits for them (ingest.updates)
 
     action: str
     article: ArticlePage
@@ -120,74 +120,28 @@ def _resolve_source(item: ExtractedArticle, source: Source | None) -> Source | N
     return found
 
 
-def _read_also_block(link: ReadAlso) -> dict | None:
-    """Link to our own article when we have it (by URL, then title), else to the URL.
-
-    Only http(s) URLs survive: a `javascript:` or `data:` link from a partner page is dropped.
-    """
-    article = None
-    link = ReadAlso(title=link.title, url=safe_url(link.url), position=link.position)
-    if link.url:
-        item = IngestedItem.objects.filter(url=link.url).select_related("article").first()
-        article = item.article if item else ArticlePage.objects.filter(source_url=link.url).first()
-    if article is None:
-        article = ArticlePage.objects.filter(title__iexact=link.title).first()
-    if article is not None:
-        return {"article": article, "title": "", "url": ""}
-    if link.url:
-        return {"article": None, "title": link.title[:300], "url": link.url}
-    return None
-
-
-def _body_blocks(item: ExtractedArticle, source: Source | None) -> tuple[list, list[str]]:
-    warnings = []
-    paragraphs = list(item.body)
-    links = list(item.read_also)
-    if source is not None and source.licence == Source.Licence.EXCERPT and item.source.url:
-        # Excerpt-only partners: the opening paragraph and a link to the original.
-        paragraphs = paragraphs[:1]
-        links = [
-            ReadAlso(title=f"Lire l’article complet sur « {source.name} »", url=item.source.url)
-        ]
-    placed: dict[int, list[dict]] = {}
-    for link in links:
-        block = _read_also_block(link)
-        if block is None:
-            warnings.append(f"read-also “{link.title}” dropped: no such article and no URL")
-            continue
-        position = len(paragraphs) if link.position is None else min(link.position, len(paragraphs))
-        placed.setdefault(position, []).append(block)
-    blocks = []
-    for index in range(len(paragraphs) + 1):
-        blocks.extend(("read_also", block) for block in placed.get(index, []))
-        if index < len(paragraphs):
-            blocks.append(("paragraph", RichText(f"<p>{escape(paragraphs[index])}</p>")))
-    return blocks, warnings
-
-
 def _published_at(item: ExtractedArticle) -> datetime | None:
+    """When the article first appeared: the partner's date, never later than now.
+
+    A partner clock ahead of ours, or a dateline date read as noon of that day, would date the
+    article in the future (issue #12): listed above today's news, "published in 6 hours".
+    The dateline's date stays the story's own, in `dateline_date`.
+    """
     if item.published:
-        return item.published
-    if item.dateline and item.dateline.date:
-        return datetime.combine(item.dateline.date, time(12, 0), tzinfo=PARIS)
-    return None
-
-
-def _fill_page(page: ArticlePage, item: ExtractedArticle, source: Source | None) -> list[str]:
-    blocks, warnings = _body_blocks(item, source)
-    page.title = item.title[:255]
-    page.kicker = item.kicker[:200]
-    page.standfirst = item.standfirst
-    page.body = blocks
-    page.source = source
-    page.source_author = item.source.author[:200]
-    page.source_url = safe_url(item.source.url)[:500]
-    page.dateline_date = item.dateline.date if item.dateline else None
-    page.dateline_places = [
-        ArticleDatelinePlace(name=name[:100])
-        for name in (item.dateline.places if item.dateline else ())
-    ]
-    return warnings
+        published = item.published
+    elif item.dateline and item.dateline.date:
+        published = datetime.combine(item.dateline.date, time(12, 0), tzinfo=PARIS)
+    else:
+        return None
+    now = timezone.now()
+    if published > now:
+        logger.warning(
+            "Partner date %s of %r is in the future; dated now instead.",
+            published.isoformat(),
+            item.guid or item.title[:80],
+        )
+        return now
+    return published
 
 
 def _same_item(item: ExtractedArticle, digest: str) -> IngestedItem | None:
@@ -284,7 +238,7 @@ def _save(item, *, section, publish, source, feed) -> IngestOutcome:
             )
             return IngestOutcome(IngestOutcome.MERGED, duplicate.article.specific)
         page = ArticlePage(live=False)
-        warnings = _fill_page(page, item, source)
+        warnings = fill_page(page, item, source)
         page.slug = find_available_slug(section, slugify(item.title)[:80] or "article")
         published_at = _published_at(item)
         if published_at:
@@ -306,19 +260,24 @@ def _update(existing, item, *, source, publish, provenance) -> IngestOutcome:
     )
     if existing.content_hash == provenance["content_hash"] or older:
         return IngestOutcome(IngestOutcome.UNCHANGED, page)
-    # An editor's own revision since the last ingest is never overwritten in place: the
-    # update is saved as a new draft revision for them to review; the published text stays.
-    edited_by_editor = page.latest_revision is not None and page.latest_revision.user_id is not None
-    latest = page.get_latest_revision_as_object()
-    warnings = _fill_page(latest, item, source)
-    revision = latest.save_revision()
-    if (publish or page.live) and not edited_by_editor:
-        revision.publish()
-    elif edited_by_editor:
-        warnings.append("update saved as a draft: an editor changed this article")
     for name, value in provenance.items():
         setattr(existing, name, value)
     existing.save()
+    reason = editor_hold_reason(page)
+    if reason is not None:
+        # Once an editor touched the article, no partner version is written over it: it
+        # waits beside the article for them to compare, apply or dismiss (ingest.updates).
+        hold_partner_update(page, item, reason=reason, source=source, ingested=existing)
+        warning = (
+            f"update held for an editor ({hold_reason_text(reason)}): "
+            "compare and apply it in the admin (Ingest → Partner updates)"
+        )
+        return IngestOutcome(IngestOutcome.HELD, page, (warning,))
+    latest = page.get_latest_revision_as_object()
+    warnings = fill_page(latest, item, source)
+    revision = latest.save_revision()
+    if publish or page.live:
+        revision.publish()
     return IngestOutcome(IngestOutcome.UPDATED, page, tuple(warnings))
 
 
@@ -337,7 +296,8 @@ class PollReport:
             f"feed {self.feed_id}: {self.count(IngestOutcome.CREATED)} created, "
             f"{self.count(IngestOutcome.UPDATED)} updated, "
             f"{self.count(IngestOutcome.UNCHANGED)} unchanged, "
-            f"{self.count(IngestOutcome.MERGED)} merged, {len(self.failures)} failed"
+            f"{self.count(IngestOutcome.MERGED)} merged, "
+            f"{self.count(IngestOutcome.HELD)} held for an editor, {len(self.failures)} failed"
         )
 
 

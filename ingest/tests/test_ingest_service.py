@@ -1,8 +1,9 @@
 """Saving extracted items as articles: create, update, merge duplicates, never lose edits."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from ingest.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
@@ -90,8 +91,10 @@ def test_an_editors_revision_is_never_overwritten_by_an_update():
     outcome = ingest_article(dispatch(version=2, title="Titre de l'agence"), section=section)
     page.refresh_from_db()
     assert page.title == "Titre choisi par la rédaction"
-    assert page.has_unpublished_changes
-    assert page.get_latest_revision_as_object().title == "Titre de l'agence"
+    # Not even a draft over it: the partner's version waits beside it (test_editor_guard.py).
+    assert not page.has_unpublished_changes
+    assert page.get_latest_revision_as_object().title == "Titre choisi par la rédaction"
+    assert outcome.action == IngestOutcome.HELD
     assert any("editor" in warning for warning in outcome.warnings)
 
 
@@ -178,3 +181,35 @@ def test_an_item_without_standfirst_gets_its_opening_paragraph_as_chapo():
 
     assert page.standfirst == BODY[0]
     assert [block.value.source for block in page.body] == [f"<p>{BODY[1]}</p>"]
+
+
+def test_a_partner_date_in_the_future_is_clamped_to_now(caplog):
+    """Issue #12, item 3: a partner clock ahead of ours dated articles hours ahead."""
+    section = make_section()
+    now = datetime(2024, 3, 5, 8, 0, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        ahead = ingest_article(
+            dispatch(
+                published=now + timedelta(hours=6), dateline=Dateline(("Sfax",), date(2024, 3, 5))
+            ),
+            section=section,
+            publish=True,
+        )
+        # No partner time at all: the dateline's day at noon would be four hours ahead too.
+        noon = ingest_article(
+            dispatch(guid="urn:demo:9", title="Autre dépêche", body=(BODY[1],), published=None),
+            section=section,
+        )
+    page = ArticlePage.objects.get(pk=ahead.article.pk)
+    assert page.first_published_at == now
+    assert page.dateline_date == date(2024, 3, 5)  # the story's date stays the story's
+    assert ArticlePage.objects.get(pk=noon.article.pk).first_published_at == now
+    assert "in the future" in caplog.text
+
+
+def test_a_partner_date_in_the_past_is_kept():
+    section = make_section()
+    earlier = datetime(2024, 3, 5, 6, 30, tzinfo=UTC)
+    with time_machine.travel(datetime(2024, 3, 5, 9, 0, tzinfo=UTC), tick=False):
+        outcome = ingest_article(dispatch(published=earlier), section=section, publish=True)
+    assert ArticlePage.objects.get(pk=outcome.article.pk).first_published_at == earlier

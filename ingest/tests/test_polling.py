@@ -134,6 +134,25 @@ def test_a_feed_silent_for_three_intervals_is_flagged_idle(feed):
     assert feed.is_idle(now)
 
 
+def test_a_feed_that_never_succeeded_is_flagged_idle_after_three_intervals(feed):
+    """Issue #12, item 11: failed polls used to count as activity, so it was never idle."""
+    now = timezone.now()
+    feed.created_at = now - 4 * feed.poll_interval
+    feed.last_polled_at = now - timedelta(minutes=1)  # it keeps trying, and failing
+    feed.last_success_at = None
+    assert feed.is_idle(now)
+    feed.created_at = now - feed.poll_interval
+    assert not feed.is_idle(now)
+
+
+def test_the_admin_says_a_feeds_health_in_words(admin_client, feed):
+    feed.created_at = timezone.now() - 4 * feed.poll_interval
+    feed.save()
+    html = admin_client.get(reverse("wagtailsnippets_ingest_sourcefeed:list")).content.decode()
+    assert "Idle: no success for three intervals" in html or "Inactive" in html
+    assert "False" not in html and "True" not in html
+
+
 def test_the_admin_lists_feed_health(admin_client, feed):
     feed.last_error = "Le serveur a répondu 503."
     feed.last_error_at = timezone.now()
