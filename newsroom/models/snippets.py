@@ -5,9 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from newsroom.forms import CleanTextSnippetForm
+
 
 class Author(index.Indexed, models.Model):
     """A journalist of ours who signs articles."""
+
+    base_form_class = CleanTextSnippetForm  # control characters dropped, NFC
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -28,6 +32,8 @@ class Author(index.Indexed, models.Model):
 
 class Source(index.Indexed, models.Model):
     """A partner outlet or agency whose copy we publish, with the terms we publish it under."""
+
+    base_form_class = CleanTextSnippetForm  # control characters dropped, NFC
 
     class Licence(models.TextChoices):
         FULL = "full", _("Republish in full")
@@ -73,6 +79,8 @@ class Source(index.Indexed, models.Model):
 
 class Topic(index.Indexed, models.Model):
     """A subject readers follow and browse (thème); may carry an IPTC Media Topic code."""
+
+    base_form_class = CleanTextSnippetForm  # control characters dropped, NFC
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from newsroom.models import ArticlePage, SectionPage
+from newsroom.models import ArticlePage, SectionPage, Topic
 from newsroom.tests.factories import ArticlePageFactory
 from newsroom.text import clean_text
 
@@ -142,3 +142,13 @@ def test_a_section_intro_is_cleaned_too(site_tree, admin_client):
     section = SectionPage.objects.get(pk=section.pk)
     assert section.title == "Golfe"
     assert section.intro.endswith(">Les pays du Golfe.</p>")
+
+
+def test_a_snippet_an_editor_saves_is_cleaned_too(admin_client):
+    """Authors, sources and topics are editors' text as much as articles are."""
+    response = admin_client.post(
+        reverse("wagtailsnippets_newsroom_topic:add"),
+        {"name": "Sommet \x01\x1b[31m au Caire", "slug": "sommet-caire", "iptc_code": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Topic.objects.get(slug="sommet-caire").name == "Sommet  au Caire"
