@@ -60,14 +60,20 @@ def editor_hold_reason(page: ArticlePage) -> str | None:
         return "locked"
     if page.workflow_in_progress:
         return "in_moderation"
-    if page.revisions.filter(approved_go_live_at__isnull=False).exists():
+    if page.scheduled_revision is not None or (
+        page.go_live_at is not None and page.go_live_at > timezone.now()
+    ):
         return "scheduled"
+    # Any revision with a user, not only the latest: ingest's own revisions and automatic
+    # enrichment (no user) came after the editor's in the reported case.
     edited = page.revisions.filter(user__isnull=False)
     if not edited.exists():
         return None
-    latest = page.latest_revision
-    if page.has_unpublished_changes and latest is not None and latest.user_id is not None:
-        return "editor_draft"
+    if page.has_unpublished_changes:
+        live = page.live_revision
+        after_live = edited if live is None else edited.filter(created_at__gt=live.created_at)
+        if after_live.exists():
+            return "editor_draft"
     return "edited"
 
 
@@ -155,7 +161,11 @@ def pending_update_of(page) -> PendingPartnerUpdate | None:
 
 
 def _check_may_decide(pending: PendingPartnerUpdate, actor) -> ArticlePage:
-    if pending.state != PendingPartnerUpdate.State.PENDING:
+    """Raise before writing: decided already (by anyone, even a moment ago), or not theirs."""
+    current = (
+        PendingPartnerUpdate.objects.select_for_update().filter(pk=pending.pk).values("state")
+    ).first()
+    if current is None or current["state"] != PendingPartnerUpdate.State.PENDING:
         raise PartnerUpdateDecided()
     page = pending.article.specific
     if not page.permissions_for_user(actor).can_edit():
@@ -168,11 +178,12 @@ def apply_partner_update(pending: PendingPartnerUpdate, *, actor):
 
     Nothing is published: the editor reviews the draft and publishes it themselves.
     """
-    page = _check_may_decide(pending, actor)
-    lock = page.get_lock()
-    if lock is not None and lock.for_user(actor):
-        raise PartnerUpdateLocked()
     with transaction.atomic():
+        # The row lock taken here makes two editors clicking "apply" at once write one draft.
+        page = _check_may_decide(pending, actor)
+        lock = page.get_lock()
+        if lock is not None and lock.for_user(actor):
+            raise PartnerUpdateLocked()
         draft = page.get_latest_revision_as_object()
         fill_page(draft, item_of_fields(pending.content), pending.source)
         revision = draft.save_revision(user=actor, log_action=True)
@@ -183,10 +194,12 @@ def apply_partner_update(pending: PendingPartnerUpdate, *, actor):
 
 
 def dismiss_partner_update(pending: PendingPartnerUpdate, *, actor) -> PendingPartnerUpdate:
-    _check_may_decide(pending, actor)
-    pending.state = PendingPartnerUpdate.State.DISMISSED
-    pending.decided_at, pending.decided_by = timezone.now(), actor
-    pending.save(update_fields=["state", "decided_at", "decided_by"])
+    """Close the update without touching the article; a later partner version waits again."""
+    with transaction.atomic():
+        _check_may_decide(pending, actor)
+        pending.state = PendingPartnerUpdate.State.DISMISSED
+        pending.decided_at, pending.decided_by = timezone.now(), actor
+        pending.save(update_fields=["state", "decided_at", "decided_by"])
     return pending
 
 

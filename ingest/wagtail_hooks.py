@@ -55,6 +55,8 @@ class IngestViewSetGroup(SnippetViewSetGroup):
     menu_icon = "download"
     menu_label = _("Ingest")
     menu_name = "ingest"
+    # Partner updates join the same menu (see partner_updates_menu_item below).
+    submenu_hook = "register_ingest_menu_item"
 
 
 register_snippet(IngestViewSetGroup)
@@ -82,10 +84,11 @@ def partner_update_urls():
     ]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register("register_ingest_menu_item")
 def partner_updates_menu_item():
+    """Under Ingest, for every admin user: the list shows only the articles they may edit."""
     return MenuItem(
-        _("Partner updates"), reverse("ingest_partner_updates"), icon_name="download", order=801
+        _("Partner updates"), reverse("ingest_partner_updates"), icon_name="doc-full", order=3
     )
 
 

@@ -2,10 +2,15 @@
 
 import io
 import json
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from ingest.models import IngestedItem, PendingPartnerUpdate
 from newsroom.models import ArticlePage
 
 from .helpers import SEED, make_section
@@ -107,6 +112,63 @@ def test_a_newer_newsml_version_replaces_the_earlier_one(db, tmp_path):
     assert again.startswith("unchanged:")  # version 10 arriving late changes nothing
     article = ArticlePage.objects.get()
     assert article.title == "Fed halts QE"
+
+
+def _newsml_version(tmp_path, version: int, title: str):
+    path = tmp_path / f"v{version}.xml"
+    original = NEWSML.read_text(encoding="utf-8")
+    path.write_text(
+        original.replace('version="10"', f'version="{version}"').replace(
+            'Fed to halt QE to avert "bubble"', title
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_third_newsml_version_waits_for_the_editor_who_changed_the_article(
+    db, tmp_path, django_capture_on_commit_callbacks
+):
+    """Issue #12, item 1, as reported: v1 --publish, an editor's edit, v2, then v3."""
+    make_section()
+    editor = get_user_model().objects.create_user("editrice", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Moderators"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run("ingest", str(NEWSML), "--publish")
+    draft = ArticlePage.objects.get().get_latest_revision_as_object()
+    draft.title, draft.standfirst = "La Fed arrête ses rachats", "Le chapô de la rédaction."
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save_revision(user=editor).publish(user=editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second, _ = run("ingest", str(_newsml_version(tmp_path, 11, "Fed v2")), "--publish")
+        third, _ = run("ingest", str(_newsml_version(tmp_path, 12, "Fed v3")), "--publish")
+        again, _ = run("ingest", str(_newsml_version(tmp_path, 12, "Fed v3")), "--publish")
+
+    assert second.startswith("held:") and third.startswith("held:")
+    assert "update held for an editor (" in third and "Partner updates" in third
+    assert again.startswith("unchanged:")  # provenance recorded the newest version
+    article = ArticlePage.objects.get()
+    assert (article.title, article.standfirst) == (
+        "La Fed arrête ses rachats",
+        "Le chapô de la rédaction.",
+    )
+    assert not article.has_unpublished_changes
+    pending = PendingPartnerUpdate.objects.get(state="pending")
+    assert (pending.version, pending.content["title"]) == (12, "Fed v3")
+    assert IngestedItem.objects.get().version == 12
+
+
+def test_a_newsml_item_dated_after_now_is_published_now(db, caplog):
+    """Issue #12, item 3: a partner clock ahead of ours put an article hours in the future."""
+    make_section()
+    now = datetime(2016, 11, 21, 14, 0, tzinfo=UTC)  # the item says 15:21 -05:00, 20:21 UTC
+    with time_machine.travel(now, tick=False):
+        out, _ = run("ingest", str(NEWSML), "--publish")
+    article = ArticlePage.objects.get()
+    assert out.startswith("created:")
+    assert article.first_published_at == now
+    assert "in the future" in caplog.text
 
 
 def test_extract_reads_a_url_through_the_safe_fetcher(db, httpserver, settings):

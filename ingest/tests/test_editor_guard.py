@@ -215,6 +215,8 @@ def test_the_admin_shows_the_waiting_update_its_diff_and_applies_it(section, edi
     pending = PendingPartnerUpdate.objects.get()
     client.force_login(editor)
 
+    # Under the Ingest menu, which an editor without feed permissions sees for this alone.
+    assert reverse("ingest_partner_updates") in client.get(reverse("wagtailadmin_home")).text
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[first.article.pk]))
     assert reverse("ingest_partner_update", args=[pending.pk]) in edit.content.decode()
     listing = client.get(reverse("ingest_partner_updates")).content.decode()

@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ingest import tasks
-from ingest.models import IngestedItem, IngestFailure, SourceFeed
+from ingest.models import IngestedItem, IngestFailure, PendingPartnerUpdate, SourceFeed
 from newsroom.models import ArticlePage, Source
 
 from .helpers import make_section
@@ -149,7 +152,8 @@ def test_the_admin_says_a_feeds_health_in_words(admin_client, feed):
     feed.created_at = timezone.now() - 4 * feed.poll_interval
     feed.save()
     html = admin_client.get(reverse("wagtailsnippets_ingest_sourcefeed:list")).content.decode()
-    assert "Idle: no success for three intervals" in html or "Inactive" in html
+    with translation.override(settings.LANGUAGE_CODE):  # the admin's language
+        assert gettext("Idle: no success for three intervals") in html
     assert "False" not in html and "True" not in html
 
 
@@ -191,3 +195,24 @@ def test_a_summary_only_entry_is_completed_from_its_page(httpserver, feed, local
     text = " ".join(block.value.source for block in article.body)
     assert "terminal ouest" in text
     assert article.dateline_places.first().name == "Beyrouth"
+
+
+def test_the_poll_report_says_an_update_is_held_for_an_editor(httpserver, feed, local_fetches):
+    """Issue #12, item 1: the task's report names the held update, not "updated"."""
+    httpserver.expect_ordered_request("/rss.xml").respond_with_data(
+        rss(item("a", "Le port rouvre"))
+    )
+    httpserver.expect_ordered_request("/rss.xml").respond_with_data(
+        rss(item("a", "Le port rouvre ses quais", text=PARAGRAPH.replace("nord", "est")))
+    )
+    tasks.poll_feed.enqueue(feed.pk)
+    editor = get_user_model().objects.create_user("editrice", password="x", is_staff=True)
+    draft = ArticlePage.objects.get().get_latest_revision_as_object()
+    draft.title = "Le port rouvre, selon la rédaction"
+    draft.save_revision(user=editor).publish(user=editor, skip_permission_checks=True)
+
+    report = tasks.poll_feed.enqueue(feed.pk).return_value
+
+    assert "0 updated" in report and "1 held for an editor" in report
+    assert ArticlePage.objects.get().title == "Le port rouvre, selon la rédaction"
+    assert PendingPartnerUpdate.objects.get().content["title"] == "Le port rouvre ses quais"
