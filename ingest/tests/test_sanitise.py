@@ -341,3 +341,9 @@ def test_html_to_text_is_one_line():
 
 def test_text_to_paragraphs_decodes_nothing():
     assert text_to_paragraphs("AT&amp;T <b>\n\nsuite  ici") == ["AT&amp;T <b>", "suite ici"]
+
+
+def test_a_lone_surrogate_in_partner_html_is_dropped_not_a_crash():
+    """JSON Feed can carry "\\ud800"; nh3 takes only UTF-8 and used to raise on it."""
+    assert html_to_paragraphs("<p>Sommet \ud800 au Caire</p>") == ["Sommet au Caire"]
+    assert "\ud800" not in clean_html("<p>Sommet \ud800 au Caire</p>")
