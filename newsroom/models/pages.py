@@ -290,6 +290,9 @@ class ArticleDatelinePlace(Orderable):
     panels = [FieldPanel("name")]
 
     class Meta(Orderable.Meta):
+        # Places written by code (ingest, imports, factories) have no sort_order; without a
+        # tie-breaker PostgreSQL returned "Paris, Rome" for "(Rome, Paris, …)" at random.
+        ordering = ["sort_order", "pk"]
         verbose_name = _("dateline place")
         verbose_name_plural = _("dateline places")
 

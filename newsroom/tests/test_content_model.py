@@ -7,7 +7,7 @@ from wagtail import blocks
 from wagtail.models import Page, PageViewRestriction
 
 from newsroom.blocks import ReadAlsoBlock
-from newsroom.models import ArticlePage, HomePage, SectionPage
+from newsroom.models import ArticleDatelinePlace, ArticlePage, HomePage, SectionPage
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +230,15 @@ def test_related_articles_are_limited_and_listed_once(site_tree):
     assert len(related) == 4
     assert len({page.pk for page in related}) == 4
     assert article not in related
+
+
+def test_dateline_places_without_a_sort_order_come_back_in_the_order_they_were_written(
+    site_tree,
+):
+    """Places written by code have no sort_order; PostgreSQL then returned them in heap
+    order, not in the order written ("Paris, Rome" for "(Rome, Paris, …)"). Here the heap
+    order (Paris inserted first) and the written order (Rome has the lower key) disagree."""
+    page = ArticlePageFactory(parent=site_tree.maghreb, dateline_date=None)
+    ArticleDatelinePlace.objects.create(page=page, name="Paris", pk=100_001)
+    ArticleDatelinePlace.objects.create(page=page, name="Rome", pk=100_000)
+    assert ArticlePage.objects.get(pk=page.pk).dateline_text() == "Rome, Paris"
