@@ -95,7 +95,7 @@ def ner_quality(records, nlp, recogniser) -> dict:
 
 
 def as_article(record):
-    from ingest.article import ExtractedArticle
+    from newsroom.article import ExtractedArticle
 
     blocks = [block.strip() for block in record["text"].split("\n\n") if block.strip()]
     return ExtractedArticle(title=blocks[0], body=tuple(blocks[1:]) or (blocks[0],), language="fr")

@@ -22,7 +22,7 @@ from spacy.util import filter_spans
 
 from enrichment.gazetteer import Canonical, Gazetteer, normalise_name
 from enrichment.gazetteer_data import DEMONYMS, is_role_phrase
-from ingest.article import EntityFound, Mention
+from enrichment.results import EntityFound, Mention
 
 KINDS = {"PER", "ORG", "LOC", "MISC"}
 _TRAILING_PUNCTUATION = re.compile(r"[\s,.;:!?»«\"“”()]+$")

@@ -14,21 +14,15 @@ from functools import lru_cache
 from django_countries import countries
 
 from enrichment.countries import CountrySignal, demonym_signals, entity_signal, score_countries
-from enrichment.dateline import split_dateline
 from enrichment.entities import EntityRecogniser, entities_found, group_mentions
 from enrichment.gazetteer import Gazetteer, default_gazetteer
 from enrichment.nlp import get_nlp
 from enrichment.quotes import SpeakerMention, find_quotes
+from enrichment.results import CountryFound, EnrichedArticle, EntityFound, QuoteFound, TopicFound
 from enrichment.topics import MediaTopicsUnavailable, TopicClassifier, load_media_topics
-from ingest.article import (
-    CountryFound,
-    Dateline,
-    EntityFound,
-    ExtractedArticle,
-    QuoteFound,
-    TopicFound,
-)
+from ingest.dateline import split_dateline
 from ingest.language import detect_language
+from newsroom.article import Dateline, ExtractedArticle
 
 logger = logging.getLogger(__name__)
 ENRICHED_LANGUAGES = {"fr", "en"}
@@ -62,18 +56,22 @@ class Enricher:
             self._topics = TopicClassifier(vocabulary) if vocabulary else None
         return self._topics
 
-    def enrich(self, article: ExtractedArticle) -> ExtractedArticle:
+    def enrich(self, article: ExtractedArticle) -> EnrichedArticle:
         return self.enrich_many([article])[0]
 
     def enrich_many(self, articles: list[ExtractedArticle], batch_size: int = 16):
         prepared = [_with_language_and_dateline(article) for article in articles]
-        results: list[ExtractedArticle | None] = [None] * len(prepared)
+        results: list[EnrichedArticle | None] = [None] * len(prepared)
         for language in {article.language for article in prepared}:
             indexes = [i for i, article in enumerate(prepared) if article.language == language]
             if language not in ENRICHED_LANGUAGES:
                 for index in indexes:
-                    results[index] = prepared[index].replace(
-                        warnings=(*prepared[index].warnings, f"not enriched: language {language!r}")
+                    results[index] = EnrichedArticle.of(
+                        prepared[index],
+                        warnings=(
+                            *prepared[index].warnings,
+                            f"not enriched: language {language!r}",
+                        ),
                     )
                 continue
             recogniser = self.recogniser(language)
@@ -83,7 +81,7 @@ class Enricher:
                 results[index] = self._enrich_doc(prepared[index], doc, recogniser)
         return results
 
-    def _enrich_doc(self, article: ExtractedArticle, doc, recogniser) -> ExtractedArticle:
+    def _enrich_doc(self, article: ExtractedArticle, doc, recogniser) -> EnrichedArticle:
         text = doc.text
         lead_end = len(article.title) + 2 + len(article.standfirst)
         groups = group_mentions(recogniser.spans(doc), self.gazetteer)
@@ -91,8 +89,8 @@ class Enricher:
         quotes = _quotes(text, entities)
         countries = _countries(article, entities, text, self.gazetteer, lead_end)
         topics = self._topics_of(doc)
-        return article.replace(
-            entities=tuple(entities), quotes=quotes, countries=countries, topics=topics
+        return EnrichedArticle.of(
+            article, entities=tuple(entities), quotes=quotes, countries=countries, topics=topics
         )
 
     def _topics_of(self, doc) -> tuple[TopicFound, ...]:

@@ -11,10 +11,7 @@ suggestions. Rules that keep editors in charge:
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,47 +28,13 @@ from enrichment.models import (
     Quote,
     Status,
 )
-from enrichment.signals import article_enriched
-from ingest.article import Dateline, ExtractedArticle
+from enrichment.pipeline import shared_enricher
+from enrichment.results import EnrichedArticle
+from newsroom.article import ExtractedArticle
+from newsroom.events import article_enriched
 from newsroom.models import ArticlePage, Topic
-from newsroom.services import purge_reader_cache
-from search.indexing import reindex_article
 
 LINKED_KINDS = {"PER", "ORG", "LOC"}
-_TAG = re.compile(r"<[^>]+>")
-
-
-def page_text_blocks(page: ArticlePage) -> list[str]:
-    """The body as plain paragraphs: paragraphs, headings and quotes, in reading order."""
-    paragraphs = []
-    for block in page.body:
-        if block.block_type == "paragraph":
-            source = getattr(block.value, "source", str(block.value))
-            for part in re.split(r"</p>|<br\s*/?>", source):
-                text = html.unescape(_TAG.sub("", part)).strip()
-                if text:
-                    paragraphs.append(text)
-        elif block.block_type == "heading":
-            paragraphs.append(str(block.value))
-        elif block.block_type == "quote":
-            speaker = block.value.get("speaker") or ""
-            paragraphs.append(
-                f"« {block.value.get('text', '')} »" + (f", {speaker}" if speaker else "")
-            )
-    return paragraphs
-
-
-def article_of_page(page: ArticlePage) -> ExtractedArticle:
-    places = tuple(place.name for place in page.dateline_places.all())
-    return ExtractedArticle(
-        title=page.title,
-        kicker=page.kicker,
-        standfirst=page.standfirst,
-        dateline=Dateline(places=places, date=page.dateline_date) if places else None,
-        body=tuple(page_text_blocks(page)),
-        # Detected from the text: the partner's language is the original's, not ours.
-        language="",
-    )
 
 
 @dataclass
@@ -88,23 +51,23 @@ class EnrichmentSummary:
         )
 
 
-def enrich_article_page(page: ArticlePage, enricher=None) -> EnrichmentSummary:
-    from enrichment.pipeline import shared_enricher
-
+def enrich_article_page(
+    page: ArticlePage, enricher=None, *, article: ExtractedArticle | None = None
+) -> EnrichmentSummary:
+    """Suggestions for `page`, read from `article` when ingest handed over what it extracted,
+    else from the article the page itself gives (`ArticlePage.as_article`)."""
     enricher = enricher or shared_enricher()
-    return store_suggestions(page, enricher.enrich(article_of_page(page)))
+    return store_suggestions(page, enricher.enrich(article or page.as_article()))
 
 
 def enrich_pages(pages, enricher=None, batch_size: int = 16, progress=None):
     """Many pages, fed to the model in batches; `progress(done)` after each batch."""
-    from enrichment.pipeline import shared_enricher
-
     enricher = enricher or shared_enricher()
     pages = list(pages)
     done = 0
     for start in range(0, len(pages), batch_size):
         batch = pages[start : start + batch_size]
-        results = enricher.enrich_many([article_of_page(page) for page in batch])
+        results = enricher.enrich_many([page.as_article() for page in batch])
         for page, article in zip(batch, results, strict=True):
             store_suggestions(page, article)
         done += len(batch)
@@ -114,7 +77,7 @@ def enrich_pages(pages, enricher=None, batch_size: int = 16, progress=None):
 
 
 @transaction.atomic
-def store_suggestions(page: ArticlePage, article: ExtractedArticle) -> EnrichmentSummary:
+def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> EnrichmentSummary:
     summary = EnrichmentSummary()
     entity_by_name = {}
     seen = set()
@@ -181,7 +144,7 @@ def store_suggestions(page: ArticlePage, article: ExtractedArticle) -> Enrichmen
     EnrichmentRun.objects.update_or_create(
         article=page, defaults={"language": article.language, "warnings": list(article.warnings)}
     )
-    article_enriched.send(sender=ArticlePage, instance=page)
+    article_enriched.send(sender=ArticlePage, instance=page, by_editor=False)
     return summary
 
 
@@ -265,21 +228,14 @@ def decide(row, status: str, user=None) -> None:
         _set_on_page(row.article, user, topic=(row.topic, status == Status.ACCEPTED))
     elif isinstance(row, ArticleCountry):
         _set_on_page(row.article, user, country=(str(row.country), status == Status.ACCEPTED))
-    elif isinstance(row, ArticleEntity) and status == Status.ACCEPTED:
-        _match_again(row.article)
-    if isinstance(row, ArticleEntity):  # the readers' search indexes accepted entities' names
-        transaction.on_commit(partial(reindex_article, row.article_id))
-    article_enriched.send(sender=ArticlePage, instance=row.article)
-    transaction.on_commit(purge_reader_cache)
-
-
-def _match_again(page: ArticlePage) -> None:
-    """An entity accepted after publication reaches its followers (matching is idempotent)."""
-    if not page.live:
-        return
-    from mailing.tasks import match_published_article
-
-    transaction.on_commit(lambda: match_published_article.enqueue(page.pk))
+    is_entity = isinstance(row, ArticleEntity)
+    article_enriched.send(
+        sender=ArticlePage,
+        instance=row.article,
+        by_editor=True,
+        entities_changed=is_entity,
+        entity_accepted=is_entity and status == Status.ACCEPTED,
+    )
 
 
 def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleEntity:
@@ -293,10 +249,13 @@ def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleE
             "decided_at": timezone.now(),
         },
     )
-    _match_again(page)
-    transaction.on_commit(partial(reindex_article, page.pk))
-    article_enriched.send(sender=ArticlePage, instance=page)
-    transaction.on_commit(purge_reader_cache)
+    article_enriched.send(
+        sender=ArticlePage,
+        instance=page,
+        by_editor=True,
+        entities_changed=True,
+        entity_accepted=True,
+    )
     return row
 
 

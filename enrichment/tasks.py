@@ -3,15 +3,20 @@
 from django_tasks import task
 
 from enrichment import services
+from newsroom.article import ExtractedArticle
 from newsroom.models import ArticlePage
 
 
 @task()
-def enrich_article(article_id: int) -> str:
+def enrich_article(article_id: int, extracted: dict | None = None) -> str:
+    """`extracted`: what ingest extracted (`ExtractedArticle.to_json`), when it wrote the page."""
     page = ArticlePage.objects.filter(pk=article_id).first()
     if page is None:
         return "article gone"
-    return str(services.enrich_article_page(page))
+    article = page.as_article()
+    if extracted is not None:
+        article = article.with_origin_of(ExtractedArticle.from_json(extracted))
+    return str(services.enrich_article_page(page, article=article))
 
 
 @task()

@@ -3,11 +3,13 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from enrichment import admin_views
 from enrichment.models import Entity
+from enrichment.panels import SuggestionsPanel
 
 
 class EntityViewSet(SnippetViewSet):
@@ -42,3 +44,10 @@ def enrichment_admin_urls():
             "enrichment/articles/<int:page_id>/rerun/", admin_views.rerun, name="enrichment_rerun"
         ),
     ]
+
+
+@hooks.register("article_editor_tabs")
+def suggestions_tab():
+    """The article editor's fourth tab: what enrichment suggests (entities, topics, countries,
+    quotes)."""
+    return [ObjectList([SuggestionsPanel()], heading=_("Suggestions"))]

@@ -15,7 +15,6 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +22,6 @@ from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 
 from ingest import dedup
-from ingest.article import ExtractedArticle
 from ingest.exceptions import EmptyArticle, FetchError, IngestError, InvalidArticle
 from ingest.fetch import fetch
 from ingest.formats import RawDocument, detect_adapter
@@ -32,6 +30,8 @@ from ingest.formats.html import HTMLAdapter
 from ingest.models import IngestedItem, IngestFailure, SourceFeed
 from ingest.updates import editor_hold_reason, hold_partner_update, hold_reason_text
 from ingest.writing import fill_page
+from newsroom.article import ExtractedArticle
+from newsroom.events import article_changed
 from newsroom.models import ArticlePage, SectionPage, Source
 
 logger = logging.getLogger(__name__)
@@ -183,21 +183,16 @@ def ingest_article(
         raise EmptyArticle()
     item = with_standfirst(item)
     try:
-        outcome = _save(item, section=section, publish=publish, source=source, feed=feed)
+        with transaction.atomic():
+            outcome = _save(item, section=section, publish=publish, source=source, feed=feed)
+            if outcome.action in {IngestOutcome.CREATED, IngestOutcome.UPDATED}:
+                # Enrichment (drafts too), and whatever else follows an article's text, hears
+                # of it here, with what was extracted (issue #13: an event, not a call to its
+                # task). In the same transaction as the publication, so it is queued once.
+                article_changed.send(sender=ArticlePage, instance=outcome.article, article=item)
     except ValidationError as error:
         raise InvalidArticle(errors="; ".join(error.messages)) from error
-    if outcome.action in {IngestOutcome.CREATED, IngestOutcome.UPDATED}:
-        _enrich_later(outcome.article)
     return outcome
-
-
-def _enrich_later(page: ArticlePage) -> None:
-    """Drafts too get their suggestions, in the worker, once the article is committed."""
-    if not getattr(settings, "ENRICH_AUTOMATICALLY", True):
-        return
-    from enrichment.tasks import enrich_article
-
-    transaction.on_commit(lambda: enrich_article.enqueue(page.pk))
 
 
 def with_standfirst(item: ExtractedArticle) -> ExtractedArticle:

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ingest.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 from ingest.exceptions import IngestError
 from ingest.models import IngestedItem, PendingPartnerUpdate
 from ingest.writing import fill_page
+from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 from newsroom.models import ArticlePage, Source
 
 # Why an article is held, most pressing first; the codes are stored on the pending update.

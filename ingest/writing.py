@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.utils.html import escape
 from wagtail.rich_text import RichText
 
-from ingest.article import ExtractedArticle, ReadAlso
 from ingest.models import IngestedItem
 from ingest.sanitise import safe_url
+from newsroom.article import ExtractedArticle, ReadAlso
 from newsroom.models import ArticleDatelinePlace, ArticlePage, Source
 
 READ_ALSO_TITLE_MAX_CHARS = 300

@@ -30,7 +30,6 @@ from django_countries import countries
 
 from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic
 from enrichment.models import Status as Decision
-from enrichment.services import page_text_blocks
 from mailing.models import (
     Delivery,
     Frequency,
@@ -130,7 +129,7 @@ class ArticleProfile:
 def article_text(article: ArticlePage) -> Text:
     """Kicker, title, standfirst and body: what keyword queries are checked against."""
     return Text.from_blocks(
-        [article.kicker, article.title, article.standfirst, *page_text_blocks(article)]
+        [article.kicker, article.title, article.standfirst, *article.body_paragraphs()]
     )
 
 

@@ -1,23 +1,33 @@
-"""A published article is matched against subscriptions in the background, after commit."""
+"""Subscriptions follow the newsroom's events: a published article is matched in the
+background, after commit, and so is one whose editor accepts an entity after publication
+(its followers hear of it; matching is idempotent, so nobody gets it twice)."""
 
 from django.conf import settings
-from django.db import transaction
-from wagtail.signals import page_published
 
-from newsroom.models import ArticlePage
+from mailing import tasks
+from newsroom.events import article_enriched, article_published, on_commit_once
+
+
+def _match_after_commit(article_id: int) -> None:
+    on_commit_once(
+        ("mailing_match", article_id), lambda: tasks.match_published_article.enqueue(article_id)
+    )
 
 
 def match_after_publish(sender, instance, **kwargs):
-    """Queued after commit; MAILING_MATCH_ON_PUBLISH=False turns it off."""
-    from mailing.tasks import match_published_article
-
+    """MAILING_MATCH_ON_PUBLISH=False turns it off."""
     if kwargs.get("raw") or not getattr(settings, "MAILING_MATCH_ON_PUBLISH", True):
         return
-    article_id = instance.pk
-    transaction.on_commit(lambda: match_published_article.enqueue(article_id))
+    _match_after_commit(instance.pk)
+
+
+def match_after_entity_accepted(sender, instance, entity_accepted=False, **kwargs):
+    if entity_accepted and instance.live:
+        _match_after_commit(instance.pk)
 
 
 def connect():
-    page_published.connect(
-        match_after_publish, sender=ArticlePage, dispatch_uid="mailing_match_published"
+    article_published.connect(match_after_publish, dispatch_uid="mailing_match_published")
+    article_enriched.connect(
+        match_after_entity_accepted, dispatch_uid="mailing_match_entity_accepted"
     )

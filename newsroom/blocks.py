@@ -1,5 +1,7 @@
 """The blocks an article body is made of."""
 
+from html.parser import HTMLParser
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -87,3 +89,68 @@ class ArticleBodyBlock(blocks.StreamBlock):
     read_also = ReadAlsoBlock()
     image = ImageBlock()
     embed = EmbedBlock(label=_("Embed"), template="newsroom/blocks/embed.html")
+
+
+class _ParagraphSplitter(HTMLParser):
+    """Plain text of rich-text HTML, one entry per paragraph or line break."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self._current: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self._current.append(data)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "br":
+            self.flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self.flush()
+
+    def flush(self) -> None:
+        text = "".join(self._current).strip()
+        if text:
+            self.paragraphs.append(text)
+        self._current = []
+
+
+def plain_paragraphs(body) -> list[str]:
+    """The body's text as plain paragraphs, in reading order: paragraphs, headings, quotes.
+
+    What enrichment, search, related articles and alerts read of an article; the one reading
+    of a body (issue #13), parsed from the blocks rather than pattern-matched in HTML.
+    """
+    paragraphs: list[str] = []
+    for block in body:
+        if block.block_type == "paragraph":
+            splitter = _ParagraphSplitter()
+            splitter.feed(getattr(block.value, "source", str(block.value)))
+            splitter.close()
+            splitter.flush()
+            paragraphs.extend(splitter.paragraphs)
+        elif block.block_type == "heading":
+            paragraphs.append(str(block.value))
+        elif block.block_type == "quote":
+            speaker = block.value.get("speaker") or ""
+            paragraphs.append(
+                f"« {block.value.get('text', '')} »" + (f", {speaker}" if speaker else "")
+            )
+    return paragraphs
+
+
+def read_also_links(body) -> list[tuple[int, str, str]]:
+    """Each “À lire” block as (paragraphs before it, title, URL), titles as the page shows them."""
+    links = []
+    position = 0
+    for block in body:
+        if block.block_type == "paragraph":
+            position += 1
+        elif block.block_type == "read_also":
+            target = block.value.get("article")
+            title = block.value.get("title") or (target.title if target else "")
+            url = target.url if target is not None else (block.value.get("url") or "")
+            links.append((position, title, url or ""))
+    return links

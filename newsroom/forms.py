@@ -1,8 +1,8 @@
 """Admin forms that clean what an editor submits before it is saved.
 
 Text pasted from a wire, a PDF or a terminal carries control characters and decomposed
-accents. Ingest cleans partner copy at its boundary (`ingest.article`); the admin is the other
-door into the database, so every text an editor submits goes through the same `clean_text`
+accents. Ingest cleans partner copy at its boundary (`newsroom.article`); the admin is the
+other door into the database, so every text an editor submits goes through the same `clean_text`
 (issue #12, item 2): plain fields, rich text, every block of a StreamField and the rows of
 inline panels (dateline places).
 """

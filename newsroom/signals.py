@@ -1,22 +1,50 @@
-"""Receivers that react to the page tree changing. They only schedule work after commit."""
+"""Where Wagtail's page signals become the newsroom's events, and the reader cache follows.
 
-from django.db import transaction
+`announce_*` are the one place `article_published` and `article_unpublished` are sent from
+(see `newsroom.events`); the cache receivers only schedule the purge after commit.
+"""
+
 from django.db.models.signals import post_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from newsroom import services
+from newsroom import events, services
+from newsroom.models import ArticlePage
+
+
+def announce_published(sender, instance, **kwargs):
+    events.article_published.send(sender=ArticlePage, instance=instance)
+
+
+def announce_unpublished(sender, instance, **kwargs):
+    events.article_unpublished.send(sender=ArticlePage, instance=instance)
 
 
 def purge_cache_after_commit(sender, **kwargs):
     if kwargs.get("raw"):
         return
-    transaction.on_commit(services.purge_reader_cache)
+    events.on_commit_once("purge_reader_cache", services.purge_reader_cache)
+
+
+def purge_cache_after_decision(sender, by_editor=False, **kwargs):
+    """An editor's decision changes what the page shows (tags, linked names); a background
+    enrichment run only stores suggestions, which readers do not see."""
+    if by_editor:
+        purge_cache_after_commit(sender)
 
 
 def connect():
+    page_published.connect(
+        announce_published, sender=ArticlePage, dispatch_uid="newsroom_article_published"
+    )
+    page_unpublished.connect(
+        announce_unpublished, sender=ArticlePage, dispatch_uid="newsroom_article_unpublished"
+    )
     page_published.connect(purge_cache_after_commit, dispatch_uid="newsroom_purge_published")
     page_unpublished.connect(purge_cache_after_commit, dispatch_uid="newsroom_purge_unpublished")
     post_delete.connect(
         purge_cache_after_commit, sender=Page, dispatch_uid="newsroom_purge_deleted"
+    )
+    events.article_enriched.connect(
+        purge_cache_after_decision, dispatch_uid="newsroom_purge_enriched"
     )

@@ -23,7 +23,6 @@ from django.db.models import Avg, Case, Count, F, FloatField, Q, Sum, Value, Whe
 
 from enrichment.merges import member_ids
 from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Entity, Status
-from enrichment.services import page_text_blocks
 from newsroom.models import ArticlePage
 from related import ranking
 from related.exceptions import ArticleNotFound
@@ -84,7 +83,7 @@ class RankedArticle:
 
 def article_text(page: ArticlePage) -> tuple[str, str]:
     """(headline, the rest) as the text similarity reads them."""
-    return page.title, "\n\n".join([page.kicker, page.standfirst, *page_text_blocks(page)])
+    return page.title, "\n\n".join([page.kicker, page.standfirst, *page.body_paragraphs()])
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Receivers that keep stored related articles fresh. They only enqueue, after commit.
 
-Publishing, unpublishing and enriching an article (enrichment's `article_enriched`, sent
-when suggestions are stored or an editor decides) refresh its list and its neighbours'.
+Publishing, unpublishing and enriching an article (the newsroom's `article_published`,
+`article_unpublished` and `article_enriched`) refresh its list and its neighbours'.
 Deleting one refreshes the lists that named it: their rows went with it.
 RELATED_REFRESH_AUTOMATICALLY=False (the test settings) switches all of it off.
 """
@@ -9,10 +9,16 @@ RELATED_REFRESH_AUTOMATICALLY=False (the test settings) switches all of it off.
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import pre_delete
-from wagtail.signals import page_published, page_unpublished
 
-from enrichment.signals import article_enriched
+from newsroom.events import (
+    article_enriched,
+    article_published,
+    article_unpublished,
+    on_commit_once,
+)
 from newsroom.models import ArticlePage
+from related.models import RelatedArticle
+from related.tasks import refresh_listers, refresh_related_articles
 
 
 def _enabled() -> bool:
@@ -20,17 +26,15 @@ def _enabled() -> bool:
 
 
 def refresh_after_commit(sender, instance, **kwargs):
-    from related.tasks import refresh_related_articles
-
     if kwargs.get("raw") or not _enabled():
         return
-    transaction.on_commit(lambda: refresh_related_articles.enqueue(instance.pk))
+    article_id = instance.pk
+    on_commit_once(
+        ("related_refresh", article_id), lambda: refresh_related_articles.enqueue(article_id)
+    )
 
 
 def refresh_listers_of_deleted(sender, instance, **kwargs):
-    from related.models import RelatedArticle
-    from related.tasks import refresh_listers
-
     if kwargs.get("raw") or not _enabled():
         return
     listers = list(
@@ -41,12 +45,8 @@ def refresh_listers_of_deleted(sender, instance, **kwargs):
 
 
 def connect():
-    page_published.connect(
-        refresh_after_commit, sender=ArticlePage, dispatch_uid="related_refresh_published"
-    )
-    page_unpublished.connect(
-        refresh_after_commit, sender=ArticlePage, dispatch_uid="related_refresh_unpublished"
-    )
+    article_published.connect(refresh_after_commit, dispatch_uid="related_refresh_published")
+    article_unpublished.connect(refresh_after_commit, dispatch_uid="related_refresh_unpublished")
     article_enriched.connect(refresh_after_commit, dispatch_uid="related_refresh_enriched")
     pre_delete.connect(
         refresh_listers_of_deleted, sender=ArticlePage, dispatch_uid="related_refresh_deleted"

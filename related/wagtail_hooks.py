@@ -5,14 +5,19 @@ from django.template.defaultfilters import date as format_date
 from django.urls import path
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin.panels import InlinePanel, ObjectList
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from newsroom.models import ArticlePage
 from related.exceptions import ReadAlsoError
+from related.list_panel import RelatedListPanel
+from related.panels import ReadAlsoSuggestionsPanel
 from related.read_also import read_also_for_paragraph
+from related.services import articles_to_read
 
 
 def _read_also_block_state(page: ArticlePage) -> dict:
@@ -69,3 +74,34 @@ def read_also_suggestions(request):
 @hooks.register("register_admin_urls")
 def related_admin_urls():
     return [path("related/read-also/", read_also_suggestions, name="related_read_also")]
+
+
+@hooks.register("article_editor_body_panels")
+def read_also_box():
+    """Under the body: earlier articles about the paragraph being written."""
+    return [ReadAlsoSuggestionsPanel()]
+
+
+@hooks.register("article_editor_tabs")
+def related_tab():
+    """The "Related" tab: the list as ranked now, and the editor's pins and exclusions."""
+    return [
+        ObjectList(
+            [
+                RelatedListPanel(heading=_lazy("Ranked now")),
+                InlinePanel("related_pins", heading=_lazy("Pinned"), label=_lazy("pinned article")),
+                InlinePanel(
+                    "related_exclusions",
+                    heading=_lazy("Excluded"),
+                    label=_lazy("excluded article"),
+                ),
+            ],
+            heading=_lazy("Related"),
+        )
+    ]
+
+
+@hooks.register("article_page_context")
+def read_more_on_the_same_theme(page, request):
+    """“À lire sur le même thème” under the article: the editor's pins, then the ranking."""
+    return {"related_articles": articles_to_read(page, limit=4)}

@@ -1,10 +1,11 @@
 """What the search index holds for an article, and keeping it fresh.
 
 ArticlePage indexes two extra fields built here (`search_title_terms`, boosted, and
-`search_text_terms`): French terms from `search.analysis`, already stemmed and without
-accents, so every Wagtail backend matches "Biélorussie" with "biélorusse". The text terms
-include the names and aliases of the entities editors accepted on the article, so a query for
-"Putin" finds an article tagged "Vladimir Poutine" that never writes "Putin".
+`search_text_terms`; the page asks for them through the hooks in `search.wagtail_hooks`):
+French terms from `search.analysis`, already stemmed and without accents, so every Wagtail
+backend matches "Biélorussie" with "biélorusse". The text terms include the names and
+aliases of the entities editors accepted on the article, so a query for "Putin" finds an
+article tagged "Vladimir Poutine" that never writes "Putin".
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from wagtail.search import index
 
 from enrichment.merges import kept_ids, kept_record, member_ids
 from enrichment.models import ArticleEntity, Entity, EntityAlias, Status
+from newsroom.models import ArticlePage
 from search.analysis import index_terms
 
 logger = logging.getLogger(__name__)
@@ -27,9 +29,7 @@ def article_search_title(page) -> str:
 
 def article_search_text(page) -> str:
     """Terms of the kicker, standfirst, body and the accepted entities' names and aliases."""
-    from enrichment.services import page_text_blocks  # enrichment.services imports this module
-
-    parts = [page.kicker or "", page.standfirst or "", *page_text_blocks(page)]
+    parts = [page.kicker or "", page.standfirst or "", *page.body_paragraphs()]
     parts.extend(accepted_entity_names(page))
     return " ".join(index_terms("\n".join(parts)))
 
@@ -50,8 +50,6 @@ def accepted_entity_names(page) -> list[str]:
 
 def reindex_article(page_id: int) -> None:
     """Index the article again (its accepted entities changed); quiet if it is gone."""
-    from newsroom.models import ArticlePage
-
     page = ArticlePage.objects.filter(pk=page_id).first()
     if page is None:
         return
@@ -62,8 +60,6 @@ def reindex_article(page_id: int) -> None:
 def reindex_entity_articles(entity_id: int) -> int:
     """Index again every article tagged (accepted) with the entity or a record merged into it
     or that it was merged into: their indexed names and aliases changed."""
-    from newsroom.models import ArticlePage
-
     entity = Entity.objects.filter(pk=entity_id).first()
     if entity is None:
         return 0

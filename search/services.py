@@ -32,7 +32,6 @@ from wagtail.search.backends import get_search_backend
 from enrichment.gazetteer import normalise_name
 from enrichment.merges import kept_record, member_ids
 from enrichment.models import ArticleCountry, ArticleEntity, Entity, EntityAlias, Status
-from enrichment.services import page_text_blocks
 from newsroom.models import ArticlePage, SectionPage, Topic
 from search.analysis import french_terms, highlight, index_terms, unique_terms
 from search.exceptions import dates_reversed, query_too_long, unknown_sort
@@ -414,7 +413,7 @@ def load_hits(results: SearchResults, ranked) -> list[SearchHit]:
         page = pages.get(item.article_id)
         if page is None:
             continue
-        text = "\n".join([page.standfirst, *page_text_blocks(page)])
+        text = "\n".join([page.standfirst, *page.body_paragraphs()])
         hits.append(
             SearchHit(
                 article=page,

@@ -1,21 +1,31 @@
-"""An entity renamed, given aliases or merged: the articles tagged with it are indexed again,
-so that a query for its new name or alias finds them. Only enqueues, after commit."""
+"""The readers' search follows the newsroom's events. Receivers only schedule, after commit.
 
-from django.db import transaction
-from django.db.models.signals import post_save
+- An editor's decision on an entity (`article_enriched` with ``entities_changed``): the
+  article's accepted names and aliases are indexed again.
+- An entity renamed, given aliases or merged (`entity_changed`): the articles tagged with it
+  are indexed again, so a query for its new name or alias finds them.
+"""
 
-from enrichment.models import Entity
+from functools import partial
+
+from newsroom.events import article_enriched, entity_changed, on_commit_once
+from search.indexing import reindex_article
+from search.tasks import reindex_articles_of_entity
 
 
-def reindex_after_entity_change(sender, instance, created, **kwargs):
-    from search.tasks import reindex_articles_of_entity
+def reindex_after_decision(sender, instance, entities_changed=False, **kwargs):
+    if entities_changed:
+        on_commit_once(("search_reindex", instance.pk), partial(reindex_article, instance.pk))
 
-    if kwargs.get("raw") or created:  # a new record is tagged on no article yet
-        return
-    transaction.on_commit(lambda: reindex_articles_of_entity.enqueue(instance.pk))
+
+def reindex_after_entity_change(sender, instance, **kwargs):
+    entity_id = instance.pk
+    on_commit_once(
+        ("search_reindex_entity", entity_id),
+        lambda: reindex_articles_of_entity.enqueue(entity_id),
+    )
 
 
 def connect():
-    post_save.connect(
-        reindex_after_entity_change, sender=Entity, dispatch_uid="search_reindex_entity"
-    )
+    article_enriched.connect(reindex_after_decision, dispatch_uid="search_reindex_decided")
+    entity_changed.connect(reindex_after_entity_change, dispatch_uid="search_reindex_entity")

@@ -7,9 +7,9 @@ import pytest
 from enrichment.gazetteer import Gazetteer
 from enrichment.gazetteer_data import gazetteer_entries
 from enrichment.pipeline import Enricher
-from ingest.article import ExtractedArticle
 from ingest.formats import RawDocument
 from ingest.formats.plaintext import PlainTextAdapter
+from newsroom.article import ExtractedArticle
 
 SEED = (
     Path(__file__).resolve().parents[2].parent

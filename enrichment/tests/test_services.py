@@ -12,10 +12,10 @@ from enrichment.gazetteer import Gazetteer, load_gazetteer
 from enrichment.gazetteer_data import gazetteer_entries
 from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Entity, Quote, Status
 from enrichment.pipeline import Enricher
-from ingest.article import (
+from enrichment.results import (
     CountryFound,
+    EnrichedArticle,
     EntityFound,
-    ExtractedArticle,
     Mention,
     QuoteFound,
     TopicFound,
@@ -53,7 +53,7 @@ def article(site_tree):
 
 
 def found(**changes):
-    article = ExtractedArticle(
+    article = EnrichedArticle(
         title="t",
         body=("x",),
         entities=(

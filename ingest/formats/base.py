@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from ingest.article import ExtractedArticle
+from newsroom.article import ExtractedArticle
 
 
 @dataclass(frozen=True)

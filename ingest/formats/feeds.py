@@ -39,12 +39,12 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from enrichment.dateline import split_dateline
-from ingest.article import Dateline, ExtractedArticle, Image, SourceCredit
+from ingest.dateline import split_dateline
 from ingest.exceptions import FormatError, MalformedFeed
 from ingest.language import detect_language
 from ingest.safe_xml import MAX_XML_BYTES, ensure_safe_xml
 from ingest.sanitise import html_to_paragraphs, html_to_text, safe_url, text_to_paragraphs
+from newsroom.article import Dateline, ExtractedArticle, Image, SourceCredit
 
 from .base import RawDocument
 

@@ -15,10 +15,10 @@ from urllib.parse import urljoin
 import lxml.html
 import trafilatura
 
-from enrichment.dateline import split_dateline
-from ingest.article import Dateline, ExtractedArticle, Image, ReadAlso, SourceCredit
+from ingest.dateline import split_dateline
 from ingest.exceptions import EmptyArticle
 from ingest.language import detect_language
+from newsroom.article import Dateline, ExtractedArticle, Image, ReadAlso, SourceCredit
 
 from .base import RawDocument, aware_datetime
 from .plaintext import READ_ALSO, RELATED_HEADING, SIGN_UP

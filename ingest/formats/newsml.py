@@ -28,11 +28,11 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from enrichment.dateline import ParsedDateline, parse_french_date, split_dateline
-from ingest.article import Dateline, ExtractedArticle, Image, SourceCredit
+from ingest.dateline import ParsedDateline, parse_french_date, split_dateline
 from ingest.exceptions import EmptyArticle, FormatError, IngestError
 from ingest.language import detect_language
 from ingest.safe_xml import parse_xml
+from newsroom.article import Dateline, ExtractedArticle, Image, SourceCredit
 
 from .base import RawDocument, aware_datetime
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 
-from enrichment.dateline import split_dateline
-from ingest.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
+from ingest.dateline import split_dateline
 from ingest.exceptions import EmptyArticle, FormatError
 from ingest.language import detect_language
+from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 
 from .base import RawDocument
 

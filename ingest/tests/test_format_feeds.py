@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from ingest.article import SourceCredit
 from ingest.exceptions import FormatError, MalformedFeed, UnsafeXML, XMLTooLarge
 from ingest.formats import RawDocument, detect_adapter
 from ingest.formats.feeds import MAX_BYLINE_BYTES, SUMMARY_ONLY, FeedAdapter, parse_feed_bytes
+from newsroom.article import SourceCredit
 
 SHARED = Path(settings.BASE_DIR).parent / "shared"
 MINIMAL = SHARED / "data" / "feeds" / "rss_atom_minimal"

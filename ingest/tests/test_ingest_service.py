@@ -6,12 +6,12 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from ingest.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 from ingest.exceptions import EmptyArticle
 from ingest.formats import RawDocument
 from ingest.formats.plaintext import PlainTextAdapter
 from ingest.models import IngestedItem
 from ingest.services import IngestOutcome, ingest_article
+from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 from newsroom.models import ArticlePage, Source
 
 from .helpers import SEED, make_section

@@ -7,6 +7,7 @@ from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -21,12 +22,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail.utils.decorators import cached_classmethod
 
-from enrichment.panels import SuggestionsPanel
-from newsroom.blocks import ArticleBodyBlock
+from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
+from newsroom.blocks import ArticleBodyBlock, plain_paragraphs, read_also_links
 from newsroom.forms import CleanTextPageForm
-from related.list_panel import RelatedListPanel
-from related.panels import ReadAlsoSuggestionsPanel
 
 from .snippets import Topic
 
@@ -190,7 +190,6 @@ class ArticlePage(Page):
         FieldPanel("standfirst"),
         FieldPanel("lead_image"),
         FieldPanel("body"),
-        ReadAlsoSuggestionsPanel(),
         FieldPanel("authors"),
         MultiFieldPanel(
             [
@@ -206,25 +205,30 @@ class ArticlePage(Page):
         FieldPanel("updated_at"),
         FieldPanel("is_demo_content"),
     ]
-    # A fourth tab shows what enrichment suggests (entities, topics, countries, quotes).
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
+
+    @cached_classmethod
+    def get_edit_handler(cls):
+        """The editor's tabs, with what the apps above add to them.
+
+        The newsroom knows nothing of the apps built on it (issue #13), so the panels of
+        enrichment ("Suggestions" tab) and related articles ("Related" tab, the “À lire”
+        box under the body) come through two Wagtail hooks: ``article_editor_body_panels``
+        (panels shown right after the body) and ``article_editor_tabs`` (tabs after
+        Settings); each returns a list.
+        """
+        content = []
+        for panel in cls.content_panels:
+            content.append(panel)
+            if getattr(panel, "field_name", None) == "body":
+                content.extend(_hooked("article_editor_body_panels"))
+        tabs = [
+            ObjectList(content, heading=_("Content")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
-            ObjectList(settings_panels, heading=_("Settings")),
-            ObjectList([SuggestionsPanel()], heading=_("Suggestions")),
-            ObjectList(
-                [
-                    RelatedListPanel(heading=_("Ranked now")),
-                    InlinePanel("related_pins", heading=_("Pinned"), label=_("pinned article")),
-                    InlinePanel(
-                        "related_exclusions", heading=_("Excluded"), label=_("excluded article")
-                    ),
-                ],
-                heading=_("Related"),
-            ),
+            ObjectList(cls.settings_panels, heading=_("Settings")),
+            *_hooked("article_editor_tabs"),
         ]
-    )
+        return TabbedInterface(tabs, base_form_class=cls.base_form_class).bind_to_model(cls)
+
     search_fields = Page.search_fields + [
         index.SearchField("kicker"),
         index.SearchField("standfirst"),
@@ -264,21 +268,58 @@ class ArticlePage(Page):
             parts.append(f"{day} {format_date(self.dateline_date, 'F Y')}")
         return ", ".join(parts)
 
-    def related_articles(self, limit=4):
-        """“À lire sur le même thème”: the editor's pins, then the stored ranking."""
-        from related.services import articles_to_read
+    def body_paragraphs(self) -> list[str]:
+        """The body as plain paragraphs, in reading order (see `plain_paragraphs`)."""
+        return plain_paragraphs(self.body)
 
-        return articles_to_read(self, limit=limit)
+    def as_article(self) -> ExtractedArticle:
+        """The article as the pipeline's one object, read from the page's own fields.
 
-    def search_title_terms(self):
-        from search.indexing import article_search_title
+        Enrichment reads an article written in the admin through this; what the page does not
+        record (the partner's declared language, its guid) ingest hands over beside it.
+        The language stays empty for detection: the site's locale says nothing of the text,
+        and a partner's `Source.language` is the original's, not necessarily ours.
+        """
+        places = tuple(place.name for place in self.dateline_places.all())
+        return ExtractedArticle(
+            title=self.title,
+            kicker=self.kicker,
+            standfirst=self.standfirst,
+            dateline=Dateline(places=places, date=self.dateline_date) if places else None,
+            body=tuple(self.body_paragraphs()),
+            read_also=tuple(
+                ReadAlso(title=title, url=url, position=position)
+                for position, title, url in read_also_links(self.body)
+            ),
+            source=SourceCredit(
+                outlet=self.source.name if self.source_id else "",
+                author=self.source_author,
+                url=self.source_url,
+            ),
+            published=self.published_at,
+            byline=", ".join(author.name for author in self.authors.all()) if self.pk else "",
+            format="page",
+        )
 
-        return article_search_title(self)
+    def search_title_terms(self) -> str:
+        """The headline as the readers' search indexes it (hook ``article_search_title``)."""
+        return " ".join(hook(self) for hook in hooks.get_hooks("article_search_title"))
 
-    def search_text_terms(self):
-        from search.indexing import article_search_text
+    def search_text_terms(self) -> str:
+        """The rest of the article as the readers' search indexes it (``article_search_text``)."""
+        return " ".join(hook(self) for hook in hooks.get_hooks("article_search_text"))
 
-        return article_search_text(self)
+    def get_context(self, request, *args, **kwargs):
+        """Reader-page context, with what the apps above add (hook ``article_page_context``,
+        e.g. “À lire sur le même thème” from related articles)."""
+        context = super().get_context(request, *args, **kwargs)
+        for hook in hooks.get_hooks("article_page_context"):
+            context.update(hook(self, request))
+        return context
+
+
+def _hooked(name: str) -> list:
+    return [item for hook in hooks.get_hooks(name) for item in hook()]
 
 
 class ArticleDatelinePlace(Orderable):

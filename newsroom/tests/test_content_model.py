@@ -8,7 +8,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from newsroom.blocks import ReadAlsoBlock
 from newsroom.models import ArticleDatelinePlace, ArticlePage, HomePage, SectionPage
-from newsroom.tests.factories import ArticlePageFactory, TopicFactory
+from newsroom.tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,36 +200,6 @@ def test_admin_title_flags_demo_content(site_tree):
 
 
 # --- Related articles -------------------------------------------------------------------
-
-
-def test_related_articles_share_a_topic_or_the_section_and_never_the_article_itself(site_tree):
-    water = TopicFactory(name="Eau")
-    article = ArticlePageFactory(parent=site_tree.maghreb, topics=[water], first_published_at=at(1))
-    same_topic = ArticlePageFactory(
-        parent=site_tree.golfe, topics=[water], first_published_at=at(2)
-    )
-    same_section = ArticlePageFactory(parent=site_tree.maghreb, first_published_at=at(3))
-    ArticlePageFactory(parent=site_tree.golfe, topics=[TopicFactory()], first_published_at=at(4))
-    ArticlePageFactory(parent=site_tree.maghreb, topics=[water], publish=False)
-
-    related = article.related_articles()
-
-    assert related == [same_section, same_topic]
-
-
-def test_related_articles_are_limited_and_listed_once(site_tree):
-    water, energy = TopicFactory(), TopicFactory()
-    article = ArticlePageFactory(parent=site_tree.maghreb, topics=[water, energy])
-    for day in range(1, 7):
-        ArticlePageFactory(
-            parent=site_tree.maghreb, topics=[water, energy], first_published_at=at(day)
-        )
-
-    related = article.related_articles(limit=4)
-
-    assert len(related) == 4
-    assert len({page.pk for page in related}) == 4
-    assert article not in related
 
 
 def test_dateline_places_without_a_sort_order_come_back_in_the_order_they_were_written(

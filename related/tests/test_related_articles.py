@@ -16,6 +16,7 @@ from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 from related import services
 from related.exceptions import ArticleNotFound
 from related.models import RelatedArticle, RelatedExclusion, RelatedPin, TermCount, TextProfile
+from related.services import articles_to_read
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,7 @@ def test_readers_see_pins_first_and_never_an_excluded_article(
     republish(draft, django_capture_on_commit_callbacks)
     article.refresh_from_db()
 
-    shown = article.related_articles()
+    shown = articles_to_read(article)
     assert shown[0] == pinned
     assert ranked[2] not in shown
     assert set(shown[1:]) == {ranked[0], ranked[1]}
@@ -231,7 +232,7 @@ def test_an_unpublished_pin_is_not_shown(site_tree, django_capture_on_commit_cal
     draft.related_pins = [RelatedPin(article=draft_only)]
     republish(draft, django_capture_on_commit_callbacks)
     article.refresh_from_db()
-    assert draft_only not in article.related_articles()
+    assert draft_only not in articles_to_read(article)
 
 
 def test_before_any_ranking_the_page_falls_back_to_its_section(site_tree, settings):
@@ -239,7 +240,7 @@ def test_before_any_ranking_the_page_falls_back_to_its_section(site_tree, settin
     neighbour = publish(site_tree.maghreb, "Voisin de rubrique", "Un voisin.")
     article = publish(site_tree.maghreb, "Un article", "Du texte.", days=1)
     assert stored(article) == []
-    assert article.related_articles() == [neighbour]
+    assert articles_to_read(article) == [neighbour]
 
 
 def test_the_related_tab_shows_the_ranking_with_its_reasons(

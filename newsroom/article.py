@@ -1,5 +1,9 @@
 """ExtractedArticle: the one plain data object that carries an item from ingest to enrichment
 to the publisher. Frozen and typed, so every stage hands on a complete, unchanging value.
+
+It lives at the bottom layer because every stage speaks it: ingest's adapters build it from
+partner bytes, `ArticlePage.as_article()` builds it from an article written in the admin,
+and enrichment reads either (issue #13). What enrichment finds is `enrichment.results`.
 """
 
 from __future__ import annotations
@@ -84,53 +88,6 @@ class Image:
 
 
 @dataclass(frozen=True)
-class Mention:
-    """Where an entity is named: offsets into `ExtractedArticle.analysed_text()`."""
-
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class EntityFound:
-    """A person, organisation or place of the article, linked to its canonical record.
-
-    `canonical` is the Entity's French name ("Vladimir Poutine" for "Putin"), `entity_key`
-    its gazetteer key, both empty for a name we do not know yet.
-    """
-
-    name: str
-    kind: str  # PER, ORG, LOC or MISC
-    canonical: str = ""
-    entity_key: str = ""
-    country: str = ""
-    mentions: tuple[Mention, ...] = ()
-    salience: float = 0.0
-
-
-@dataclass(frozen=True)
-class QuoteFound:
-    text: str
-    speaker: str = ""
-    cue: str = ""
-
-
-@dataclass(frozen=True)
-class TopicFound:
-    qcode: str  # IPTC Media Topic, e.g. medtop:16000000
-    label: str
-    score: float
-
-
-@dataclass(frozen=True)
-class CountryFound:
-    code: str  # ISO 3166-1 alpha-2
-    score: float
-    about: bool  # False: only mentioned in passing (or where the story was filed)
-
-
-@dataclass(frozen=True)
 class ExtractedArticle:
     title: str
     kicker: str = ""
@@ -149,11 +106,6 @@ class ExtractedArticle:
     version: int | None = None
     byline: str = ""
     subjects: tuple[str, ...] = ()
-    # Filled by enrichment.
-    entities: tuple[EntityFound, ...] = ()
-    quotes: tuple[QuoteFound, ...] = ()
-    topics: tuple[TopicFound, ...] = ()
-    countries: tuple[CountryFound, ...] = ()
 
     def __post_init__(self):
         _clean_fields(
@@ -173,20 +125,57 @@ class ExtractedArticle:
 
     def to_json(self) -> dict:
         """The JSON shape `manage.py extract` prints (ISO dates, lists, nested objects)."""
-        data = _jsonable(dataclasses.asdict(self))
-        # Countries as ISO codes: those the article is about, then those only mentioned.
-        data["countries"] = [country.code for country in self.countries if country.about]
-        data["countries_mentioned"] = [
-            country.code for country in self.countries if not country.about
-        ]
-        return data
+        return jsonable(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, data: dict) -> ExtractedArticle:
+        """The article `to_json` gave, for a task that receives it as plain values."""
+        dateline = data.get("dateline")
+        published = data.get("published")
+        own = {field.name for field in dataclasses.fields(ExtractedArticle)}
+        values = {key: value for key, value in data.items() if key in own}
+        return ExtractedArticle(
+            **{
+                **values,
+                "dateline": Dateline(
+                    places=tuple(dateline.get("places", ())),
+                    date=date.fromisoformat(dateline["date"]) if dateline.get("date") else None,
+                )
+                if dateline
+                else None,
+                "body": tuple(data.get("body", ())),
+                "read_also": tuple(ReadAlso(**item) for item in data.get("read_also", ())),
+                "source": SourceCredit(**data.get("source", {})),
+                "published": datetime.fromisoformat(published) if published else None,
+                "images": tuple(Image(**item) for item in data.get("images", ())),
+                "warnings": tuple(data.get("warnings", ())),
+                "subjects": tuple(data.get("subjects", ())),
+            }
+        )
+
+    def with_origin_of(self, extracted: ExtractedArticle) -> ExtractedArticle:
+        """This article's text with what `extracted` knew of its origin.
+
+        The page's text is what readers see (an excerpt-only partner's page keeps one
+        paragraph of the original), so enrichment reads it; the language, identity and
+        dates the partner declared are not stored on the page and come from ingest.
+        """
+        return self.replace(
+            language=extracted.language or self.language,
+            published=self.published or extracted.published,
+            format=extracted.format,
+            guid=extracted.guid,
+            version=extracted.version,
+            byline=self.byline or extracted.byline,
+            subjects=extracted.subjects,
+        )
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
+        return {key: jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value

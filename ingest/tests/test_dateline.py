@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from enrichment.dateline import parse_french_date, split_dateline
+from ingest.dateline import parse_french_date, split_dateline
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,79 @@
+"""The newsroom's domain events: each change of state announced once, by the code that made it.
+
+Why here: every app may import the bottom layer, so an event defined in `newsroom` can be
+sent by ingest or enrichment and heard by search, related, mailing and the reader cache
+without any of them importing the others (issue #13). A subscriber lives in its own app's
+``signals.py``, connected in ``AppConfig.ready()``, and only enqueues its own task after
+commit, through `on_commit_once` so that one transaction queues each job once however many
+events it heard.
+
+Every event is sent with ``sender=ArticlePage`` (or ``Entity``) and keyword arguments:
+
+- `article_published` (``instance``: the live page): Wagtail published an article, from the
+  admin, a schedule, ingest or an accepted topic. Sent by `newsroom.signals`, the one place
+  that listens to Wagtail's ``page_published``.
+- `article_unpublished` (``instance``): the article left the site.
+- `article_changed` (``instance``, ``article``: the `ExtractedArticle` written): ingest
+  created or updated an article's text without publishing it (a draft, or an update held
+  for review is *not* one: nothing changed).
+- `article_enriched` (``instance``, ``by_editor``, ``entities_changed``,
+  ``entity_accepted``): suggestions were stored (``by_editor=False``) or an editor decided
+  one or tagged an entity by hand (``by_editor=True``).
+- `entity_changed` (``instance``: the Entity): a record was renamed, given aliases or merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from django.db import transaction
+from django.dispatch import Signal
+
+article_published = Signal()
+article_unpublished = Signal()
+article_changed = Signal()
+article_enriched = Signal()
+entity_changed = Signal()
+
+
+class _Job:
+    """A job waiting for the commit; a later request for the same key may replace its run."""
+
+    def __init__(self, run: Callable[[], object]) -> None:
+        self.run = run
+
+    def __call__(self) -> None:
+        self.run()
+
+
+def on_commit_once(key: Hashable, run: Callable[[], object], *, replace: bool = False) -> None:
+    """Run `run` after the current transaction commits, once per `key` in that transaction.
+
+    Publishing through ingest, for instance, is heard as both a change and a publication;
+    the enrichment of that article must still be queued once. With ``replace=True`` a later
+    request replaces the job already waiting (it knows more, e.g. what ingest extracted).
+    Outside a transaction `run` runs at once.
+
+    The jobs are remembered on the outermost atomic block: the transaction itself. The block
+    a test case wraps every test in is not one (Django marks it ``_from_testcase``), so in
+    tests each transaction the code opens is its own scope, as it is in production. A job
+    whose savepoint rolled back is no longer in Django's list, and is queued again.
+    """
+    connection = transaction.get_connection()
+    scope = next(
+        (block for block in connection.atomic_blocks if not getattr(block, "_from_testcase", 0)),
+        None,
+    )
+    if scope is None:
+        transaction.on_commit(_Job(run))
+        return
+    jobs = scope.__dict__.setdefault("_rotative_jobs", {})
+    waiting = jobs.get(key)
+    if waiting is not None and any(
+        callback is waiting for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        if replace:
+            waiting.run = run
+        return
+    jobs[key] = _Job(run)
+    transaction.on_commit(jobs[key])

@@ -1,0 +1,34 @@
+"""The one shape of a domain error, shared by every app.
+
+A domain error is something the newsroom refuses on purpose (an empty article, a search too
+long, an address that cannot be written to) as opposed to a bug. Each app subclasses
+`DomainError` in its own ``exceptions.py``: a stable ``code`` for logs, tests and the API,
+and a translated ``message`` the editor or reader can act on. Nothing about HTTP: the edge
+(view, command, task, admin) that catches it decides how to show it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """Raised before anything is written; caught once, at the edge.
+
+    ``message`` overrides the class's ``default_message``; ``params`` fill its
+    ``%(name)s`` placeholders and stay readable on ``error.params``. ``code`` may be given
+    per instance for errors built by small factory functions.
+    """
+
+    code: str = "domain_error"
+    default_message: Any = _("The request could not be carried out.")
+
+    def __init__(self, message: Any = None, *, code: str | None = None, **params: Any) -> None:
+        if code is not None:
+            self.code = code
+        self.params = params
+        template = message if message is not None else self.default_message
+        self.message = str(template) % params if params else str(template)
+        super().__init__(self.message)
