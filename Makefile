@@ -8,7 +8,7 @@ SMTP_PORT ?= 1025
 WEB_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres bench lint lock setup browser
+.PHONY: run test bench lint lock setup
 
 # The virtual environment is rebuilt only when the lock file changes.
 $(STAMP): requirements.lock
@@ -49,9 +49,14 @@ bench: $(STAMP)
 	$(PY) bench/related.py
 	$(PY) bench/search.py
 
+# What CI and the pre-commit hook check: style, the one-way layers (.importlinter), module
+# sizes, types (mypy with django-stubs), Django's system checks and missing migrations.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) tools/check_module_sizes.py
+	DJANGO_SETTINGS_MODULE=rotative.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=rotative.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 
 lock:

@@ -1,10 +1,14 @@
 """`manage.py extract SOURCE…`: print what ingest and enrichment make of each source, saving
-nothing. The model loads once for all the sources."""
+nothing. The model loads once for all the sources.
+
+It lives in enrichment, the layer above ingest, because it runs both (issue #13: ingest
+imports nothing of enrichment)."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from enrichment.pipeline import Enricher
 from ingest.exceptions import IngestError
 from ingest.formats import ADAPTERS_BY_NAME
 from ingest.services import extract_location
@@ -50,8 +54,6 @@ class Command(BaseCommand):
         if not articles and errors:
             raise CommandError("Nothing extracted. " + " ".join(errors))
         if not options["no_enrich"]:
-            from enrichment.pipeline import Enricher
-
             articles = Enricher().enrich_many(articles)
         single = len(options["sources"]) == 1 and len(articles) == 1
         payload = articles[0].to_json() if single else [item.to_json() for item in articles]
