@@ -17,19 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from mailing.exceptions import InvalidChoice, MailingError, TooManyAttempts
 from mailing.models import SignupAttempt
-from mailing.services import (
+from mailing.services.addresses import normalise_address, rate_limit_ip
+from mailing.services.choices import Choice, resolve_choices
+from mailing.services.subscribing import (
     CONFIRMATIONS_PER_ADDRESS,
     SIGNUP_LIMITS_PER_IP,
-    Choice,
-    InvalidChoice,
-    MailingError,
     SubscribeResult,
-    TooManyAttempts,
-    _limits,
-    normalise_address,
-    rate_limit_ip,
-    resolve_choices,
+    limits,
     subscribe,
 )
 
@@ -39,7 +35,7 @@ logger = logging.getLogger(__name__)
 def _check_network_limits(network: str | None, now) -> None:
     if network is None:
         return
-    for window, most in _limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP):
+    for window, most in limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP):
         recent = SignupAttempt.objects.filter(ip_address=network, created_at__gt=now - window)
         if recent.count() >= most:
             oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
@@ -142,8 +138,8 @@ def _forget_old_attempts(address: str, network: str | None, now) -> None:
     """Sign-up attempts are kept one day longer than the longest limit needs, no more."""
     longest = max(
         window
-        for window, _most in _limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP)
-        + _limits("MAILING_CONFIRMATIONS_PER_ADDRESS", CONFIRMATIONS_PER_ADDRESS)
+        for window, _most in limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP)
+        + limits("MAILING_CONFIRMATIONS_PER_ADDRESS", CONFIRMATIONS_PER_ADDRESS)
     )
     cutoff = now - longest - timedelta(days=1)
     SignupAttempt.objects.filter(email=address, created_at__lt=cutoff).delete()

@@ -1,0 +1,213 @@
+"""Double opt-in: a sign-up request queues one confirmation; only its link switches mail on.
+
+Nothing else is ever sent to an address until its owner confirms from that mail
+(`mailing.matching.index_subscriber` leaves pending subscribers out of the index, so no
+alert or digest can find them). An already active reader who signs up again (new
+interests) is treated as a new request: the interests are recorded in the request's
+ConsentRecord and applied only when the owner of the address confirms, so a stranger
+typing someone's address changes nothing for them. Per-address limits on confirmation
+mails (at most one per 10 minutes and three per day, silently held back) keep the form
+from being used to bomb someone's inbox.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from mailing.exceptions import InvalidChoice
+from mailing.models import ConsentRecord, Delivery, Subscriber, Suppression
+from mailing.services.addresses import normalise_address
+from mailing.services.choices import (
+    Choice,
+    current_subscriptions,
+    new_or_changed,
+    resolve_choice,
+    resolve_choices,
+    store_subscriptions,
+)
+from mailing.services.consent import consent_again, consent_terms, record_consent, reindex
+from mailing.tokens import MAX_AGE_SECONDS, read_token
+
+logger = logging.getLogger(__name__)
+
+# (window in seconds, most allowed in it). Settings of the same names override them.
+SIGNUP_LIMITS_PER_IP = ((3600, 10), (24 * 3600, 200))
+CONFIRMATIONS_PER_ADDRESS = ((600, 1), (24 * 3600, 3))
+
+HARD_SUPPRESSIONS = (
+    Suppression.Reason.BOUNCE,
+    Suppression.Reason.COMPLAINT,
+    Suppression.Reason.MANUAL,
+)
+
+
+@dataclass(frozen=True)
+class SubscribeResult:
+    """What `subscribe` did. Never shown to the requester: the page is the same whatever.
+
+    `subscriber` is None when the request was dropped (honeypot, suppressed address);
+    `confirmation` is None when no mail was queued (dropped, nothing new, or held back by
+    the per-address limits).
+    """
+
+    subscriber: Subscriber | None
+    confirmation: Delivery | None
+
+
+def limits(name, default):
+    """A limits setting as (window, most allowed in it) pairs; `default` when unset."""
+    configured = getattr(settings, name, default)
+    return [(timedelta(seconds=seconds), most) for seconds, most in configured]
+
+
+def _queue_confirmation(subscriber: Subscriber, now) -> Delivery | None:
+    """One confirmation Delivery, unless the address had its share of them recently."""
+    sent = Delivery.objects.filter(subscriber=subscriber, kind=Delivery.Kind.CONFIRMATION)
+    for window, most in limits("MAILING_CONFIRMATIONS_PER_ADDRESS", CONFIRMATIONS_PER_ADDRESS):
+        if sent.filter(created_at__gt=now - window).count() >= most:
+            logger.info("Confirmation held back for subscriber %s: address limit", subscriber.pk)
+            return None
+    number = sent.count() + 1
+    # The unique (subscriber, message_key) makes a concurrent double post queue one mail.
+    delivery, _created = Delivery.objects.get_or_create(
+        subscriber=subscriber,
+        message_key=f"confirm:{subscriber.pk}:{number}",
+        defaults={"kind": Delivery.Kind.CONFIRMATION, "created_at": now, "not_before": now},
+    )
+    return delivery
+
+
+def subscribe(
+    email: str,
+    choices: Sequence[Choice],
+    *,
+    frequency: str,
+    form: str,
+    ip: str | None,
+    user_agent: str = "",
+    page: str = "",
+    requested_at=None,
+) -> SubscribeResult:
+    """Record a sign-up request and queue the mail that asks the address owner to confirm.
+
+    The address-dependent half of a sign-up: the form's request only checks and counts it
+    (`signups.request_subscription`), then the task calls this. Raises InvalidAddress or
+    InvalidChoice before writing anything. A hard-suppressed address, or an active reader
+    asking for nothing new, is dropped without a trace the requester could see.
+    """
+    address = normalise_address(email)
+    requested = resolve_choices(choices, frequency)
+    if not requested:
+        raise InvalidChoice(gettext("Choose at least one newsletter or alert."))
+    now = requested_at or timezone.now()
+    with transaction.atomic():
+        if Suppression.objects.filter(email__iexact=address, reason__in=HARD_SUPPRESSIONS).exists():
+            logger.info("Sign-up for a suppressed address dropped")
+            return SubscribeResult(subscriber=None, confirmation=None)
+        subscriber, _created = Subscriber.objects.get_or_create(
+            email=address, defaults={"created_at": now}
+        )
+        Status = Subscriber.Status  # noqa: N806
+        if subscriber.status == Status.UNSUBSCRIBED:
+            # A fresh start: interests withdrawn earlier do not come back with the new ones.
+            subscriber.subscriptions.all().delete()
+            subscriber.status = Status.PENDING
+            subscriber.save(update_fields=["status"])
+        if subscriber.status == Status.PENDING:
+            store_subscriptions(subscriber, requested)
+        elif not new_or_changed(subscriber, requested):
+            return SubscribeResult(subscriber=subscriber, confirmation=None)
+        record_consent(
+            subscriber,
+            ConsentRecord.Action.SUBSCRIBE,
+            consent_terms(requested, page=page),
+            form=form,
+            ip=ip,
+            user_agent=user_agent,
+            at=now,  # when the reader asked, not when the task ran
+        )
+        confirmation = _queue_confirmation(subscriber, now)
+        reindex(subscriber)
+    return SubscribeResult(subscriber=subscriber, confirmation=confirmation)
+
+
+# Confirming -------------------------------------------------------------------------------
+
+
+def _open_requests(subscriber: Subscriber, now):
+    """Sign-up requests made since the last confirmation or withdrawal, newest last."""
+    closed = subscriber.consents.filter(
+        action__in=[ConsentRecord.Action.CONFIRM, ConsentRecord.Action.UNSUBSCRIBE]
+    ).aggregate(last=Max("pk"))["last"]
+    requests = subscriber.consents.filter(
+        action=ConsentRecord.Action.SUBSCRIBE,
+        pk__gt=closed or 0,
+        created_at__gt=now - timedelta(seconds=MAX_AGE_SECONDS["confirm"]),
+    )
+    return list(requests.order_by("pk"))
+
+
+def awaiting_confirmation(subscriber: Subscriber) -> list[dict]:
+    """What confirming now would switch on, for the confirmation page; empty if nothing."""
+    Status = Subscriber.Status  # noqa: N806
+    if subscriber.status == Status.PENDING:
+        return current_subscriptions(subscriber)
+    if subscriber.status in (Status.ACTIVE, Status.PAUSED):
+        items = {}
+        for request in _open_requests(subscriber, timezone.now()):
+            for item in request.terms.get("subscriptions", []):
+                items[(item["kind"], item["value"])] = item
+        return new_or_changed(subscriber, items.values())
+    return []
+
+
+def confirm(token: str, *, ip: str | None, user_agent: str = "") -> Subscriber:
+    """Activate the address whose owner followed the confirmation link (a POST).
+
+    Raises InvalidToken (forged, expired, another purpose, address gone). Replaying the link
+    changes nothing; so does a link older than an unsubscription.
+    """
+    subscriber = read_token(token, "confirm")
+    now = timezone.now()
+    Status = Subscriber.Status  # noqa: N806
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        requests = _open_requests(subscriber, now)
+        if subscriber.status == Status.PENDING:
+            subscriber.confirmed_at = now
+        elif subscriber.status in (Status.ACTIVE, Status.PAUSED) and requests:
+            for request in requests:
+                items = []
+                for item in request.terms.get("subscriptions", []):
+                    choice = Choice(item["kind"], item["value"], item["frequency"])
+                    try:  # Re-checked: a section or entity may have gone since the request.
+                        items.append(resolve_choice(choice, item["frequency"]))
+                    except InvalidChoice:
+                        logger.info("Confirmed request %s: %s gone", request.pk, item["kind"])
+                store_subscriptions(subscriber, items)
+        else:
+            return subscriber
+        subscriber.status = Status.ACTIVE
+        subscriber.save(update_fields=["status", "confirmed_at"])
+        terms = {
+            "confirms": [r.pk for r in requests],
+            "subscriptions": current_subscriptions(subscriber),
+        }
+        record_consent(
+            subscriber,
+            ConsentRecord.Action.CONFIRM,
+            terms,
+            form="confirmation_link",
+            ip=ip,
+            user_agent=user_agent,
+        )
+        consent_again(subscriber)
+    logger.info("Subscriber %s confirmed", subscriber.pk)
+    return subscriber
