@@ -4,11 +4,11 @@ Only what editors accepted shows here: an entity page lists the published articl
 the entity was accepted and the accepted quotes of that person.
 """
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
 
+from enrichment.merges import kept_record, member_ids
 from enrichment.models import ArticleCountry, ArticleEntity, Entity, Quote, Status
 from newsroom.models import ArticlePage
 from newsroom.models.pages import paginate
@@ -16,16 +16,19 @@ from newsroom.models.pages import paginate
 
 def entity_page(request, slug):
     entity = get_object_or_404(Entity, slug=slug)
-    if entity.merged_into_id:
-        return redirect(entity.merged_into, permanent=True)
-    # Records an editor merged into this one bring their articles and quotes along.
-    same = Q(entity=entity) | Q(entity__merged_into=entity)
-    links = ArticleEntity.objects.filter(same, status=Status.ACCEPTED)
+    kept = kept_record(entity)
+    # A merge loop (A → B → A) has no record that stays: each page then shows itself
+    # rather than sending the reader round in redirects.
+    if kept.pk != entity.pk and not kept.merged_into_id:
+        return redirect(kept, permanent=True)
+    # Records an editor merged into this one, however many merges ago, bring their articles
+    # and quotes along.
+    members = list(member_ids([entity.pk]))
+    links = ArticleEntity.objects.filter(entity_id__in=members, status=Status.ACCEPTED)
     articles = ArticlePage.objects.published().filter(pk__in=links.values("article_id"))
     articles = articles.for_listing()
-    speaker = Q(speaker=entity) | Q(speaker__merged_into=entity)
     quotes = (
-        Quote.objects.filter(speaker, status=Status.ACCEPTED, article__live=True)
+        Quote.objects.filter(speaker_id__in=members, status=Status.ACCEPTED, article__live=True)
         .select_related("article")
         .order_by("-article__first_published_at", "position")[:10]
     )

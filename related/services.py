@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Avg, Case, Count, F, FloatField, Q, Sum, Value, When
 
-from enrichment.merges import member_ids
+from enrichment.merges import kept_ids, member_ids
 from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Entity, Status
 from newsroom.models import ArticlePage
 from related import ranking
@@ -134,20 +134,23 @@ def _codes(value) -> set[str]:
 
 
 def load_signals(article_ids) -> dict[int, ranking.ArticleSignals]:
-    """Signals of many articles in five queries (pages, entities, topics ×2, countries)."""
+    """Signals of many articles in five queries (pages, entities, topics ×2, countries),
+    plus one per step of the longest chain of merges among their entities."""
     article_ids = list(article_ids)
     rows = ArticlePage.objects.filter(pk__in=article_ids).values_list(
         "pk", "path", "depth", "first_published_at", "last_published_at", "title", "countries"
     )
     pages = {row[0]: row for row in rows}
     entities = defaultdict(dict)
-    links = (
+    links = list(
         ArticleEntity.objects.filter(article_id__in=pages)
         .exclude(status=Status.REJECTED)
-        .values_list("article_id", "entity_id", "entity__merged_into_id", "score", "status")
+        .values_list("article_id", "entity_id", "score", "status")
     )
-    for article_id, entity_id, merged_into, score, status in links:
-        key = merged_into or entity_id
+    # A record merged into another, in one step or several, counts as the one that stays.
+    kept = kept_ids({entity_id for _, entity_id, _, _ in links})
+    for article_id, entity_id, score, status in links:
+        key = kept.get(entity_id, entity_id)
         weight = max(score, MIN_LINK_WEIGHT) * STATUS_WEIGHT[status]
         entities[article_id][key] = max(entities[article_id].get(key, 0.0), weight)
     topics = defaultdict(dict)
