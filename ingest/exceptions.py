@@ -6,16 +6,14 @@ Every error is raised before anything is written; the edges (commands, tasks, ad
 
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.exceptions import DomainError
 
-class IngestError(Exception):
+
+class IngestError(DomainError):
+    """Whatever ingest refuses: a fetch, a format, an article, a partner update."""
+
     code = "ingest_error"
     default_message = _("The item could not be ingested.")
-
-    def __init__(self, message=None, **params):
-        self.params = params
-        template = message if message is not None else self.default_message
-        self.message = str(template) % params if params else str(template)
-        super().__init__(self.message)
 
 
 # Fetching -----------------------------------------------------------------------------------
