@@ -79,7 +79,7 @@ def prepare_corpus():
 
     from enrichment.services import enrich_pages
     from newsroom.models import ArticlePage
-    from newsroom.wikinews import import_wikinews
+    from ingest.wikinews import import_wikinews
     from related.services import store_text_profiles
 
     call_command("migrate", verbosity=0)

@@ -138,7 +138,7 @@ def analyze() -> None:
 def load_corpus():
     """Parsed corpus articles, each with the (surface, entity id) pairs of its annotations."""
     from enrichment.gazetteer import Gazetteer
-    from newsroom.wikinews import WikinewsImportError, parse_record
+    from ingest.wikinews import WikinewsImportError, parse_record
 
     gazetteer = Gazetteer.from_database()
     records = []

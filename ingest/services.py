@@ -18,8 +18,6 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
-from wagtail.coreutils import find_available_slug
 
 from ingest import dedup
 from ingest.exceptions import EmptyArticle, FetchError, IngestError, InvalidArticle
@@ -29,7 +27,7 @@ from ingest.formats.feeds import SUMMARY_ONLY
 from ingest.formats.html import HTMLAdapter
 from ingest.models import IngestedItem, IngestFailure, SourceFeed
 from ingest.updates import editor_hold_reason, hold_partner_update, hold_reason_text
-from ingest.writing import fill_page
+from ingest.writing import create_article, fill_page
 from newsroom.article import ExtractedArticle
 from newsroom.events import article_changed
 from newsroom.models import ArticlePage, SectionPage, Source
@@ -232,16 +230,14 @@ def _save(item, *, section, publish, source, feed) -> IngestOutcome:
                 **provenance,
             )
             return IngestOutcome(IngestOutcome.MERGED, duplicate.article.specific)
-        page = ArticlePage(live=False)
-        warnings = fill_page(page, item, source)
-        page.slug = find_available_slug(section, slugify(item.title)[:80] or "article")
         published_at = _published_at(item)
-        if published_at:
-            page.first_published_at = published_at
-        section.add_child(instance=page)
-        revision = page.save_revision()
-        if publish:
-            revision.publish()
+        page, warnings = create_article(
+            item,
+            section=section,
+            source=source,
+            publish=publish,
+            **({"first_published_at": published_at} if published_at else {}),
+        )
         IngestedItem.objects.create(article=page, source=source, feed=feed, **provenance)
     return IngestOutcome(IngestOutcome.CREATED, page, tuple(warnings))
 

@@ -1,12 +1,16 @@
 """How an extracted item is written onto an article page: body blocks, credit, dateline.
 
 Shared by ingest's first save, its updates, and an editor applying a held partner update, so
-the partner's text lands on the page the same way whichever path writes it.
+the partner's text lands on the page the same way whichever path writes it. `create_article`
+is the one writer of new ArticlePages (issue #13): partner copy, the Wikinews import and the
+demo content are all inputs to it, as `ExtractedArticle`s.
 """
 
 from __future__ import annotations
 
 from django.utils.html import escape
+from django.utils.text import slugify
+from wagtail.coreutils import find_available_slug
 from wagtail.rich_text import RichText
 
 from ingest.models import IngestedItem
@@ -79,3 +83,34 @@ def fill_page(page: ArticlePage, item: ExtractedArticle, source: Source | None) 
         for name in (item.dateline.places if item.dateline else ())
     ]
     return warnings
+
+
+def create_article(
+    item: ExtractedArticle,
+    *,
+    section,
+    source: Source | None = None,
+    publish: bool = False,
+    slug: str = "",
+    body: list | None = None,
+    **page_fields,
+) -> tuple[ArticlePage, list[str]]:
+    """A new article of `section` holding `item`, saved as a revision and published if asked.
+
+    `slug` defaults to a free one made from the title. `body` replaces the blocks made from
+    `item.body` for an input richer than paragraphs (the demo's headings and quotes);
+    `page_fields` sets what an extracted item does not carry (topics, countries, authors,
+    the first publication date, the demo flag). Returns the page and what was dropped.
+    """
+    page = ArticlePage(live=False)
+    warnings = fill_page(page, item, source)
+    if body is not None:
+        page.body = body
+    page.slug = slug or find_available_slug(section, slugify(item.title)[:80] or "article")
+    for name, value in page_fields.items():
+        setattr(page, name, value)
+    section.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return page, warnings

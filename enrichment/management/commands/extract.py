@@ -9,6 +9,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from enrichment.pipeline import Enricher
+from enrichment.results import EnrichedArticle
 from ingest.exceptions import IngestError
 from ingest.formats import ADAPTERS_BY_NAME
 from ingest.services import extract_location
@@ -53,7 +54,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{location}: [{error.code}] {error.message}")
         if not articles and errors:
             raise CommandError("Nothing extracted. " + " ".join(errors))
-        if not options["no_enrich"]:
+        if options["no_enrich"]:
+            # The same JSON shape either way: empty findings rather than missing keys.
+            articles = [EnrichedArticle.of(article) for article in articles]
+        else:
             articles = Enricher().enrich_many(articles)
         single = len(options["sources"]) == 1 and len(articles) == 1
         payload = articles[0].to_json() if single else [item.to_json() for item in articles]

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from newsroom.demo_content import load_demo_content
+from ingest.demo import load_demo_content
 
 
 class Command(BaseCommand):

@@ -11,12 +11,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
-from newsroom.demo_content import (
-    SEED_LIKE_ARTICLE_SLUG,
-    DemoReport,
-    ensure_site_tree,
-    load_demo_content,
-)
+from ingest.demo import DemoReport, load_demo_content
+from newsroom.demo_content import SEED_LIKE_ARTICLE_SLUG, ensure_site_tree
 from newsroom.demo_content.articles import DEMO_ARTICLES, ReadAlso
 from newsroom.models import ArticlePage, Author, HomePage, SectionPage, Source, Topic
 

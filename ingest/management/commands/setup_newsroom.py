@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from newsroom.demo_content import load_demo_content
+from ingest.demo import load_demo_content
 
 ADMIN_USERNAME = "admin"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.wikinews import WikinewsImportError, import_wikinews
+from ingest.wikinews import WikinewsImportError, import_wikinews
 
 DEFAULT_PATH = Path(settings.BASE_DIR).parent / "shared/data/ner/winer_fr_2016_2017.jsonl"
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from newsroom.models import ArticlePage, HomePage, Source
-from newsroom.wikinews import (
+from ingest.wikinews import (
     WikinewsImportError,
     classify,
     detokenize,

@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.rich_text import RichText
 
+from ingest.writing import create_article
+from newsroom.article import Dateline, ExtractedArticle, SourceCredit
 from newsroom.demo_content import SECTIONS, ensure_site_tree
+from newsroom.exceptions import DomainError
 from newsroom.models import ArticlePage, Source
 
 WIKINEWS_SOURCE = {
@@ -42,13 +43,13 @@ SLUG_MAX_CHARS = 100
 LEAD_SEARCH_MAX_CHARS = 200
 
 
-class WikinewsImportError(Exception):
+class WikinewsImportError(DomainError):
     """The import cannot go on (missing file), or one record cannot be read."""
 
+    code = "wikinews_import_error"
+
     def __init__(self, message, *, code, line=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code=code)
         self.line = line
 
 
@@ -134,6 +135,20 @@ class WikinewsArticle:
     published_at: datetime.datetime
     section_slug: str
     countries: tuple[str, ...]
+
+    def as_extracted(self) -> ExtractedArticle:
+        """The record as the pipeline's article object, credited to its Wikinews page."""
+        return ExtractedArticle(
+            title=self.title,
+            standfirst=self.standfirst,
+            dateline=Dateline(date=self.dateline_date) if self.dateline_date else None,
+            body=self.paragraphs,
+            source=SourceCredit(outlet=WIKINEWS_SOURCE["name"], url=self.url),
+            language="fr",
+            published=self.published_at,
+            format="wikinews",
+            guid=self.url,
+        )
 
 
 def title_from_url(url: str) -> str:
@@ -430,20 +445,16 @@ def _json_record(line, number):
 
 @transaction.atomic
 def _publish(article: WikinewsArticle, section, source, taken_slugs):
-    page = ArticlePage(
-        title=article.title,
-        slug=_free_slug(article.title, taken_slugs),
-        standfirst=article.standfirst,
-        dateline_date=article.dateline_date,
-        body=[("paragraph", RichText(f"<p>{escape(text)}</p>")) for text in article.paragraphs],
+    """Through ingest's one writer, as any partner copy: the record is an ExtractedArticle."""
+    page, _warnings = create_article(
+        article.as_extracted(),
+        section=section,
         source=source,
-        source_url=article.url,
+        publish=True,
+        slug=_free_slug(article.title, taken_slugs),
         countries=list(article.countries),
         first_published_at=article.published_at,
-        live=False,
     )
-    section.add_child(instance=page)
-    page.save_revision().publish()
     taken_slugs.add(page.slug)
     return page
 
