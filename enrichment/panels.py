@@ -3,6 +3,8 @@
 from django.urls import reverse
 from wagtail.admin.panels import Panel
 
+from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Quote
+
 
 class SuggestionsPanel(Panel):
     """Read-only summary in the edit view; decisions are made on the review page it links to
@@ -12,8 +14,6 @@ class SuggestionsPanel(Panel):
         template_name = "enrichment/admin/suggestions_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Quote
-
             context = super().get_context_data(parent_context)
             page = self.instance
             if not page.pk:

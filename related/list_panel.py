@@ -2,6 +2,8 @@
 
 from wagtail.admin.panels import Panel
 
+from related.models import RelatedArticle
+
 
 class RelatedListPanel(Panel):
     """Read-only: what readers see under “À lire sur le même thème”, and why. Editors change
@@ -11,8 +13,6 @@ class RelatedListPanel(Panel):
         template_name = "related/admin/related_list_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from related.models import RelatedArticle
-
             context = super().get_context_data(parent_context)
             page = self.instance
             context["entries"] = (

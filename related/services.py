@@ -23,7 +23,7 @@ from django.db.models import Avg, Case, Count, F, FloatField, Q, Sum, Value, Whe
 
 from enrichment.merges import kept_ids, member_ids
 from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Entity, Status
-from newsroom.models import ArticlePage
+from newsroom.models import ArticlePage, Topic
 from related import ranking
 from related.exceptions import ArticleNotFound
 from related.models import RelatedArticle, TermCount, TextProfile
@@ -315,8 +315,6 @@ def rank_article(
 
 def explain(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> list[RankedArticle]:
     """Attach pages and entity/topic names to ranked candidates (for the command, the admin)."""
-    from newsroom.models import Topic
-
     pages = ArticlePage.objects.in_bulk([candidate.article_id for candidate in ranked])
     entity_ids = {pk for candidate in ranked for pk in candidate.reasons.entities}
     topic_ids = {pk for candidate in ranked for pk in candidate.reasons.topics}
