@@ -9,13 +9,20 @@ from collections.abc import Iterable
 from enrichment.models import Entity
 
 
-def kept_record(entity: Entity) -> Entity:
-    """The record a merged entity points at, followed to the end (loops cut)."""
-    seen = {entity.pk}
+def merge_chain(entity: Entity) -> list[Entity]:
+    """The record, then each record it was merged into in turn, to the one that stays
+    (loops cut): for callers that need every step, not only the end."""
+    chain, seen = [entity], {entity.pk}
     while entity.merged_into_id and entity.merged_into_id not in seen:
         seen.add(entity.merged_into_id)
         entity = entity.merged_into
-    return entity
+        chain.append(entity)
+    return chain
+
+
+def kept_record(entity: Entity) -> Entity:
+    """The record a merged entity points at, followed to the end (loops cut)."""
+    return merge_chain(entity)[-1]
 
 
 def kept_ids(entity_ids: Iterable[int]) -> dict[int, int]:

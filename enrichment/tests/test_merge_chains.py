@@ -2,6 +2,7 @@
 
 import pytest
 
+from enrichment.merges import kept_ids, kept_record, member_ids, merge_chain
 from enrichment.models import ArticleEntity, Entity, Kind, Quote, Status
 from newsroom.tests.factories import ArticlePageFactory
 
@@ -19,6 +20,28 @@ def chain():
         kind=Kind.PERSON, name="Président Tebboune", slug="president-tebboune", merged_into=middle
     )
     return oldest, middle, kept
+
+
+def test_every_step_of_a_chain_leads_to_the_record_that_stays(chain):
+    oldest, middle, kept = chain
+
+    assert merge_chain(oldest) == [oldest, middle, kept]
+    assert kept_record(oldest) == kept_record(middle) == kept
+    assert kept_ids([oldest.pk, middle.pk, kept.pk]) == dict.fromkeys(
+        [oldest.pk, middle.pk, kept.pk], kept.pk
+    )
+    assert member_ids([kept.pk]) == dict.fromkeys([oldest.pk, middle.pk, kept.pk], kept.pk)
+
+
+def test_a_merge_loop_ends_where_it_comes_back():
+    first = Entity.objects.create(kind=Kind.PERSON, name="Yasmina Khadra", slug="khadra")
+    second = Entity.objects.create(
+        kind=Kind.PERSON, name="Y. Khadra", slug="y-khadra", merged_into=first
+    )
+    first.merged_into = second
+    first.save()
+
+    assert merge_chain(first) == [first, second]
 
 
 def test_the_oldest_record_of_a_chain_sends_readers_straight_to_the_one_that_stays(
