@@ -1,18 +1,273 @@
-"""Text helpers every app shares."""
+"""Text helpers every app shares: cleaning, and the one way words are compared.
+
+Cleaning (`clean_text`) is what we store and serve. The rest says when two pieces of text
+hold the same words, for every app that compares them, so a word matches the same way
+wherever it is looked up (issue #13):
+
+- `fold_accents` — "Égypte" → "Egypte", optionally lower case, ligatures, apostrophes;
+- `strip_elisions` — "l'Égypte" → " Égypte" (l', d', qu', jusqu'…);
+- `split_words` (`find_words`, with offsets) — the words of a text, punctuation dropped;
+- `stem` — a French word's stem (Snowball), or only its plural stripped;
+- `word_terms` and `tokenize` — the French terms of a word or a text, as search indexes
+  and looks them up;
+- `normalise_name` — the key of a name: "l’Égypte" and "Egypte" are both "egypte".
+
+Each variant a caller needs is a keyword parameter, not a copy: where two apps compare
+text differently, the difference is written here, in one place, with its reason.
+"""
 
 import re
+import threading
 import unicodedata
+from functools import lru_cache
+from typing import Literal
+
+import snowballstemmer
+
+# --- Folding ------------------------------------------------------------------------------
+
+Case = Literal["keep", "lower", "casefold"]
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+# "œuvre" = "oeuvre": French writes both; Unicode decomposes neither.
+_LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
+# Every apostrophe partners and readers type, written as the one elisions are read with.
+_APOSTROPHES = {"’": "'", "ʼ": "'", "`": "'"}
+_TABLES = {
+    (ligatures, apostrophes): str.maketrans(
+        {**(_LIGATURES if ligatures else {}), **(_APOSTROPHES if apostrophes else {})}
+    )
+    for ligatures in (False, True)
+    for apostrophes in (False, True)
+}
 
 
-def fold_accents(text: str) -> str:
+def has_arabic(text: str) -> bool:
+    """Whether `text` holds a letter of the Arabic block."""
+    return bool(_ARABIC.search(text))
+
+
+def _cased(text: str, case: Case) -> str:
+    if case == "lower":
+        return text.lower()
+    if case == "casefold":
+        return text.casefold()
+    return text
+
+
+def _without_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _fold_char(char: str, case: Case, table: dict[int, str]) -> str:
+    cased = _cased(char, case).translate(table)
+    if len(cased) != 1:
+        return char
+    base = _without_marks(cased)
+    return base if len(base) == 1 else cased
+
+
+def fold_accents(
+    text: str,
+    *,
+    case: Case = "keep",
+    ligatures: bool = False,
+    apostrophes: bool = False,
+    keep_length: bool = False,
+    compose: bool = False,
+    keep_arabic: bool = False,
+) -> str:
     """ "Égypte" → "Egypte": compatibility decomposition, combining marks dropped.
+
+    Steps in this order, each caller's order kept (they do not commute: "ᴬ" lowered first
+    stays "ᴬ" and decomposes to "A"):
+
+    - `case`: "lower" (`str.lower`) or "casefold" ("ß" → "ss") before folding; "keep" by
+      default;
+    - `ligatures`: "œ" → "oe", "æ" → "ae"; `apostrophes`: "’", "ʼ" and "`" → "'" (before
+      decomposing, so "ǣ" stays "æ");
+    - `keep_length`: character by character, a character whose folded form is not one
+      character staying as it is (cased), so offsets of a match in the folded text are
+      offsets in `text` (demonyms are found in folded copy, their context read in the
+      original); `compose` does not apply;
+    - `compose`: NFC afterwards ("Choïgou" → "Choigou" in composed form), for text kept as
+      written (the gazetteer's unaccented aliases);
+    - `keep_arabic`: text holding Arabic script comes back unchanged: its vowel marks are
+      spelling there ("عمّان" is Amman, "عُمان" Oman), not accents.
 
     Search (query and index terms) and related articles (lemmas, headlines) fold the same
     way, so "Egypte" and "Égypte" are one word to both.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    if keep_arabic and has_arabic(text):
+        return text
+    table = _TABLES[(ligatures, apostrophes)]
+    if keep_length:
+        return "".join(_fold_char(char, case, table) for char in text)
+    folded = _without_marks(_cased(text, case).translate(table))
+    return unicodedata.normalize("NFC", folded) if compose else folded
 
+
+# --- Elisions and words -------------------------------------------------------------------
+
+# "aujourd'hui" keeps "aujourd": the apostrophe is part of the word (no boundary before d).
+_ELIDED = r"jusqu|lorsqu|puisqu|quoiqu|presqu|qu|[cdjlmnst]"
+_ELISIONS = {
+    (before_a_word, presque): re.compile(
+        r"\b(?:"
+        + (_ELIDED if presque else _ELIDED.replace("presqu|", ""))
+        + r")['’]"
+        + (r"(?=\w)" if before_a_word else ""),
+        re.IGNORECASE,
+    )
+    for before_a_word in (False, True)
+    for presque in (False, True)
+}
+_LETTERS = re.compile(r"[^\W_]+")
+_WORD_CHARACTERS = re.compile(r"\w+")
+
+
+def strip_elisions(text: str, *, before_a_word: bool = True, presque: bool = True) -> str:
+    """Elided articles and pronouns replaced by a space: "l'Égypte d’Alger qu'il" →
+    " Égypte  Alger  il", so "l'Iran" is found by "Iran".
+
+    `before_a_word=False` also drops one followed by no word ("l' " where copy was cut);
+    `presque=False` leaves "presqu'île" whole. Both are the keyword alerts' reading, kept
+    until alerts read text as search does (issue #13).
+    """
+    return _ELISIONS[(before_a_word, presque)].sub(" ", text)
+
+
+def split_words(text: str, *, underscores: bool = False) -> list[str]:
+    """The words of a text, in order: runs of letters and digits. Apostrophes, hyphens and
+    punctuation separate words ("Arabie-Saoudite" is two); `underscores=True` keeps "_"
+    inside words, as near-duplicate detection always has (its stored hashes depend on it).
+    """
+    return (_WORD_CHARACTERS if underscores else _LETTERS).findall(text)
+
+
+def find_words(text: str) -> list[re.Match[str]]:
+    """The words of `split_words`, each with its offsets, for marking them in place."""
+    return list(_LETTERS.finditer(text))
+
+
+# --- Stems --------------------------------------------------------------------------------
+
+# Names ending in s that are not plurals, and whose stripped form is another word
+# (Hamas/Hama, Paris/pari).
+_NOT_PLURAL = frozenset({"hamas", "paris", "abbas", "damas", "tunis", "texas"})
+_local = threading.local()
+
+
+def _stemmer():
+    """One stemmer per thread: PyStemmer's objects must not be shared between threads."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("french")
+    return stemmer
+
+
+def _plural_stripped(word: str) -> str:
+    if not word.isalpha() or word in _NOT_PLURAL:
+        return word
+    if word.endswith("eaux") or (len(word) >= 4 and word.endswith(("eux", "oux"))):
+        return word[:-1]
+    if len(word) >= 5 and word.endswith("aux"):
+        return word[:-3] + "al"
+    if len(word) >= 5 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def stem(word: str, *, plurals_only: bool = False) -> str:
+    """The stem of a lowercased French word: Snowball's French stemmer, as search uses it
+    ("biélorussie" → "biéloruss", "élections" → "élect").
+
+    `plurals_only=True`: only a plural stripped, from a folded word (the keyword alerts'
+    reading): sanctions → sanction, bureaux → bureau, journaux → journal, jeux → jeu. Words
+    of fewer than five letters keep their s (pays, mais, lois) and -ix/-oix words their x
+    (prix, voix): both are mostly invariable, and stripping them would merge prix with pris
+    or mais with mai; a few names keep their s too (Hamas, Paris).
+    """
+    if plurals_only:
+        return _plural_stripped(word)
+    return _stemmer().stemWord(word)
+
+
+# --- Terms --------------------------------------------------------------------------------
+
+# Words too common to help finding an article; kept small so a query for "Les Républicains"
+# or "Sans frontières" still says something.
+STOP_WORDS = frozenset(
+    """
+    a à au aux avec c ce ces cet cette d dans de des du elle elles en est et eux il ils j je
+    l la le les leur leurs lui m ma mais me mes moi mon n ne nos notre nous on ont ou où par
+    pas pour qu que qui s sa se ses son sont sur t ta te tes toi ton tu un une vos votre vous y
+    """.split()
+)
+
+
+def is_stop_word(word: str) -> bool:
+    """A lowercased word too common to find an article by: a stop word, or a lone letter."""
+    return word in STOP_WORDS or (len(word) == 1 and not word.isdigit())
+
+
+@lru_cache(maxsize=200_000)
+def word_terms(word: str, *, keep_stop_words: bool = False) -> tuple[str, ...]:
+    """The terms of one lowercased word: its stem without accents, none for a stop word
+    (unless `keep_stop_words`).
+
+    A second term is added when stemming the unaccented spelling gives another stem
+    ("majorité" → "major", but "majorite" → "majorit"), so that indexed text also matches a
+    reader who types without accents. A query uses the first term only.
+    """
+    if not keep_stop_words and is_stop_word(word):
+        return ()
+    term = fold_accents(stem(word))
+    folded = fold_accents(word)
+    if folded == word:
+        return (term,)
+    variant = stem(folded)
+    return (term,) if variant == term else (term, variant)
+
+
+def tokenize(
+    text: str, *, keep_stop_words: bool = False, accent_variants: bool = False
+) -> list[str]:
+    """The French terms of a text, in order, repeats kept: "l'Égypte et la Biélorussie" →
+    ["egypt", "bieloruss"]. What search indexes and looks up.
+
+    Elisions dropped, lower case, each word's `word_terms`. `keep_stop_words=True` keeps
+    every word (where word order matters, as in a phrase); `accent_variants=True` adds each
+    word's unaccented-spelling variant after it (the terms to index).
+    """
+    terms: list[str] = []
+    for word in split_words(strip_elisions(text).lower()):
+        found = word_terms(word, keep_stop_words=keep_stop_words)
+        terms.extend(found if accent_variants else found[:1])
+    return terms
+
+
+# --- Names --------------------------------------------------------------------------------
+
+# An article is a whole word ("Le Caire", "The Times") or an elided/Arabic prefix ("l’Égypte",
+# "al-Qaïda"): "Lebanon", "Laos" and "Theresa May" keep their first letters.
+_LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|the)\s+|l['’]\s*|al-|el-)", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalise_name(name: str) -> str:
+    """The key two spellings of one name share: lower case, no accents, no leading article,
+    single spaces: "l’Égypte" → "egypte", "  Le Caire " → "caire".
+
+    The gazetteer's aliases are stored under it (`EntityAlias.normalised`), so changing it
+    means a data migration (see enrichment's 0002).
+    """
+    folded = fold_accents(name.strip()).lower()
+    return _NON_WORD.sub(" ", _LEADING_ARTICLE.sub("", folded)).strip()
+
+
+# --- Cleaning -----------------------------------------------------------------------------
 
 # Characters no text of ours may hold: C0 and C1 controls (tab and newline excepted), lone
 # surrogates, and the noncharacters (U+FDD0–U+FDEF, U+xFFFE and U+xFFFF in every plane).

@@ -2,8 +2,9 @@
 
 A term is a word lowercased, stemmed with the French Snowball stemmer, then stripped of its
 accents: "Biélorussie" and "biélorusse" are both "bieloruss", "Égypte" and "egypte" both
-"egypt". The index holds these terms (see `search.indexing`), so the search backend only
-has to match words, whichever backend it is (SQLite FTS5, PostgreSQL, OpenSearch).
+"egypt". The terms come from `newsroom.text.tokenize`, the one French reading of text (issue
+#13). The index holds these terms (see `search.indexing`), so the search backend only has
+to match words, whichever backend it is (SQLite FTS5, PostgreSQL, OpenSearch).
 
 Nothing here touches the database.
 """
@@ -12,77 +13,24 @@ from __future__ import annotations
 
 import bisect
 import html
-import re
-import threading
-from functools import lru_cache
 
-import snowballstemmer
 from django.utils.safestring import SafeString, mark_safe
 
-from newsroom.text import fold_accents
+from newsroom.text import find_words, tokenize, word_terms
 
 # The same escaping as django.utils.html.escape, without its lazy-string wrapper (per word).
 escape = html.escape
-# Letters and digits; apostrophes, hyphens and punctuation separate words.
-_WORD = re.compile(r"[^\W_]+")
-# Elided articles and pronouns: "l'Égypte", "d'Alger", "qu'il", "jusqu'à", "aujourd'hui"
-# keeps "aujourd" (not elided: the apostrophe is part of the word).
-_ELISION = re.compile(
-    r"\b(?:jusqu|lorsqu|puisqu|quoiqu|presqu|qu|[cdjlmnst])['’](?=\w)", re.IGNORECASE
-)
-# Words too common to help finding an article; kept small so a query for "Les Républicains"
-# or "Sans frontières" still says something.
-STOP_WORDS = frozenset(
-    """
-    a à au aux avec c ce ces cet cette d dans de des du elle elles en est et eux il ils j je
-    l la le les leur leurs lui m ma mais me mes moi mon n ne nos notre nous on ont ou où par
-    pas pour qu que qui s sa se ses son sont sur t ta te tes toi ton tu un une vos votre vous y
-    """.split()
-)
-
-_local = threading.local()
-
-
-def _stemmer():
-    """One stemmer per thread: PyStemmer's objects must not be shared between threads."""
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = _local.stemmer = snowballstemmer.stemmer("french")
-    return stemmer
-
-
-@lru_cache(maxsize=200_000)
-def word_terms(word: str) -> tuple[str, ...]:
-    """The terms of one lowercased word: none for a stop word, else its stem without accents.
-
-    A second term is added when stemming the unaccented spelling gives another stem
-    ("majorité" → "major", but "majorite" → "majorit"), so that indexed text also matches a
-    reader who types without accents. Queries use the first term only.
-    """
-    if word in STOP_WORDS or (len(word) == 1 and not word.isdigit()):
-        return ()
-    stemmer = _stemmer()
-    term = fold_accents(stemmer.stemWord(word))
-    folded = fold_accents(word)
-    if folded == word:
-        return (term,)
-    variant = stemmer.stemWord(folded)
-    return (term,) if variant == term else (term, variant)
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(_ELISION.sub(" ", text).lower())
 
 
 def french_terms(text: str) -> list[str]:
     """The query terms of a text, in order, repeats kept: "l'Égypte et la Biélorussie" →
     ["egypt", "bieloruss"]."""
-    return [terms[0] for word in _words(text) if (terms := word_terms(word))]
+    return tokenize(text)
 
 
 def index_terms(text: str) -> list[str]:
     """The terms to index for a text: `french_terms` plus the unaccented-spelling variants."""
-    return [term for word in _words(text) for term in word_terms(word)]
+    return tokenize(text, accent_variants=True)
 
 
 def unique_terms(terms) -> list[str]:
@@ -104,7 +52,7 @@ def highlight(text: str, query_terms, *, words: int = 30) -> SafeString:
     matches); without any match it is the start of the text. "…" marks a cut.
     """
     wanted = frozenset(query_terms)
-    tokens = list(_WORD.finditer(text))
+    tokens = find_words(text)
     if not tokens:
         return mark_safe(escape(text.strip()))  # noqa: S308 (escaped just here)
     hits = [index for index, token in enumerate(tokens) if _matches(token.group(), wanted)]

@@ -1,0 +1,100 @@
+"""A reader's search and a keyword alert find the same articles for the same words (issue
+#13): accents, elisions, capitals and plurals read one way in both.
+
+Both sides run for real: `search_articles` over the search index, and readers following
+keywords, indexed and matched by mailing as a publication is (`match_article`).
+"""
+
+import pytest
+
+from mailing.matching import index_subscriber, match_article
+from mailing.models import Frequency, PendingMatch, Subscriber, Subscription
+from newsroom.tests.factories import ArticlePageFactory
+from search.services import search_articles
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = {
+    "sanctions": ("De nouvelles sanctions contre Minsk", "Bruxelles durcit le ton."),
+    "sanction": ("Une sanction symbolique pour le club", "La ligue a tranché."),
+    "egypte": ("Le Caire : l'Égypte relève ses taux", "La banque centrale agit."),
+    "egypte-capitales": ("EGYPTE : LE DOLLAR FLAMBE", "Les bureaux de change ferment."),
+    "bielorussie": ("La Biélorussie ferme sa frontière", "Les camions attendent."),
+    "bielorusse": ("Un opposant biélorusse arrêté", "Il rentrait de Vilnius."),
+    "petrole": ("Le prix du pétrole recule", "Le baril perd deux dollars."),
+}
+
+# What a reader finds with each word, and so what an alert on it must bring.
+FOUND = {
+    "sanctions": {"sanctions", "sanction"},
+    "sanction": {"sanctions", "sanction"},
+    "l'Égypte": {"egypte", "egypte-capitales"},
+    "egypte": {"egypte", "egypte-capitales"},
+    "ÉGYPTE": {"egypte", "egypte-capitales"},
+    "Biélorussie": {"bielorussie", "bielorusse"},
+    "bielorussie": {"bielorussie", "bielorusse"},
+    "biélorusse": {"bielorussie", "bielorusse"},
+}
+# Alerts still read text their own way (only plurals stripped, no Snowball stem): a country
+# and its adjective are two words to them. Moving alerts onto search's reading changes what
+# mailing's tests pin, so it waits for the lead's decision (issue #13); these then pass.
+NOT_YET_SHARED = {"Biélorussie", "bielorussie", "biélorusse"}
+
+
+@pytest.fixture
+def articles(site_tree):
+    return {
+        name: ArticlePageFactory(
+            parent=site_tree.maghreb,
+            title=title,
+            standfirst=standfirst,
+            body__0__paragraph__value=f"<p>{standfirst}</p>",
+        )
+        for name, (title, standfirst) in ARTICLES.items()
+    }
+
+
+def searched(articles, word):
+    names = {article.pk: name for name, article in articles.items()}
+    return {names[item.article_id] for item in search_articles(word).ranked}
+
+
+def alerted(articles, word):
+    """The articles a reader following `word` hears about, matched as publishing does."""
+    reader = Subscriber.objects.create(
+        email=f"lectrice{Subscriber.objects.count()}@example.org",
+        status=Subscriber.Status.ACTIVE,
+    )
+    Subscription.objects.create(
+        subscriber=reader, kind="keywords", value=word, frequency=Frequency.DAILY
+    )
+    index_subscriber(reader)
+    for article in articles.values():
+        match_article(article)
+    matched = set(PendingMatch.objects.filter(subscriber=reader).values_list("article_id"))
+    return {name for name, article in articles.items() if (article.pk,) in matched}
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        pytest.param(
+            word,
+            marks=pytest.mark.xfail(
+                strict=True, reason="alerts do not stem as search does yet (issue #13)"
+            ),
+        )
+        if word in NOT_YET_SHARED
+        else word
+        for word in FOUND
+    ],
+)
+def test_a_keyword_alert_brings_what_a_search_finds(articles, word):
+    assert searched(articles, word) == FOUND[word]
+    assert alerted(articles, word) == FOUND[word]
+
+
+def test_a_search_finds_a_country_by_its_adjective(articles):
+    # The half of the pin that holds today: search's reading, which alerts are to adopt.
+    for word in NOT_YET_SHARED:
+        assert searched(articles, word) == FOUND[word], word
