@@ -20,56 +20,35 @@ sides and only ever merges two words, never loses a match.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newsroom.text import fold_accents, split_words, stem, strip_elisions
+
 Term = tuple[str, ...]  # one normalised word, or the words of a phrase in order
 
-_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'", "`": "'"})
-# Elided articles and pronouns, dropped so that "l'Iran" is found by "Iran".
-_ELISION = re.compile(r"\b(?:qu|jusqu|lorsqu|puisqu|quoiqu|[cdjlmnst])'")
-_WORD = re.compile(r"[^\W_]+")
 _QUOTES = str.maketrans({c: '"' for c in "«»“”„‟″"})
 _LEXEME = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 _OR = frozenset({"OR", "OU", "ou", "|", "||"})
-# Names ending in s that are not plurals, and whose stripped form is another word
-# (Hamas/Hama, Paris/pari).
-_NOT_PLURAL = frozenset({"hamas", "paris", "abbas", "damas", "tunis", "texas"})
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or ligatures: "Œuvres d'ÉGYPTE" → "oeuvres d'egypte"."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return "".join(char for char in text if not unicodedata.combining(char))
-
-
-def stem(word: str) -> str:
-    """Light French plural stripping of a folded word; short words are left as written.
-
-    sanctions → sanction, bureaux → bureau, journaux → journal, jeux → jeu. Words of fewer
-    than five letters keep their s (pays, mais, lois) and -ix/-oix words their x (prix, voix):
-    both are mostly invariable, and stripping them would merge prix with pris or mais with mai.
-    """
-    if not word.isalpha() or word in _NOT_PLURAL:
-        return word
-    if word.endswith("eaux") or (len(word) >= 4 and word.endswith(("eux", "oux"))):
-        return word[:-1]
-    if len(word) >= 5 and word.endswith("aux"):
-        return word[:-3] + "al"
-    if len(word) >= 5 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
 
 
 def tokenize(text: str) -> list[str]:
     """The normalised words of a text, in order: "Les sanctions contre l'Égypte" →
-    ["le", "sanction", "contre", "egypte"]."""
-    return [stem(word) for word in _WORD.findall(_ELISION.sub(" ", fold(text)))]
+    ["le", "sanction", "contre", "egypte"].
+
+    Built from `newsroom.text` as alerts have always read text: case, accents, ligatures
+    and apostrophes folded first ("Œuvres" → "oeuvre"), only plurals stripped, every word
+    kept. Readers' search stems with Snowball instead (`newsroom.text.tokenize`); moving
+    alerts onto it changes what their tests pin (`tokenize("Égypte")` would be ["egypt"]),
+    so it waits for a decision (issue #13).
+    """
+    folded = fold_accents(text, case="casefold", ligatures=True, apostrophes=True)
+    elided = strip_elisions(folded, before_a_word=False, presque=False)
+    return [stem(word, plurals_only=True) for word in split_words(elided)]
 
 
 _STOPWORDS = frozenset(
-    stem(word)
+    stem(word, plurals_only=True)
     for word in (
         "a au aux avec ce ces cet cette d dans de des du elle elles en est et etre eu il ils "
         "je la le les leur leurs lui ma mais me meme mes mon ne ni nous on ont ou par pas "
