@@ -33,11 +33,11 @@ Demonyms of no single country ("arabe", "kurde") and the European Union's ("euro
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from enrichment.gazetteer_data import DEMONYM_PREFIXES, DEMONYMS, SUPRANATIONAL_CODES
+from newsroom.text import fold_accents
 
 SOURCES = ("dateline", "title", "entity", "demonym")
 SOURCE_FACTORS = {"dateline": 4.0, "title": 3.0, "entity": 1.0, "demonym": 0.3}
@@ -81,18 +81,10 @@ def entity_signal(
 # --------------------------------------------------------------------------------------------
 
 
-def _fold_char(char: str) -> str:
-    """One character, lower case and without accent; length-preserving so that match offsets
-    in the folded text are offsets in the original."""
-    lower = char.lower()
-    if len(lower) != 1:
-        return char
-    base = "".join(c for c in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(c))
-    return base if len(base) == 1 else lower
-
-
 def _fold(text: str) -> str:
-    return "".join(_fold_char(char) for char in text)
+    """Lower case and without accents, length kept: match offsets in the folded text are
+    offsets in the original."""
+    return fold_accents(text, case="lower", keep_length=True)
 
 
 _FOLDED_DEMONYMS = {_fold(form): code for form, code in DEMONYMS.items()}

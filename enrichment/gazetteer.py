@@ -9,26 +9,20 @@ none yet, straight from the curated data, so `manage.py extract` works on a fres
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.utils.text import slugify
+from wagtail.search.backends import get_search_backend
+
+from enrichment.gazetteer_data import gazetteer_entries
+from enrichment.models import Entity, EntityAlias
+
+# Aliases are keyed by the one name normalisation of `newsroom.text`; search, read-also and
+# enrichment's services still import it from here (issue #13).
+from newsroom.text import normalise_name
 
 logger = logging.getLogger(__name__)
-# An article is a whole word ("Le Caire", "The Times") or an elided/Arabic prefix ("l’Égypte",
-# "al-Qaïda"): "Lebanon", "Laos" and "Theresa May" keep their first letters.
-_LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|the)\s+|l['’]\s*|al-|el-)", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def normalise_name(name: str) -> str:
-    """Lower case, no accents, no leading article, single spaces: "l’Égypte" → "egypte"."""
-    name = unicodedata.normalize("NFKD", name.strip())
-    name = "".join(char for char in name if not unicodedata.combining(char))
-    name = _LEADING_ARTICLE.sub("", name.lower())
-    return _NON_WORD.sub(" ", name).strip()
 
 
 @dataclass(frozen=True)
@@ -81,8 +75,6 @@ class Gazetteer:
     @classmethod
     def from_database(cls) -> Gazetteer:
         """Every record under its names; a merged record's names lead to the one it joined."""
-        from enrichment.models import Entity
-
         gazetteer = cls()
         entities = Entity.objects.select_related("merged_into").prefetch_related("aliases")
         for entity in entities:
@@ -101,9 +93,6 @@ class Gazetteer:
 
 def default_gazetteer() -> Gazetteer:
     """The database's entities when it has some, else the curated data itself."""
-    from enrichment.gazetteer_data import gazetteer_entries
-    from enrichment.models import Entity
-
     try:
         if Entity.objects.exists():
             return Gazetteer.from_database()
@@ -120,11 +109,6 @@ def load_gazetteer(entries=None) -> tuple[int, int]:
     editor typed survives a reload. Rows are written in bulk (hundreds of entries on every
     `make run`), then added to the admin search index in one call.
     """
-    from wagtail.search.backends import get_search_backend
-
-    from enrichment.gazetteer_data import gazetteer_entries
-    from enrichment.models import Entity, EntityAlias
-
     entries = list(entries if entries is not None else gazetteer_entries())
     existing = {entity.key: entity for entity in Entity.objects.exclude(key="")}
     taken_slugs = set(Entity.objects.values_list("slug", flat=True))

@@ -39,11 +39,10 @@ Beside the entries:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from enrichment.gazetteer import normalise_name
+from newsroom.text import fold_accents, normalise_name
 
 KINDS = ("PER", "ORG", "LOC")
 
@@ -63,21 +62,10 @@ class GazetteerEntry:
 # Text helpers
 # --------------------------------------------------------------------------------------------
 
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-
-
-def has_arabic(text: str) -> bool:
-    return bool(_ARABIC.search(text))
-
 
 def strip_accents(text: str) -> str:
     """ "Égypte" → "Egypte", "Choïgou" → "Choigou"; case kept, Arabic script left alone."""
-    if has_arabic(text):
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(char for char in decomposed if not unicodedata.combining(char))
-    )
+    return fold_accents(text, compose=True, keep_arabic=True)
 
 
 # The form two spellings must share to be the same alias: the index's own normalisation,

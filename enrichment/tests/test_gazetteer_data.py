@@ -21,10 +21,10 @@ from enrichment.gazetteer_data import (
     entries_by_key,
     find_entries,
     gazetteer_entries,
-    has_arabic,
     is_role_phrase,
     normalize_alias,
 )
+from newsroom.text import has_arabic
 
 ISO_CODES = {country.code for country in countries}
 SEED_PEOPLE = (
