@@ -11,13 +11,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from newsroom.text import clean_text
 
 READ_ALSO_TITLE_MAX_CHARS = 300  # newsroom.blocks.ReadAlsoBlock.title
 
 
-def _clean_fields(instance, *names: str) -> None:
+def _clean_fields(instance: object, *names: str) -> None:
     """Clean the text of `names` on a frozen dataclass, whatever adapter built it.
 
     Partner copy is cleaned here, once for every format (issue #12, item 2): control
@@ -26,6 +27,7 @@ def _clean_fields(instance, *names: str) -> None:
     """
     for name in names:
         value = getattr(instance, name)
+        cleaned: str | tuple[str, ...]
         if isinstance(value, str):
             cleaned = clean_text(value)
         else:
@@ -41,7 +43,7 @@ class Dateline:
     places: tuple[str, ...] = ()
     date: date | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _clean_fields(self, "places")
 
 
@@ -56,7 +58,7 @@ class ReadAlso:
     url: str = ""
     position: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _clean_fields(self, "title", "url")
         # A read-also block holds at most this much title; a longer "title" is a paragraph
         # that happened to open with "A lire :", and looking it up unbounded made SQLite
@@ -73,7 +75,7 @@ class SourceCredit:
     author: str = ""
     url: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _clean_fields(self, "outlet", "author", "url")
 
 
@@ -83,7 +85,7 @@ class Image:
     caption: str = ""
     credit: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _clean_fields(self, "url", "caption", "credit")
 
 
@@ -107,12 +109,12 @@ class ExtractedArticle:
     byline: str = ""
     subjects: tuple[str, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _clean_fields(
             self, "title", "kicker", "standfirst", "body", "byline", "guid", "subjects", "warnings"
         )
 
-    def replace(self, **changes) -> ExtractedArticle:
+    def replace(self, **changes: Any) -> ExtractedArticle:
         return dataclasses.replace(self, **changes)
 
     def text(self) -> str:
@@ -123,12 +125,12 @@ class ExtractedArticle:
         """Title, standfirst and body as enrichment reads them; mention offsets point here."""
         return "\n\n".join(part for part in (self.title, self.standfirst, *self.body) if part)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The JSON shape `manage.py extract` prints (ISO dates, lists, nested objects)."""
         return jsonable(dataclasses.asdict(self))
 
     @classmethod
-    def from_json(cls, data: dict) -> ExtractedArticle:
+    def from_json(cls, data: dict[str, Any]) -> ExtractedArticle:
         """The article `to_json` gave, for a task that receives it as plain values."""
         dateline = data.get("dateline")
         published = data.get("published")
@@ -171,7 +173,7 @@ class ExtractedArticle:
         )
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -1,6 +1,7 @@
 """The blocks an article body is made of."""
 
 from html.parser import HTMLParser
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,7 @@ class ReadAlsoBlock(blocks.StructBlock):
         label = _("Read also")
         template = "newsroom/blocks/read_also.html"
 
-    def clean(self, value):
+    def clean(self, value: blocks.StructValue) -> blocks.StructValue:
         value = super().clean(value)
         if not value.get("article") and not (value.get("url") and value.get("title")):
             raise blocks.StructBlockValidationError(
@@ -54,7 +55,9 @@ class ReadAlsoBlock(blocks.StructBlock):
             )
         return value
 
-    def get_context(self, value, parent_context=None):
+    def get_context(
+        self, value: blocks.StructValue, parent_context: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         context = super().get_context(value, parent_context=parent_context)
         article = value.get("article")
         # A link to an unpublished article would lead readers to a 404: fall back to the URL.
@@ -102,7 +105,7 @@ class _ParagraphSplitter(HTMLParser):
     def handle_data(self, data: str) -> None:
         self._current.append(data)
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
             self.flush()
 
@@ -117,7 +120,7 @@ class _ParagraphSplitter(HTMLParser):
         self._current = []
 
 
-def plain_paragraphs(body) -> list[str]:
+def plain_paragraphs(body: blocks.StreamValue) -> list[str]:
     """The body's text as plain paragraphs, in reading order: paragraphs, headings, quotes.
 
     What enrichment, search, related articles and alerts read of an article; the one reading
@@ -141,7 +144,7 @@ def plain_paragraphs(body) -> list[str]:
     return paragraphs
 
 
-def read_also_links(body) -> list[tuple[int, str, str]]:
+def read_also_links(body: blocks.StreamValue) -> list[tuple[int, str, str]]:
     """Each “À lire” block as (paragraphs before it, title, URL), titles as the page shows them."""
     links = []
     position = 0

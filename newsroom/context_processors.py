@@ -1,6 +1,9 @@
 """What every reader page's chrome needs: the site and its sections for the navigation."""
 
+from typing import Any
+
 from django.core.cache import cache
+from django.http import HttpRequest
 from wagtail.models import Site
 
 from newsroom.models import SectionPage
@@ -8,7 +11,7 @@ from newsroom.models import SectionPage
 NAVIGATION_CACHE_KEY = "newsroom:navigation"
 
 
-def site_chrome(request):
+def site_chrome(request: HttpRequest) -> dict[str, Any]:
     if request.path.startswith(("/admin/", "/django-admin/")):
         return {}
     navigation = cache.get(NAVIGATION_CACHE_KEY)

@@ -9,12 +9,13 @@ report-only policy would have blocked to /csp-reports/, which logs each violatio
 import json
 import logging
 import time
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -46,18 +47,21 @@ class CSPMiddleware(BaseCSPMiddleware):
     directive names.
     """
 
-    def process_response(self, request, response):
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         enforced = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
         excluded = tuple(enforced.get("EXCLUDE_URL_PREFIXES") or ())
         if excluded and request.path_info.startswith(excluded):
             if "Reporting-Endpoints" not in response:
                 response["Reporting-Endpoints"] = f'csp="{reverse("csp_reports")}"'
         else:
-            response._csp_exempt_ro = True
+            # django-csp's own marker, read with getattr; no response type declares it.
+            response._csp_exempt_ro = True  # type: ignore[attr-defined]
         return super().process_response(request, response)
 
 
-def _clean(name, value) -> str:
+def _clean(name: str, value: object) -> str:
     text = str(value)
     if name in URL_FIELDS:
         # Query strings and fragments may hold tokens (preference links, previews).
@@ -71,7 +75,7 @@ def _clean(name, value) -> str:
     return text[:MAX_FIELD_LENGTH]
 
 
-def parse_violations(data) -> list[dict[str, str]]:
+def parse_violations(data: Any) -> list[dict[str, str]]:
     """The violations a report body describes, each with the FIELDS above ("" if absent)."""
     if isinstance(data, dict) and isinstance(data.get("csp-report"), dict):
         bodies = [data["csp-report"]]
@@ -112,7 +116,7 @@ def _within_budget() -> bool:
 
 @csrf_exempt  # Browsers send reports without cookies or tokens.
 @require_POST
-def receive_csp_report(request):
+def receive_csp_report(request: HttpRequest) -> HttpResponse:
     """Log each violation of a browser's CSP report; 204 whatever was kept."""
     if request.content_type not in REPORT_TYPES:
         return HttpResponse(status=415)

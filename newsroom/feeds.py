@@ -6,9 +6,13 @@ article stored with a stray control character used to take the whole feed down (
 every reader (issue #12, item 2). The search and entity feeds (search/feeds.py) inherit it.
 """
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
@@ -18,7 +22,7 @@ from newsroom.text import clean_text
 FEED_SIZE = 30
 
 
-def _cleaned(value):
+def _cleaned(value: Any) -> Any:
     """A feed value with its text cleaned: strings and lists of strings (categories)."""
     if isinstance(value, str):
         return clean_text(value)
@@ -27,14 +31,14 @@ def _cleaned(value):
     return value
 
 
-class CleanTextFeedMixin:
+class CleanTextFeedMixin(SyndicationFeed):
     """A feed generator that cleans the text of the feed and of every item it is given."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.feed = {name: _cleaned(value) for name, value in self.feed.items()}
 
-    def add_item(self, *args, **kwargs):
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
         super().add_item(*args, **kwargs)
         self.items[-1] = {name: _cleaned(value) for name, value in self.items[-1].items()}
 
@@ -47,61 +51,63 @@ class CleanAtomFeed(CleanTextFeedMixin, Atom1Feed):
     pass
 
 
-class LatestArticlesFeed(Feed):
-    feed_type = CleanRssFeed
+class LatestArticlesFeed(Feed[ArticlePage, SectionPage]):
+    feed_type: type[SyndicationFeed] = CleanRssFeed
     language = "fr"
 
-    def get_object(self, request, section_slug=None):
+    def get_object(
+        self, request: HttpRequest, section_slug: str | None = None, *args: Any, **kwargs: Any
+    ) -> SectionPage | None:
         self.request = request
         self.site = Site.find_for_request(request)
         if section_slug is None:
             return None
         return get_object_or_404(SectionPage.objects.live().public(), slug=section_slug)
 
-    def title(self, section):
+    def title(self, section: SectionPage | None) -> str:
         name = self.site.site_name if self.site else ""
         return f"{name} — {section.title}" if section else name
 
-    def link(self, section):
+    def link(self, section: SectionPage | None) -> str:
         return section.url if section else "/"
 
-    def description(self, section):
+    def description(self, section: SectionPage | None) -> str:
         return NewsroomSettings.for_site(self.site).tagline if self.site else ""
 
-    def items(self, section):
+    def items(self, section: SectionPage | None) -> Any:
         articles = ArticlePage.objects.published().select_related("source")
         if section is not None:
             articles = articles.child_of(section)
         return articles[:FEED_SIZE]
 
-    def item_title(self, article):
+    def item_title(self, article: ArticlePage) -> str:
         return article.title
 
-    def item_description(self, article):
+    def item_description(self, article: ArticlePage) -> str:
         return article.standfirst
 
-    def item_link(self, article):
+    def item_link(self, article: ArticlePage) -> str:
         return article.get_url(request=self.request)
 
-    def item_guid(self, article):
+    def item_guid(self, article: ArticlePage) -> str:
         return article.get_full_url(request=self.request)
 
     item_guid_is_permalink = True
 
-    def item_pubdate(self, article):
+    def item_pubdate(self, article: ArticlePage) -> datetime | None:
         return article.first_published_at
 
-    def item_updateddate(self, article):
+    def item_updateddate(self, article: ArticlePage) -> datetime | None:
         return article.updated_at or article.last_published_at
 
-    def item_author_name(self, article):
+    def item_author_name(self, article: ArticlePage) -> str | None:
         names = [author.name for author in article.authors.all()]
         return ", ".join(names) or (article.source.name if article.source else None)
 
-    def item_categories(self, article):
+    def item_categories(self, article: ArticlePage) -> list[str]:
         return [topic.name for topic in article.topics.all()]
 
-    def item_copyright(self, article):
+    def item_copyright(self, article: ArticlePage) -> str | None:
         if article.source and article.source.licence_terms:
             return _("%(source)s, %(terms)s") % {
                 "source": article.source.name,

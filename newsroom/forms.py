@@ -7,6 +7,8 @@ other door into the database, so every text an editor submits goes through the s
 inline panels (dateline places).
 """
 
+from typing import Any
+
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.models import WagtailAdminModelFormMetaclass
 from wagtail.blocks import StreamValue, StructValue
@@ -16,7 +18,7 @@ from wagtail.rich_text import RichText
 from newsroom.text import clean_text
 
 
-def cleaned_block_value(value):
+def cleaned_block_value(value: Any) -> Any:
     """A StreamField (or block) value with the text of every block in it cleaned.
 
     Streams, lists and structs are cleaned in place, child by child; chosen pages, images
@@ -39,11 +41,12 @@ def cleaned_block_value(value):
 class TextCleaningMixin:
     """Cleans every value an editor submits before the fields validate it."""
 
-    def _widget_data_value(self, widget, html_name):
+    def _widget_data_value(self, widget: Any, html_name: str) -> Any:
         # The one place where submitted data becomes a field's value. Cleaning here, before
         # validation, drops an invisible NUL pasted into a title instead of refusing it with
         # an error whose cause the editor cannot see.
-        value = super()._widget_data_value(widget, html_name)
+        # Django's private BaseForm._widget_data_value, which django-stubs does not declare.
+        value = super()._widget_data_value(widget, html_name)  # type: ignore[misc]
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return [clean_text(item) for item in value]
         return cleaned_block_value(value)
@@ -57,7 +60,9 @@ class CleanTextFormMetaclass(WagtailAdminModelFormMetaclass):
     whichever form each formset ended up with.
     """
 
-    def __new__(cls, name, bases, attrs):
+    def __new__(
+        cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any]
+    ) -> "CleanTextFormMetaclass":
         new_class = super().__new__(cls, name, bases, attrs)
         for formset_name, formset in getattr(new_class, "formsets", {}).items():
             if not issubclass(formset.form, TextCleaningMixin):

@@ -7,7 +7,7 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-def purge_reader_cache():
+def purge_reader_cache() -> None:
     """Drop every cached reader page so a publish, change or removal shows at once.
 
     The cache holds only reader pages and navigation, so clearing it whole is simpler and

@@ -5,15 +5,16 @@ throttling" (issue #12, item 6).
 """
 
 import math
+from typing import Any, cast
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.forms.forms import NON_FIELD_ERRORS
-from django.http import HttpResponse
-from django.template.response import TemplateResponse
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse, TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import ngettext
 
@@ -26,7 +27,8 @@ class SignInAttemptHandler(AxesDatabaseHandler):
     must be higher, is added here.
     """
 
-    def get_failures(self, request, credentials=None) -> int:
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        # `request` is axes' HttpRequest, carrying the axes_ip_address it set.
         by_account = super().get_failures(request, credentials)
         recent = AccessAttempt.objects.filter(ip_address=request.axes_ip_address)
         if get_cool_off(request) is not None:
@@ -38,7 +40,7 @@ class SignInAttemptHandler(AxesDatabaseHandler):
         return by_account
 
 
-def lockout_message(request) -> str:
+def lockout_message(request: HttpRequest) -> str:
     cool_off = get_cool_off(request)
     minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else 0
     return ngettext(
@@ -52,7 +54,9 @@ def lockout_message(request) -> str:
     ) % {"minutes": minutes}
 
 
-def locked_out_response(request, original_response, credentials):
+def locked_out_response(
+    request: HttpRequest, original_response: HttpResponseBase, credentials: dict[str, Any] | None
+) -> HttpResponse:
     """The sign-in page again, with the lockout in place of "wrong password", as 429.
 
     `original_response` is the login view's own answer (Wagtail's or Django's admin): its
@@ -62,11 +66,13 @@ def locked_out_response(request, original_response, credentials):
     message = lockout_message(request)
     context = getattr(original_response, "context_data", None) or {}
     form = context.get("form")
+    response: HttpResponse
     if form is not None and form.is_bound:
         form.errors[NON_FIELD_ERRORS] = form.error_class([message], error_class="nonfield")
         response = TemplateResponse(
             request,
-            original_response.template_name,
+            # It has context_data, so it is a template response.
+            cast(SimpleTemplateResponse, original_response).template_name,
             context,
             status=settings.AXES_HTTP_RESPONSE_CODE,
         )

@@ -4,6 +4,8 @@
 (see `newsroom.events`); the cache receivers only schedule the purge after commit.
 """
 
+from typing import Any
+
 from django.db.models.signals import post_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
@@ -12,28 +14,28 @@ from newsroom import events, services
 from newsroom.models import ArticlePage
 
 
-def announce_published(sender, instance, **kwargs):
+def announce_published(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
     events.article_published.send(sender=ArticlePage, instance=instance)
 
 
-def announce_unpublished(sender, instance, **kwargs):
+def announce_unpublished(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
     events.article_unpublished.send(sender=ArticlePage, instance=instance)
 
 
-def purge_cache_after_commit(sender, **kwargs):
+def purge_cache_after_commit(sender: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
     events.on_commit_once("purge_reader_cache", services.purge_reader_cache)
 
 
-def purge_cache_after_decision(sender, by_editor=False, **kwargs):
+def purge_cache_after_decision(sender: Any, by_editor: bool = False, **kwargs: Any) -> None:
     """An editor's decision changes what the page shows (tags, linked names); a background
     enrichment run only stores suggestions, which readers do not see."""
     if by_editor:
         purge_cache_after_commit(sender)
 
 
-def connect():
+def connect() -> None:
     page_published.connect(
         announce_published, sender=ArticlePage, dispatch_uid="newsroom_article_published"
     )

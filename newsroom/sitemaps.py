@@ -8,6 +8,7 @@ control character in a title made the whole sitemap ill-formed XML (issue #12, i
 
 from datetime import timedelta
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -21,7 +22,7 @@ NEWS_SITEMAP_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap.
 
 
 @require_GET
-def news_sitemap(request):
+def news_sitemap(request: HttpRequest) -> HttpResponse:
     site = Site.find_for_request(request)
     since = timezone.now() - NEWS_SITEMAP_WINDOW
     articles = ArticlePage.objects.published().filter(first_published_at__gte=since)

@@ -1,33 +1,42 @@
 """schema.org NewsArticle for an article page, as search engines read it (JSON-LD)."""
 
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
 from wagtail.models import Site
 
+if TYPE_CHECKING:
+    from newsroom.models import ArticlePage
 
-def _iso(value):
+
+def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _is_empty(value):
+def _is_empty(value: object) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _without_empty(value):
+def _without_empty(value: Any) -> Any:
     """`value` with None, "", [] and {} dropped at every depth: readers expect absent, not null."""
     if isinstance(value, dict):
         cleaned = {key: _without_empty(item) for key, item in value.items()}
         return {key: item for key, item in cleaned.items() if not _is_empty(item)}
     if isinstance(value, list):
-        cleaned = [_without_empty(item) for item in value]
-        return [item for item in cleaned if not _is_empty(item)]
+        cleaned_items = [_without_empty(item) for item in value]
+        return [item for item in cleaned_items if not _is_empty(item)]
     return value
 
 
-def news_article(article, request):
+def news_article(article: ArticlePage, request: HttpRequest) -> dict[str, Any]:
     """The NewsArticle description of `article`, as a plain dict ready for JSON."""
     site = Site.find_for_request(request)
     url = article.get_full_url(request=request)
     root_url = site.root_url if site else ""
-    data = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},

@@ -20,7 +20,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import snowballstemmer
 
@@ -159,7 +159,7 @@ _NOT_PLURAL = frozenset({"hamas", "paris", "abbas", "damas", "tunis", "texas"})
 _local = threading.local()
 
 
-def _stemmer():
+def _stemmer() -> Any:
     """One stemmer per thread: PyStemmer's objects must not be shared between threads."""
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:

@@ -77,7 +77,7 @@ def ensure_site_tree() -> SiteTree:
     )
 
 
-def _serve_from_default_site(home):
+def _serve_from_default_site(home: HomePage) -> None:
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         if not Site.objects.exists():
@@ -96,13 +96,13 @@ def _serve_from_default_site(home):
         site.save()
 
 
-def _delete_wagtail_welcome_page():
+def _delete_wagtail_welcome_page() -> None:
     for page in Page.objects.filter(depth=2, title=WAGTAIL_WELCOME_TITLE):
         if _is_wagtail_welcome_page(page) and not Site.objects.filter(root_page=page).exists():
             page.delete()
 
 
-def _is_wagtail_welcome_page(page):
+def _is_wagtail_welcome_page(page: Page) -> bool:
     return (
         page.depth == 2
         and page.title == WAGTAIL_WELCOME_TITLE

@@ -1,7 +1,14 @@
 """The page tree: la une (home), rubriques (sections) and articles."""
 
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext_lazy as _
@@ -36,11 +43,11 @@ ARTICLES_PER_PAGE = 20
 class ArticlePageQuerySet(PageQuerySet):
     """Read rules for articles, shared by pages, feeds, sitemaps and (later) digests."""
 
-    def published(self):
+    def published(self) -> ArticlePageQuerySet:
         """Articles a reader may see, newest first."""
         return self.live().public().order_by("-first_published_at", "-pk")
 
-    def for_listing(self):
+    def for_listing(self) -> ArticlePageQuerySet:
         """What an article card needs, fetched in a fixed number of queries."""
         return self.select_related("lead_image", "source").prefetch_related(
             "dateline_places", "topics"
@@ -50,7 +57,9 @@ class ArticlePageQuerySet(PageQuerySet):
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
-def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
+def paginate(
+    request: HttpRequest, queryset: Any, per_page: int = ARTICLES_PER_PAGE
+) -> PaginatorPage:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
@@ -76,7 +85,7 @@ class HomePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().descendant_of(self).for_listing()
         lead = self.lead_article if self.lead_article and self.lead_article.live else None
@@ -93,11 +102,11 @@ class HomePage(RoutablePageMixin, Page):
         return context
 
     @path("")
-    def front_page(self, request):
+    def front_page(self, request: HttpRequest) -> HttpResponse:
         return self.render(request)
 
     @path("sujets/<slug:slug>/", name="topic")
-    def topic_page(self, request, slug):
+    def topic_page(self, request: HttpRequest, slug: str) -> HttpResponse:
         """Every published article on one topic, newest first."""
         topic = get_object_or_404(Topic, slug=slug)
         articles = (
@@ -124,7 +133,7 @@ class SectionPage(Page):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().child_of(self).for_listing()
         context["articles"] = paginate(request, articles)
@@ -207,7 +216,7 @@ class ArticlePage(Page):
     ]
 
     @cached_classmethod
-    def get_edit_handler(cls):
+    def get_edit_handler(cls) -> Any:
         """The editor's tabs, with what the apps above add to them.
 
         The newsroom knows nothing of the apps built on it (issue #13), so the panels of
@@ -241,26 +250,26 @@ class ArticlePage(Page):
         index.SearchField("search_text_terms"),
     ]
     parent_page_types = ["newsroom.SectionPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
-    def get_admin_display_title(self):
+    def get_admin_display_title(self) -> str:
         title = super().get_admin_display_title()
         return f"[Démo] {title}" if self.is_demo_content else title
 
     @property
-    def section(self):
+    def section(self) -> SectionPage | None:
         parent = self.get_parent()
         return parent.specific if parent else None
 
     @property
-    def published_at(self):
+    def published_at(self) -> datetime | None:
         return self.first_published_at or self.last_published_at
 
-    def dateline_text(self):
+    def dateline_text(self) -> str:
         """“Rome, Paris, 19 décembre 2022”: the places, then the date in French press style."""
         parts = [place.name for place in self.dateline_places.all()]
         if self.dateline_date:
@@ -309,7 +318,7 @@ class ArticlePage(Page):
         """The rest of the article as the readers' search indexes it (``article_search_text``)."""
         return " ".join(hook(self) for hook in hooks.get_hooks("article_search_text"))
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Reader-page context, with what the apps above add (hook ``article_page_context``,
         e.g. “À lire sur le même thème” from related articles)."""
         context = super().get_context(request, *args, **kwargs)
@@ -318,7 +327,7 @@ class ArticlePage(Page):
         return context
 
 
-def _hooked(name: str) -> list:
+def _hooked(name: str) -> list[Any]:
     return [item for hook in hooks.get_hooks(name) for item in hook()]
 
 
@@ -337,5 +346,5 @@ class ArticleDatelinePlace(Orderable):
         verbose_name = _("dateline place")
         verbose_name_plural = _("dateline places")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name

@@ -26,11 +26,13 @@ class Author(index.Indexed, models.Model):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class Source(index.Indexed, models.Model):
+# ArticlePage.source's reverse manager (`articles`): django-stubs cannot type it, ArticlePage
+# having an untyped base (wagtail's Page), so it reports it missing.
+class Source(index.Indexed, models.Model):  # type: ignore[django-manager-missing]
     """A partner outlet or agency whose copy we publish, with the terms we publish it under."""
 
     base_form_class = CleanTextSnippetForm  # control characters dropped, NFC
@@ -73,7 +75,7 @@ class Source(index.Indexed, models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -102,5 +104,5 @@ class Topic(index.Indexed, models.Model):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
