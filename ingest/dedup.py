@@ -9,24 +9,25 @@ candidates without comparing every pair.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 
 from datasketch import MinHash, MinHashLSH
+
+from newsroom.text import fold_accents, split_words
 
 NUM_PERM = 128
 # Stored signatures are only comparable with the scheme that made them: pin it.
 SCHEME = "affine32"
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE_THRESHOLD = 0.8
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def normalise(text: str) -> list[str]:
-    """Lower-case words without accents or punctuation: what two copies share."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return _WORD.findall(text)
+    """Lower-case words without accents or punctuation: what two copies share.
+
+    Stored content hashes and signatures are made of these words: a change here makes every
+    stored item look new.
+    """
+    return split_words(fold_accents(text, case="lower"), underscores=True)
 
 
 def content_hash(text: str) -> str:
