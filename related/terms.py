@@ -3,14 +3,14 @@
 spaCy's French lemmatiser needs the part-of-speech tags, not the parser or the entity
 recogniser: with those two switched off an article is read about three times faster.
 Proper nouns keep their written form (the lemmatiser mangles names); every term is
-lowercased and loses its accents, so "Égypte" and "Egypte" are one term.
+lowercased and loses its accents, so "Égypte" and "Egypte" are one term. The model is
+enrichment's (`enrichment.nlp.get_nlp`): a process holds one copy.
 """
 
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 
-from enrichment.nlp import FRENCH_MODEL
+from enrichment.nlp import LEMMAS_ONLY, get_nlp
 from newsroom.text import fold_accents
 
 # Verbs are left out: "pouvoir", "annoncer", "déclarer" say nothing of what an article is about.
@@ -20,15 +20,9 @@ TERM_MAX_CHARS = 80
 TITLE_WEIGHT = 2
 
 
-@lru_cache(maxsize=1)
-def lemmatiser():
-    import spacy
-
-    return spacy.load(FRENCH_MODEL, exclude=["parser", "ner"])
-
-
 def fold(text: str) -> str:
-    return fold_accents(text.lower())
+    """Lower case, then accents folded: what a term or a headline is compared as."""
+    return fold_accents(text, case="lower")
 
 
 def doc_terms(doc) -> Counter:
@@ -48,15 +42,20 @@ def article_terms(title: str, text: str) -> Counter:
 
 
 def many_article_terms(articles: Iterable[tuple[str, str]], batch_size: int = 32):
-    """Lemma counts for many (headline, text) pairs, read through `nlp.pipe` in batches."""
-    nlp = lemmatiser()
+    """Lemma counts for many (headline, text) pairs, read through `nlp.pipe` in batches.
+
+    The French model is enrichment's own (one copy per process), run without the parser and
+    the recogniser.
+    """
+    nlp = get_nlp("fr")
 
     def texts():
         for title, text in articles:
             yield title
             yield text
 
-    docs = nlp.pipe(texts(), batch_size=batch_size)
+    skip = [name for name in LEMMAS_ONLY if name in nlp.pipe_names]
+    docs = nlp.pipe(texts(), disable=skip, batch_size=batch_size)
     for title_doc in docs:
         counts = doc_terms(next(docs))
         for term, count in doc_terms(title_doc).items():
