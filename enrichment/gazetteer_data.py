@@ -42,6 +42,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils import translation
+from django_countries import countries
+
 from newsroom.text import fold_accents, normalise_name
 
 KINDS = ("PER", "ORG", "LOC")
@@ -233,9 +236,6 @@ _BRACKETED = re.compile(r"\s*\([^)]*\)\s*")
 
 def _country_names() -> dict[str, dict[str, str]]:
     """{code: {"fr": …, "en": …, "ar": …}} from django-countries and its translations."""
-    from django.utils import translation
-    from django_countries import countries
-
     codes = [country.code for country in countries]
     names: dict[str, dict[str, str]] = {code: {} for code in codes}
     for language in ("fr", "en", "ar"):
