@@ -47,6 +47,8 @@ def tokenize(text: str) -> list[str]:
     return [stem(word, plurals_only=True) for word in split_words(elided)]
 
 
+# Words probably in most articles, so never the one a query is indexed under (see
+# `Query.index_terms`); they stay in the text and in phrases.
 _STOPWORDS = frozenset(
     stem(word, plurals_only=True)
     for word in (
