@@ -78,9 +78,9 @@ def prepare_corpus():
     from django.core.management import call_command
 
     from enrichment.services import enrich_pages
-    from newsroom.models import ArticlePage
     from ingest.wikinews import import_wikinews
-    from related.services import store_text_profiles
+    from newsroom.models import ArticlePage
+    from related.profiles import store_text_profiles
 
     call_command("migrate", verbosity=0)
     call_command("load_gazetteer", verbosity=0)
@@ -231,13 +231,13 @@ def exhaustive(page, limit=TOP):
     """Every published article scored: what candidate selection saves us from."""
     from newsroom.models import ArticlePage
     from related import ranking
-    from related.services import _rarity, load_signals, text_matches
+    from related.candidates import load_rarity, load_signals, text_matches
 
     signals = load_signals([page.pk])[page.pk]
     everyone = ArticlePage.objects.published().exclude(pk=page.pk).values_list("pk", flat=True)
     candidates = load_signals(list(everyone)).values()
     documents = ArticlePage.objects.published().count()
-    rarity = _rarity(list(signals.entities), documents)
+    rarity = load_rarity(list(signals.entities), documents)
     return ranking.rank(signals, candidates, text_matches(page), rarity, limit=limit)
 
 

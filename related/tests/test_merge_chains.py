@@ -6,8 +6,8 @@ import pytest
 
 from enrichment.models import ArticleEntity, Entity, Kind, Status
 from newsroom.tests.factories import ArticlePageFactory
+from related.candidates import load_signals
 from related.models import RelatedArticle
-from related.services import load_signals
 
 pytestmark = pytest.mark.django_db
 

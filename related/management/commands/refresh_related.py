@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from newsroom.models import ArticlePage
 from related import services
 from related.exceptions import ArticleNotFound
+from related.profiles import store_text_profiles
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             articles = articles.filter(pk__in=wanted)
         articles = list(articles)
         if not options["lists_only"]:
-            services.store_text_profiles(articles)
+            store_text_profiles(articles)
             self.stdout.write(f"{len(articles)} text profiles built")
         for page in articles:
             services.refresh_related(page)

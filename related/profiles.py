@@ -1,0 +1,49 @@
+"""Each article's text profile: the lemma counts the text similarity of related articles
+reads (BM25 over `TermCount`), kept beside the article and rebuilt when it changes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db import transaction
+
+from newsroom.models import ArticlePage
+from related.models import TermCount, TextProfile
+from related.terms import article_terms, many_article_terms
+
+
+def article_text(page: ArticlePage) -> tuple[str, str]:
+    """(headline, the rest) as the text similarity reads them."""
+    return page.title, "\n\n".join([page.kicker, page.standfirst, *page.body_paragraphs()])
+
+
+@transaction.atomic
+def store_text_profile(page: ArticlePage, counts: Counter | None = None) -> TextProfile:
+    """Replace the article's lemma counts (computed here unless given)."""
+    if counts is None:
+        counts = article_terms(*article_text(page))
+    TermCount.objects.filter(article=page).delete()
+    TermCount.objects.bulk_create(
+        [TermCount(article=page, term=term, count=count) for term, count in counts.items()],
+        batch_size=500,
+    )
+    profile, _ = TextProfile.objects.update_or_create(
+        article=page, defaults={"words": sum(counts.values())}
+    )
+    return profile
+
+
+def store_text_profiles(pages, *, batch_size: int = 32, progress=None) -> int:
+    """Profiles for many articles, read through spaCy in batches (commands, the bench)."""
+    pages = list(pages)
+    counted = many_article_terms((article_text(page) for page in pages), batch_size=batch_size)
+    for page, counts in zip(pages, counted, strict=True):
+        store_text_profile(page, counts)
+        if progress:
+            progress(page)
+    return len(pages)
+
+
+def drop_text_profile(page: ArticlePage) -> None:
+    TermCount.objects.filter(article=page).delete()
+    TextProfile.objects.filter(article=page).delete()
