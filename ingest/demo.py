@@ -9,6 +9,7 @@ with the headings and quotes an extracted item cannot carry given as blocks.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +26,7 @@ from newsroom.demo_content import (
     ensure_site_tree,
 )
 from newsroom.demo_content.articles import DemoArticle, Heading, Paragraph, Quote, ReadAlso
-from newsroom.models import ArticlePage, Author, Source, Topic
+from newsroom.models import ArticlePage, Author, SectionPage, Source, Topic
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class DemoReport:
     sections_created: int = 0
     articles_created: int = 0
 
-    def __str__(self):
+    def __str__(self) -> str:
         if not (self.home_created or self.sections_created or self.articles_created):
             return "Demo content already present: nothing changed"
         home = "home page, " if self.home_created else ""
@@ -59,7 +60,7 @@ def load_demo_content() -> DemoReport:
     )
 
 
-def _create_demo_articles(sections, *, now):
+def _create_demo_articles(sections: dict[str, SectionPage], *, now: datetime.datetime) -> int:
     authors = {
         spec.slug: Author.objects.get_or_create(
             slug=spec.slug, defaults={"name": spec.name, "role": spec.role, "bio": spec.bio}
@@ -85,7 +86,7 @@ def _create_demo_articles(sections, *, now):
         )[0]
         for spec in TOPICS
     }
-    published = {}
+    published: dict[str, ArticlePage] = {}
     for spec in DEMO_ARTICLES:
         page, _warnings = create_article(
             _demo_article(spec, now=now),
@@ -104,7 +105,7 @@ def _create_demo_articles(sections, *, now):
     return len(published)
 
 
-def _demo_article(spec: DemoArticle, *, now) -> ExtractedArticle:
+def _demo_article(spec: DemoArticle, *, now: datetime.datetime) -> ExtractedArticle:
     published_at = now - datetime.timedelta(hours=spec.hours_ago)
     dateline_date = spec.dateline_date
     if dateline_date is None and spec.places:
@@ -126,7 +127,9 @@ def _demo_article(spec: DemoArticle, *, now) -> ExtractedArticle:
     )
 
 
-def _body_block(block, published):
+def _body_block(
+    block: Paragraph | Heading | Quote | ReadAlso, published: dict[str, ArticlePage]
+) -> tuple[str, Any]:
     match block:
         case Paragraph(text=text):
             return ("paragraph", RichText(f"<p>{escape(text)}</p>"))

@@ -1,6 +1,6 @@
 """What ingest remembers: where copy comes from, what it made of each item, what failed."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -76,16 +76,16 @@ class SourceFeed(models.Model):
             models.UniqueConstraint(fields=["source", "url"], name="ingest_unique_feed_url")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.source} — {self.url}"
 
-    def is_due(self, now=None):
+    def is_due(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.is_active and (
             self.last_polled_at is None or self.last_polled_at + self.poll_interval <= now
         )
 
-    def is_idle(self, now=None):
+    def is_idle(self, now: datetime | None = None) -> bool:
         """No success for three poll intervals: the partner or our fetcher needs a look."""
         now = now or timezone.now()
         # A feed that never succeeded counts from the day it was added, not from its last
@@ -127,7 +127,7 @@ class IngestedItem(models.Model):
         verbose_name_plural = _("ingested items")
         indexes = [models.Index(fields=["-first_ingested_at"], name="ingest_item_recent")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.guid or self.url or f"item {self.pk}"
 
 
@@ -148,7 +148,7 @@ class IngestFailure(models.Model):
         verbose_name = _("ingest failure")
         verbose_name_plural = _("ingest failures")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code}: {self.message[:80]}"
 
 
@@ -201,5 +201,5 @@ class PendingPartnerUpdate(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.content.get("title", "") or f"update {self.pk}"

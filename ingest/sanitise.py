@@ -17,7 +17,9 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -55,7 +57,7 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 
 
-def _make_cleaner(**options):
+def _make_cleaner(**options: Any) -> Callable[[str], str]:
     """nh3.Cleaner compiles the allowlist once; older nh3 only has `clean` with arguments.
 
     Its input is `clean_text`ed first: nh3 (Rust) takes only UTF-8, so a lone surrogate (a
@@ -236,25 +238,25 @@ def _collapse(text: str) -> str:
 class _ParagraphReader(HTMLParser):
     """Plain-text paragraphs from cleaned HTML: blocks and double <br> end a paragraph."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
         self._pieces: list = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._boundary(tag)
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._boundary(tag)
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag != "br":  # </br> is read as <br> by browsers, but ammonia never writes it
             self._boundary(tag)
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self._pieces.append(data)
 
-    def _boundary(self, tag):
+    def _boundary(self, tag: str) -> None:
         if tag == "br":
             self._pieces.append(_BREAK)
         elif tag in _CELL_TAGS:
@@ -262,7 +264,7 @@ class _ParagraphReader(HTMLParser):
         elif tag in BLOCK_TAGS:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         """Close the current block; two or more <br> in a row split it into paragraphs."""
         current: list[str] = []
         breaks = 0
@@ -281,7 +283,7 @@ class _ParagraphReader(HTMLParser):
         self._emit(current)
         self._pieces = []
 
-    def _emit(self, pieces):
+    def _emit(self, pieces: list[str]) -> None:
         text = _collapse("".join(pieces))
         if text:
             self.paragraphs.append(text)

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -40,7 +41,7 @@ STANDFIRST_MAX_CHARS = 400
 
 
 # Reading ------------------------------------------------------------------------------------
-def read_location(location: str, *, stdin=None) -> RawDocument:
+def read_location(location: str, *, stdin: BinaryIO | None = None) -> RawDocument:
     """A file path, an http(s) URL (through the safe fetcher) or "-" for standard input."""
     if location == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
@@ -73,7 +74,11 @@ def extract_document(
 
 
 def extract_location(
-    location: str, *, format_name: str = "", fetch_full_pages: bool = False, stdin=None
+    location: str,
+    *,
+    format_name: str = "",
+    fetch_full_pages: bool = False,
+    stdin: BinaryIO | None = None,
 ) -> list[ExtractedArticle]:
     document = read_location(location, stdin=stdin)
     return extract_document(document, format_name=format_name, fetch_full_pages=fetch_full_pages)
@@ -203,11 +208,18 @@ def with_standfirst(item: ExtractedArticle) -> ExtractedArticle:
     return item.replace(standfirst=first_sentence[:STANDFIRST_MAX_CHARS])
 
 
-def _save(item, *, section, publish, source, feed) -> IngestOutcome:
+def _save(
+    item: ExtractedArticle,
+    *,
+    section: SectionPage,
+    publish: bool,
+    source: Source | None,
+    feed: SourceFeed | None,
+) -> IngestOutcome:
     text = item.text()
     digest = dedup.content_hash(text)
     signature = dedup.minhash_signature(text)
-    provenance = {
+    provenance: dict[str, Any] = {
         "guid": item.guid[:500],
         "url": item.source.url[:1000] if item.source.url.startswith("http") else "",
         "version": item.version,
@@ -231,18 +243,22 @@ def _save(item, *, section, publish, source, feed) -> IngestOutcome:
             )
             return IngestOutcome(IngestOutcome.MERGED, duplicate.article.specific)
         published_at = _published_at(item)
+        dates: dict[str, Any] = {"first_published_at": published_at} if published_at else {}
         page, warnings = create_article(
-            item,
-            section=section,
-            source=source,
-            publish=publish,
-            **({"first_published_at": published_at} if published_at else {}),
+            item, section=section, source=source, publish=publish, **dates
         )
         IngestedItem.objects.create(article=page, source=source, feed=feed, **provenance)
     return IngestOutcome(IngestOutcome.CREATED, page, tuple(warnings))
 
 
-def _update(existing, item, *, source, publish, provenance) -> IngestOutcome:
+def _update(
+    existing: IngestedItem,
+    item: ExtractedArticle,
+    *,
+    source: Source | None,
+    publish: bool,
+    provenance: dict[str, Any],
+) -> IngestOutcome:
     page = existing.article.specific
     older = (
         item.version is not None
@@ -282,7 +298,7 @@ class PollReport:
     def count(self, action: str) -> int:
         return sum(outcome.action == action for outcome in self.outcomes)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return (
             f"feed {self.feed_id}: {self.count(IngestOutcome.CREATED)} created, "
             f"{self.count(IngestOutcome.UPDATED)} updated, "
@@ -292,7 +308,7 @@ class PollReport:
         )
 
 
-def _record_failure(feed, location, item, error: IngestError) -> str:
+def _record_failure(feed: SourceFeed, location: str, item: str, error: IngestError) -> str:
     IngestFailure.objects.create(
         feed=feed, location=location[:1000], item=item[:500], code=error.code, message=error.message
     )
@@ -339,7 +355,7 @@ def poll_feed(feed: SourceFeed) -> PollReport:
     return report
 
 
-def due_feeds(now=None):
+def due_feeds(now: datetime | None = None) -> list[SourceFeed]:
     now = now or timezone.now()
     return [feed for feed in SourceFeed.objects.filter(is_active=True) if feed.is_due(now)]
 

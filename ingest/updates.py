@@ -13,10 +13,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, Revision
 
 from ingest.exceptions import IngestError
 from ingest.models import IngestedItem, PendingPartnerUpdate
@@ -82,7 +85,7 @@ def hold_reason_text(code: str) -> str:
 
 
 # The partner's text, stored as plain JSON --------------------------------------------------
-def partner_fields(item: ExtractedArticle) -> dict:
+def partner_fields(item: ExtractedArticle) -> dict[str, Any]:
     """What `fill_page` reads from an item, in JSON: enough to apply it later, nothing more."""
     return {
         "title": item.title,
@@ -109,7 +112,7 @@ def partner_fields(item: ExtractedArticle) -> dict:
     }
 
 
-def item_of_fields(fields: dict) -> ExtractedArticle:
+def item_of_fields(fields: dict[str, Any]) -> ExtractedArticle:
     dateline = fields.get("dateline")
     return ExtractedArticle(
         title=fields["title"],
@@ -153,14 +156,14 @@ def hold_partner_update(
         )
 
 
-def pending_update_of(page) -> PendingPartnerUpdate | None:
+def pending_update_of(page: Page) -> PendingPartnerUpdate | None:
     """The update waiting for `page` (any page type: only articles ever have one)."""
     return PendingPartnerUpdate.objects.filter(
         article_id=page.pk, state=PendingPartnerUpdate.State.PENDING
     ).first()
 
 
-def _check_may_decide(pending: PendingPartnerUpdate, actor) -> ArticlePage:
+def _check_may_decide(pending: PendingPartnerUpdate, actor: User) -> ArticlePage:
     """Raise before writing: decided already (by anyone, even a moment ago), or not theirs."""
     current = (
         PendingPartnerUpdate.objects.select_for_update().filter(pk=pending.pk).values("state")
@@ -173,7 +176,7 @@ def _check_may_decide(pending: PendingPartnerUpdate, actor) -> ArticlePage:
     return page
 
 
-def apply_partner_update(pending: PendingPartnerUpdate, *, actor):
+def apply_partner_update(pending: PendingPartnerUpdate, *, actor: User) -> Revision:
     """The partner's text as a new draft revision by `actor`, on top of their latest draft.
 
     Nothing is published: the editor reviews the draft and publishes it themselves.
@@ -193,7 +196,7 @@ def apply_partner_update(pending: PendingPartnerUpdate, *, actor):
     return revision
 
 
-def dismiss_partner_update(pending: PendingPartnerUpdate, *, actor) -> PendingPartnerUpdate:
+def dismiss_partner_update(pending: PendingPartnerUpdate, *, actor: User) -> PendingPartnerUpdate:
     """Close the update without touching the article; a later partner version waits again."""
     with transaction.atomic():
         _check_may_decide(pending, actor)

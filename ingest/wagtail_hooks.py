@@ -1,12 +1,14 @@
 """Admin for ingest: the feeds with their health, and the failures editors should see."""
 
-from django.urls import path, reverse
+from django.http import HttpRequest
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -63,7 +65,7 @@ register_snippet(IngestViewSetGroup)
 
 
 @hooks.register("register_admin_urls")
-def partner_update_urls():
+def partner_update_urls() -> list[URLPattern]:
     return [
         path("ingest/partner-updates/", admin_views.index, name="ingest_partner_updates"),
         path(
@@ -85,7 +87,7 @@ def partner_update_urls():
 
 
 @hooks.register("register_ingest_menu_item")
-def partner_updates_menu_item():
+def partner_updates_menu_item() -> MenuItem:
     """Under Ingest, for every admin user: the list shows only the articles they may edit."""
     return MenuItem(
         _("Partner updates"), reverse("ingest_partner_updates"), icon_name="doc-full", order=3
@@ -93,7 +95,7 @@ def partner_updates_menu_item():
 
 
 @hooks.register("before_edit_page")
-def say_a_partner_update_waits(request, page):
+def say_a_partner_update_waits(request: HttpRequest, page: Page) -> None:
     """The editor opening an article learns that a newer partner version waits for them."""
     if request.method != "GET":
         return

@@ -11,8 +11,10 @@ import json
 import re
 import time
 import zlib
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -25,7 +27,7 @@ from ingest.writing import create_article
 from newsroom.article import Dateline, ExtractedArticle, SourceCredit
 from newsroom.demo_content import SECTIONS, ensure_site_tree
 from newsroom.exceptions import DomainError
-from newsroom.models import ArticlePage, Source
+from newsroom.models import ArticlePage, SectionPage, Source
 
 WIKINEWS_SOURCE = {
     "name": "Wikinews",
@@ -48,7 +50,7 @@ class WikinewsImportError(DomainError):
 
     code = "wikinews_import_error"
 
-    def __init__(self, message, *, code, line=None):
+    def __init__(self, message: str, *, code: str, line: int | None = None) -> None:
         super().__init__(message, code=code)
         self.line = line
 
@@ -212,14 +214,14 @@ def publication_time(record_id: str, dateline_date: datetime.date | None) -> dat
     )
 
 
-def _article_lines(lines):
+def _article_lines(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if _TRAILER.match(line):
             return lines[:index]
     return lines
 
 
-def _lead_date(lines):
+def _lead_date(lines: list[str]) -> tuple[datetime.date | None, list[str]]:
     """The date that opens the lead, and the lines from the lead on (captions before it go).
 
     Only the short lines before the first real paragraph are searched, so that a date opening
@@ -227,9 +229,11 @@ def _lead_date(lines):
     """
     for index, line in enumerate(lines):
         match = _LEAD_DATE.match(line)
-        if match is None and len(line) > LEAD_SEARCH_MAX_CHARS:
-            break
-        month = MONTHS.get(match["month"].lower()) if match else None
+        if match is None:
+            if len(line) > LEAD_SEARCH_MAX_CHARS:
+                break
+            continue
+        month = MONTHS.get(match["month"].lower())
         if month is None:
             continue
         day = 1 if match["day"].lower() == "1er" else int(match["day"])
@@ -242,11 +246,11 @@ def _lead_date(lines):
     return None, lines
 
 
-def _strip_prefix(text, title):
+def _strip_prefix(text: str, title: str) -> str:
     return text[len(title) :].lstrip(" .:–-") if text.startswith(title) else text
 
 
-def _paragraphs_of_sentences(text):
+def _paragraphs_of_sentences(text: str) -> list[str]:
     sentences = split_sentences(text)
     return [
         " ".join(sentences[start : start + SENTENCES_PER_PARAGRAPH])
@@ -254,7 +258,7 @@ def _paragraphs_of_sentences(text):
     ]
 
 
-def _standfirst(lines):
+def _standfirst(lines: list[str]) -> tuple[str, list[str]]:
     """The first paragraph; its first sentences when it is long or is the whole article."""
     first, rest = lines[0], list(lines[1:])
     limit = STANDFIRST_MAX_CHARS if rest else 1  # a one-paragraph article: one sentence
@@ -279,7 +283,7 @@ class Country:
     pattern: re.Pattern = field(repr=False)
 
 
-def _country(code, section_slug, words):
+def _country(code: str, section_slug: str, words: str) -> Country:
     return Country(code, section_slug, re.compile(rf"\b(?:{words})", re.IGNORECASE))
 
 
@@ -325,10 +329,10 @@ def classify(title: str, text: str) -> tuple[str, tuple[str, ...]]:
             scores[country] = TITLE_WEIGHT * in_title + in_text
     if not scores:
         return DEFAULT_SECTION, ()
-    by_section = {}
+    by_section: dict[str, int] = {}
     for country, score in scores.items():
         by_section[country.section_slug] = by_section.get(country.section_slug, 0) + score
-    section_slug = max(by_section, key=by_section.get)  # ties: the first in COUNTRIES
+    section_slug = max(by_section, key=by_section.__getitem__)  # ties: the first in COUNTRIES
     ranked = sorted(scores, key=lambda country: -scores[country])
     return section_slug, tuple(country.code for country in ranked)
 
@@ -341,7 +345,7 @@ class LineError:
     line: int
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
 
 
@@ -353,7 +357,7 @@ class ImportReport:
     errors: tuple[LineError, ...]
     seconds: float
 
-    def __str__(self):
+    def __str__(self) -> str:
         summary = (
             f"Wikinews: {self.created} articles created, {self.skipped} already imported "
             f"(skipped), {len(self.errors)} errors"
@@ -365,7 +369,9 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def import_wikinews(path, *, limit=None, section_slugs=None) -> ImportReport:
+def import_wikinews(
+    path: str | Path, *, limit: int | None = None, section_slugs: Collection[str] | None = None
+) -> ImportReport:
     """Publish the articles of a WiNER-fr JSONL file, skipping those already imported.
 
     `limit` reads only the first N lines; `section_slugs` keeps only the articles classified
@@ -396,7 +402,7 @@ def import_wikinews(path, *, limit=None, section_slugs=None) -> ImportReport:
         for slug, section in sections.items()
     }
     created = skipped = filtered = 0
-    errors = []
+    errors: list[LineError] = []
     for number, line in _numbered_lines(path, limit):
         try:
             article = parse_record(_json_record(line, number), line=number)
@@ -425,7 +431,7 @@ def import_wikinews(path, *, limit=None, section_slugs=None) -> ImportReport:
     )
 
 
-def _numbered_lines(path, limit):
+def _numbered_lines(path: Path, limit: int | None) -> Iterator[tuple[int, str]]:
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if limit is not None and number > limit:
@@ -434,7 +440,7 @@ def _numbered_lines(path, limit):
                 yield number, line
 
 
-def _json_record(line, number):
+def _json_record(line: str, number: int) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as error:
@@ -444,7 +450,9 @@ def _json_record(line, number):
 
 
 @transaction.atomic
-def _publish(article: WikinewsArticle, section, source, taken_slugs):
+def _publish(
+    article: WikinewsArticle, section: SectionPage, source: Source, taken_slugs: set[str]
+) -> ArticlePage:
     """Through ingest's one writer, as any partner copy: the record is an ExtractedArticle."""
     page, _warnings = create_article(
         article.as_extracted(),
@@ -459,7 +467,7 @@ def _publish(article: WikinewsArticle, section, source, taken_slugs):
     return page
 
 
-def _free_slug(title, taken):
+def _free_slug(title: str, taken: set[str]) -> str:
     base = slugify(title)[:SLUG_MAX_CHARS].rstrip("-") or "article"
     slug, suffix = base, 2
     while slug in taken:

@@ -8,6 +8,8 @@ demo content are all inputs to it, as `ExtractedArticle`s.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
@@ -16,7 +18,7 @@ from wagtail.rich_text import RichText
 from ingest.models import IngestedItem
 from ingest.sanitise import safe_url
 from newsroom.article import ExtractedArticle, ReadAlso
-from newsroom.models import ArticleDatelinePlace, ArticlePage, Source
+from newsroom.models import ArticleDatelinePlace, ArticlePage, SectionPage, Source
 
 READ_ALSO_TITLE_MAX_CHARS = 300
 
@@ -60,7 +62,7 @@ def body_blocks(item: ExtractedArticle, source: Source | None) -> tuple[list, li
             continue
         position = len(paragraphs) if link.position is None else min(link.position, len(paragraphs))
         placed.setdefault(position, []).append(block)
-    blocks = []
+    blocks: list[tuple[str, dict | RichText]] = []
     for index in range(len(paragraphs) + 1):
         blocks.extend(("read_also", block) for block in placed.get(index, []))
         if index < len(paragraphs):
@@ -88,12 +90,12 @@ def fill_page(page: ArticlePage, item: ExtractedArticle, source: Source | None) 
 def create_article(
     item: ExtractedArticle,
     *,
-    section,
+    section: SectionPage,
     source: Source | None = None,
     publish: bool = False,
     slug: str = "",
-    body: list | None = None,
-    **page_fields,
+    body: list[Any] | None = None,
+    **page_fields: Any,
 ) -> tuple[ArticlePage, list[str]]:
     """A new article of `section` holding `item`, saved as a revision and published if asked.
 

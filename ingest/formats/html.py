@@ -10,10 +10,12 @@ Measured on ../shared/data/extraction: bench/extraction.py.
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
+from trafilatura.settings import Document
 
 from ingest.dateline import split_dateline
 from ingest.exceptions import EmptyArticle
@@ -24,7 +26,7 @@ from .base import RawDocument, aware_datetime
 from .plaintext import READ_ALSO, RELATED_HEADING, SIGN_UP
 
 # Options chosen on the evaluation set: tables are mostly navigation on news pages.
-TRAFILATURA_OPTIONS = {
+TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_tables": False,
     "include_comments": False,
     "deduplicate": True,
@@ -41,17 +43,17 @@ FURNITURE = re.compile(
 )
 
 
-def _read_also_links(tree, base_url: str) -> list[ReadAlso]:
+def _read_also_links(tree: Any, base_url: str) -> list[ReadAlso]:
     """“À lire : <a>titre</a>” anywhere in the page, with the link's absolute URL."""
     links = []
     for element in tree.iter("p", "div", "li", "span", "strong"):
         text = " ".join(element.text_content().split())
-        if len(text) > 300 or not READ_ALSO.match(text):
+        if len(text) > 300 or not (match := READ_ALSO.match(text)):
             continue
         anchor = next(iter(element.iter("a")), None)
         if anchor is None or not anchor.get("href"):
             continue
-        title = " ".join(anchor.text_content().split()) or READ_ALSO.match(text)["title"]
+        title = " ".join(anchor.text_content().split()) or match["title"]
         link = ReadAlso(title=title, url=urljoin(base_url, anchor.get("href")))
         if link not in links:
             links.append(link)
@@ -86,9 +88,14 @@ class HTMLAdapter:
         return [self.extract_html(document.content, url=document.url)]
 
     def extract_html(self, html: bytes | str, *, url: str = "") -> ExtractedArticle:
-        result = trafilatura.bare_extraction(html, url=url or None, **TRAFILATURA_OPTIONS)
+        # Without as_dict=True, trafilatura returns a Document (or None), never a dict.
+        result = cast(
+            Document | None,
+            trafilatura.bare_extraction(html, url=url or None, **TRAFILATURA_OPTIONS),
+        )
         if result is None or not (result.text or "").strip():
             raise EmptyArticle()
+        text = result.text or ""
         title = _clean_title(result.title or "")
         warnings = []
         read_also: list[ReadAlso] = []
@@ -100,12 +107,11 @@ class HTMLAdapter:
         read_also_titles = {link.title for link in read_also}
 
         paragraphs = []
-        for line in result.text.split("\n"):
+        for line in text.split("\n"):
             line = " ".join(line.split())
             if not line:
                 continue
-            if READ_ALSO.match(line):
-                match = READ_ALSO.match(line)
+            if match := READ_ALSO.match(line):
                 if match["title"] not in read_also_titles:
                     read_also.append(ReadAlso(title=match["title"]))
                 continue

@@ -1,9 +1,10 @@
 """Publish the French Wikinews articles of the WiNER-fr corpus, credited CC BY 2.5."""
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ingest.wikinews import WikinewsImportError, import_wikinews
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         "Articles already imported (same original URL) are skipped."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--path", type=Path, default=DEFAULT_PATH, help="JSONL file (default: %(default)s)."
         )
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             help="Import only articles classified into this section (repeatable).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = import_wikinews(
                 options["path"], limit=options["limit"], section_slugs=options["sections"]

@@ -1,6 +1,8 @@
 """`manage.py ingest SOURCE…`: save each source's articles as drafts (or published)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ingest.exceptions import IngestError
 from ingest.formats import ADAPTERS_BY_NAME
@@ -11,7 +13,7 @@ from newsroom.models import SectionPage
 class Command(BaseCommand):
     help = "Ingest files, URLs or - (stdin) as articles; the same item twice updates it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("sources", nargs="+", metavar="SOURCE")
         parser.add_argument("--publish", action="store_true", help="Publish instead of draft.")
         parser.add_argument("--section", default="international", help="Target section slug.")
@@ -21,7 +23,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Extract and report, save nothing."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         section = SectionPage.objects.filter(slug=options["section"]).first()
         if section is None:
             slugs = ", ".join(SectionPage.objects.values_list("slug", flat=True)) or "none"

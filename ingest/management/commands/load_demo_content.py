@@ -1,5 +1,7 @@
 """Load the fictional demo articles and the site tree they need, if they are missing."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from ingest.demo import load_demo_content
@@ -11,6 +13,6 @@ class Command(BaseCommand):
         "Existing pages are never changed; no article is added once the site has one."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         report = load_demo_content()
         self.stdout.write(str(report))

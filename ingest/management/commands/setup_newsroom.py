@@ -5,10 +5,11 @@ Safe to run on every start: it creates what is missing and never touches existin
 
 import os
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from ingest.demo import load_demo_content
@@ -19,10 +20,10 @@ ADMIN_USERNAME = "admin"
 class Command(BaseCommand):
     help = "Create the admin account and demo content if they do not exist yet."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-demo", action="store_true", help="Create the admin account only.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_admin()
         # The curated gazetteer first, so demo articles are enriched against it.
         call_command("load_gazetteer", stdout=self.stdout)
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(str(report))
 
     @transaction.atomic
-    def ensure_admin(self):
+    def ensure_admin(self) -> None:
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(
