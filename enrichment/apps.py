@@ -7,7 +7,7 @@ class EnrichmentConfig(AppConfig):
     verbose_name = _("Enrichment")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals
 
         signals.connect()

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from enrichment.gazetteer import Canonical, Gazetteer, normalise_name
@@ -75,7 +77,7 @@ def is_noise(span: Span, *, own_names: set[str]) -> bool:
 class EntityRecogniser:
     """Model spans plus gazetteer matches, cleaned; one instance per process and gazetteer."""
 
-    def __init__(self, nlp, gazetteer: Gazetteer):
+    def __init__(self, nlp: Language, gazetteer: Gazetteer):
         self.nlp = nlp
         self.gazetteer = gazetteer
         self.own_names = site_names()
@@ -86,9 +88,10 @@ class EntityRecogniser:
             for form in gazetteer.surface_forms
             if len(form) > 2 and form[:1].isupper() and normalise_name(form) not in _DEMONYM_FORMS
         ]
-        self.matcher.add("GAZETTEER", list(nlp.tokenizer.pipe(forms)))
+        # spaCy types Language.tokenizer as any callable; a pipeline's is a Tokenizer (pipe()).
+        self.matcher.add("GAZETTEER", list(nlp.tokenizer.pipe(forms)))  # type: ignore[union-attr]
 
-    def spans(self, doc) -> list[Span]:
+    def spans(self, doc: Doc) -> list[Span]:
         found = []
         model_spans = list(doc.ents)
         gazetteer_spans = [doc[start:end] for _, start, end in self.matcher(doc)]

@@ -39,8 +39,8 @@ def kept_ids(entity_ids: Iterable[int]) -> dict[int, int]:
     resolved = {}
     for entity_id in entity_ids & merged_into.keys():
         current, seen = entity_id, {entity_id}
-        while merged_into.get(current) and merged_into[current] not in seen:
-            current = merged_into[current]
+        while (target := merged_into.get(current)) and target not in seen:
+            current = target
             seen.add(current)
         resolved[entity_id] = current
     return resolved

@@ -1,5 +1,7 @@
 """The suggestions tab of the article editor: what enrichment found, and its status."""
 
+from typing import Any
+
 from django.urls import reverse
 from wagtail.admin.panels import Panel
 
@@ -13,7 +15,7 @@ class SuggestionsPanel(Panel):
     class BoundPanel(Panel.BoundPanel):
         template_name = "enrichment/admin/suggestions_panel.html"
 
-        def get_context_data(self, parent_context=None):
+        def get_context_data(self, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
             context = super().get_context_data(parent_context)
             page = self.instance
             if not page.pk:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import cast
 
 from django_countries import countries
+from spacy.tokens import Doc
 
 from enrichment.countries import CountrySignal, demonym_signals, entity_signal, score_countries
 from enrichment.entities import EntityRecogniser, entities_found, group_mentions
@@ -59,7 +61,9 @@ class Enricher:
     def enrich(self, article: ExtractedArticle) -> EnrichedArticle:
         return self.enrich_many([article])[0]
 
-    def enrich_many(self, articles: list[ExtractedArticle], batch_size: int = 16):
+    def enrich_many(
+        self, articles: list[ExtractedArticle], batch_size: int = 16
+    ) -> list[EnrichedArticle]:
         prepared = [_with_language_and_dateline(article) for article in articles]
         results: list[EnrichedArticle | None] = [None] * len(prepared)
         for language in {article.language for article in prepared}:
@@ -79,9 +83,11 @@ class Enricher:
             docs = recogniser.nlp.pipe(texts, batch_size=batch_size)
             for index, doc in zip(indexes, docs, strict=True):
                 results[index] = self._enrich_doc(prepared[index], doc, recogniser)
-        return results
+        return cast(list[EnrichedArticle], results)  # each article got its result above
 
-    def _enrich_doc(self, article: ExtractedArticle, doc, recogniser) -> EnrichedArticle:
+    def _enrich_doc(
+        self, article: ExtractedArticle, doc: Doc, recogniser: EntityRecogniser
+    ) -> EnrichedArticle:
         text = doc.text
         lead_end = len(article.title) + 2 + len(article.standfirst)
         groups = group_mentions(recogniser.spans(doc), self.gazetteer)
@@ -93,7 +99,7 @@ class Enricher:
             article, entities=tuple(entities), quotes=quotes, countries=countries, topics=topics
         )
 
-    def _topics_of(self, doc) -> tuple[TopicFound, ...]:
+    def _topics_of(self, doc: Doc) -> tuple[TopicFound, ...]:
         classifier = self.topics
         if classifier is None:
             return ()
@@ -130,7 +136,13 @@ def _quotes(text: str, entities: list[EntityFound]) -> tuple[QuoteFound, ...]:
     )
 
 
-def _countries(article, entities, text, gazetteer, lead_end) -> tuple[CountryFound, ...]:
+def _countries(
+    article: ExtractedArticle,
+    entities: list[EntityFound],
+    text: str,
+    gazetteer: Gazetteer,
+    lead_end: int,
+) -> tuple[CountryFound, ...]:
     """Dateline places, linked entities (title and standfirst count more) and demonyms."""
     signals: list[CountrySignal] = []
     for place in article.dateline.places if article.dateline else ():

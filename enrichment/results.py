@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from newsroom.article import ExtractedArticle
 
@@ -70,12 +71,12 @@ class EnrichedArticle(ExtractedArticle):
     countries: tuple[CountryFound, ...] = ()
 
     @classmethod
-    def of(cls, article: ExtractedArticle, **findings) -> EnrichedArticle:
+    def of(cls, article: ExtractedArticle, **findings: Any) -> EnrichedArticle:
         """`article` with `findings`; an already enriched article keeps what it had otherwise."""
         fields = {field.name: getattr(article, field.name) for field in dataclasses.fields(article)}
         return cls(**{**fields, **findings})
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = super().to_json()
         # Countries as ISO codes: those the article is about, then those only mentioned.
         data["countries"] = [country.code for country in self.countries if country.about]

@@ -11,9 +11,13 @@ suggestions. Rules that keep editors in charge:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,19 +26,23 @@ from enrichment.models import (
     ArticleCountry,
     ArticleEntity,
     ArticleTopic,
+    Decision,
     EnrichmentRun,
     Entity,
     EntityAlias,
     Quote,
     Status,
 )
-from enrichment.pipeline import shared_enricher
-from enrichment.results import EnrichedArticle
+from enrichment.pipeline import Enricher, shared_enricher
+from enrichment.results import EnrichedArticle, EntityFound
 from newsroom.article import ExtractedArticle
 from newsroom.events import article_enriched
 from newsroom.models import ArticlePage, Topic
 
 LINKED_KINDS = {"PER", "ORG", "LOC"}
+
+# A model of suggestions editors decide on the page (abstract Decision has no manager).
+SuggestionModel = type[ArticleEntity] | type[ArticleTopic] | type[ArticleCountry]
 
 
 @dataclass
@@ -44,7 +52,7 @@ class EnrichmentSummary:
     countries: int = 0
     quotes: int = 0
 
-    def __str__(self):
+    def __str__(self) -> str:
         return (
             f"{self.entities} entities, {self.topics} topics, {self.countries} countries, "
             f"{self.quotes} quotes"
@@ -52,7 +60,10 @@ class EnrichmentSummary:
 
 
 def enrich_article_page(
-    page: ArticlePage, enricher=None, *, article: ExtractedArticle | None = None
+    page: ArticlePage,
+    enricher: Enricher | None = None,
+    *,
+    article: ExtractedArticle | None = None,
 ) -> EnrichmentSummary:
     """Suggestions for `page`, read from `article` when ingest handed over what it extracted,
     else from the article the page itself gives (`ArticlePage.as_article`)."""
@@ -60,7 +71,12 @@ def enrich_article_page(
     return store_suggestions(page, enricher.enrich(article or page.as_article()))
 
 
-def enrich_pages(pages, enricher=None, batch_size: int = 16, progress=None):
+def enrich_pages(
+    pages: Iterable[ArticlePage],
+    enricher: Enricher | None = None,
+    batch_size: int = 16,
+    progress: Callable[[int], object] | None = None,
+) -> int:
     """Many pages, fed to the model in batches; `progress(done)` after each batch."""
     enricher = enricher or shared_enricher()
     pages = list(pages)
@@ -102,10 +118,10 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
 
     page_topics = set(page.topics.values_list("pk", flat=True))
     seen = set()
-    for found in article.topics:
-        topic = topic_for(found.qcode, found.label)
+    for found_topic in article.topics:
+        topic = topic_for(found_topic.qcode, found_topic.label)
         seen.add(topic.pk)
-        _suggest(ArticleTopic, page, {"topic": topic}, score=found.score)
+        _suggest(ArticleTopic, page, {"topic": topic}, score=found_topic.score)
         summary.topics += 1
     for topic_pk in page_topics:
         _mark_editor_choice(ArticleTopic, page, {"topic_id": topic_pk})
@@ -113,10 +129,14 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
 
     page_countries = {str(code) for code in page.countries}
     seen = set()
-    for found in article.countries:
-        seen.add(found.code)
+    for found_country in article.countries:
+        seen.add(found_country.code)
         _suggest(
-            ArticleCountry, page, {"country": found.code}, score=found.score, about=found.about
+            ArticleCountry,
+            page,
+            {"country": found_country.code},
+            score=found_country.score,
+            about=found_country.about,
         )
         summary.countries += 1
     for code in page_countries:
@@ -129,16 +149,16 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
         .values_list("text", flat=True)
     )
     Quote.objects.filter(article=page, status=Status.SUGGESTED).delete()
-    for position, found in enumerate(article.quotes):
-        if found.text in decided_quotes:
+    for position, found_quote in enumerate(article.quotes):
+        if found_quote.text in decided_quotes:
             continue
         Quote.objects.create(
             article=page,
-            text=found.text,
-            speaker_name=found.speaker[:200],
-            speaker=entity_by_name.get(found.speaker),
+            text=found_quote.text,
+            speaker_name=found_quote.speaker[:200],
+            speaker=entity_by_name.get(found_quote.speaker),
             position=position,
-            score=1.0 if found.speaker else 0.5,
+            score=1.0 if found_quote.speaker else 0.5,
         )
         summary.quotes += 1
     EnrichmentRun.objects.update_or_create(
@@ -148,7 +168,9 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
     return summary
 
 
-def _suggest(model, page, identity: dict, **values):
+def _suggest(
+    model: SuggestionModel, page: ArticlePage, identity: dict[str, Any], **values: Any
+) -> Decision:
     """Create or refresh one suggestion; a decided one only gets its new score."""
     row = model.objects.filter(article=page, **identity).first()
     if row is None:
@@ -160,7 +182,9 @@ def _suggest(model, page, identity: dict, **values):
     return row
 
 
-def _mark_editor_choice(model, page, identity: dict):
+def _mark_editor_choice(
+    model: SuggestionModel, page: ArticlePage, identity: dict[str, Any]
+) -> None:
     row, _ = model.objects.get_or_create(
         article=page, **identity, defaults={"status": Status.ACCEPTED, "by_editor": True}
     )
@@ -169,11 +193,11 @@ def _mark_editor_choice(model, page, identity: dict):
         row.save(update_fields=["status"])
 
 
-def _drop_stale(model, page, **still_found):
+def _drop_stale(model: SuggestionModel, page: ArticlePage, **still_found: Any) -> None:
     model.objects.filter(article=page, status=Status.SUGGESTED).exclude(**still_found).delete()
 
 
-def entity_for(found) -> Entity:
+def entity_for(found: EntityFound) -> Entity:
     """The canonical record of an EntityFound; a name we never saw becomes a new record."""
     if found.entity_key:
         entity = (
@@ -218,7 +242,7 @@ def topic_for(qcode: str, label: str) -> Topic:
 
 # Decisions ----------------------------------------------------------------------------------
 @transaction.atomic
-def decide(row, status: str, user=None) -> None:
+def decide(row: Decision, status: str, user: User | None = None) -> None:
     """Accept or reject one suggestion; topics and countries follow onto the page."""
     row.status = status
     row.decided_by = user
@@ -238,7 +262,9 @@ def decide(row, status: str, user=None) -> None:
     )
 
 
-def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleEntity:
+def add_entity_by_hand(
+    page: ArticlePage, entity: Entity, user: User | None = None
+) -> ArticleEntity:
     row, _ = ArticleEntity.objects.update_or_create(
         article=page,
         entity=entity,
@@ -259,7 +285,13 @@ def add_entity_by_hand(page: ArticlePage, entity: Entity, user=None) -> ArticleE
     return row
 
 
-def _set_on_page(page: ArticlePage, user, *, topic=None, country=None) -> None:
+def _set_on_page(
+    page: ArticlePage,
+    user: User | None,
+    *,
+    topic: tuple[Topic, bool] | None = None,
+    country: tuple[str, bool] | None = None,
+) -> None:
     """Write the change into a new revision; publish it if the page had nothing pending."""
     page = ArticlePage.objects.get(pk=page.pk)
     publish = page.live and not page.has_unpublished_changes
@@ -277,7 +309,7 @@ def _set_on_page(page: ArticlePage, user, *, topic=None, country=None) -> None:
         revision.publish(user=user, skip_permission_checks=user is None)
 
 
-def accepted_entities(page: ArticlePage):
+def accepted_entities(page: ArticlePage) -> QuerySet[Entity]:
     return (
         Entity.objects.filter(article_links__article=page, article_links__status=Status.ACCEPTED)
         .order_by("-article_links__score")

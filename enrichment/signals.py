@@ -6,26 +6,32 @@ extracted travels with the job, so the partner's declared language and identity 
 ENRICH_AUTOMATICALLY=False (the test settings) turns it off.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models.signals import post_save
 
 from enrichment import tasks
 from enrichment.models import Entity
+from newsroom.article import ExtractedArticle
 from newsroom.events import article_changed, article_published, entity_changed, on_commit_once
+from newsroom.models import ArticlePage
 
 
 def _enabled() -> bool:
     return getattr(settings, "ENRICH_AUTOMATICALLY", True)
 
 
-def enrich_after_publish(sender, instance, **kwargs):
+def enrich_after_publish(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     if not _enabled():
         return
     article_id = instance.pk
     on_commit_once(("enrich", article_id), lambda: tasks.enrich_article.enqueue(article_id))
 
 
-def enrich_after_change(sender, instance, article=None, **kwargs):
+def enrich_after_change(
+    sender: Any, instance: ArticlePage, article: ExtractedArticle | None = None, **kwargs: Any
+) -> None:
     """Drafts written by ingest too get their suggestions, in the worker, after commit."""
     if not _enabled():
         return
@@ -38,7 +44,9 @@ def enrich_after_change(sender, instance, article=None, **kwargs):
     )
 
 
-def announce_entity_change(sender, instance, created, **kwargs):
+def announce_entity_change(
+    sender: type[Entity], instance: Entity, created: bool, **kwargs: Any
+) -> None:
     """The one place `entity_changed` is sent: a record saved again (renamed, aliases,
     merged); a new record is tagged on no article yet."""
     if kwargs.get("raw") or created:
@@ -46,7 +54,7 @@ def announce_entity_change(sender, instance, created, **kwargs):
     entity_changed.send(sender=Entity, instance=instance)
 
 
-def connect():
+def connect() -> None:
     article_published.connect(enrich_after_publish, dispatch_uid="enrichment_enrich_published")
     article_changed.connect(enrich_after_change, dispatch_uid="enrichment_enrich_changed")
     post_save.connect(

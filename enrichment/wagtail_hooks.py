@@ -1,6 +1,6 @@
 """Admin: the entities (curated gazetteer and names found in copy) and the review pages."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
@@ -27,7 +27,7 @@ register_snippet(EntityViewSet)
 
 
 @hooks.register("register_admin_urls")
-def enrichment_admin_urls():
+def enrichment_admin_urls() -> list[URLPattern]:
     return [
         path("enrichment/articles/<int:page_id>/", admin_views.review, name="enrichment_review"),
         path(
@@ -47,7 +47,7 @@ def enrichment_admin_urls():
 
 
 @hooks.register("article_editor_tabs")
-def suggestions_tab():
+def suggestions_tab() -> list[ObjectList]:
     """The article editor's fourth tab: what enrichment suggests (entities, topics, countries,
     quotes)."""
     return [ObjectList([SuggestionsPanel()], heading=_("Suggestions"))]

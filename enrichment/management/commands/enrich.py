@@ -5,8 +5,9 @@ runs it here with a progress bar. Editors' decisions are never overridden.
 """
 
 import sys
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_date
 
 from enrichment import services
@@ -19,13 +20,13 @@ BATCH = 50
 class Command(BaseCommand):
     help = "Re-enrich stored articles (entities, quotes, topics, countries)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--all", action="store_true", help="Every article.")
         which.add_argument("--since", metavar="DATE", help="Articles published since DATE.")
         parser.add_argument("--now", action="store_true", help="Run here, not in the worker.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         pages = ArticlePage.objects.order_by("pk")
         if options["since"]:
             since = parse_date(options["since"])
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             return
         total = len(ids)
 
-        def progress(done):
+        def progress(done: int) -> None:
             width = 30
             filled = width * done // max(total, 1)
             bar = "#" * filled + "-" * (width - filled)

@@ -5,20 +5,23 @@ It lives in enrichment, the layer above ingest, because it runs both (issue #13:
 imports nothing of enrichment)."""
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from enrichment.pipeline import Enricher
 from enrichment.results import EnrichedArticle
 from ingest.exceptions import IngestError
 from ingest.formats import ADAPTERS_BY_NAME
 from ingest.services import extract_location
+from newsroom.article import ExtractedArticle
 
 
 class Command(BaseCommand):
     help = "Extract articles from files, URLs or - (stdin) and print them as JSON."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("sources", nargs="+", metavar="SOURCE")
         parser.add_argument("--format", choices=["json"], default="json", help="Output format.")
         parser.add_argument(
@@ -38,8 +41,9 @@ class Command(BaseCommand):
             help="Fetch the article page of feed entries that hold only a summary.",
         )
 
-    def handle(self, *args, **options):
-        articles, errors = [], []
+    def handle(self, *args: Any, **options: Any) -> None:
+        articles: list[ExtractedArticle] = []
+        errors: list[str] = []
         for location in options["sources"]:
             try:
                 articles.extend(
@@ -54,11 +58,12 @@ class Command(BaseCommand):
                 self.stderr.write(f"{location}: [{error.code}] {error.message}")
         if not articles and errors:
             raise CommandError("Nothing extracted. " + " ".join(errors))
+        results: Sequence[EnrichedArticle]
         if options["no_enrich"]:
             # The same JSON shape either way: empty findings rather than missing keys.
-            articles = [EnrichedArticle.of(article) for article in articles]
+            results = [EnrichedArticle.of(article) for article in articles]
         else:
-            articles = Enricher().enrich_many(articles)
-        single = len(options["sources"]) == 1 and len(articles) == 1
-        payload = articles[0].to_json() if single else [item.to_json() for item in articles]
+            results = Enricher().enrich_many(articles)
+        single = len(options["sources"]) == 1 and len(results) == 1
+        payload = results[0].to_json() if single else [item.to_json() for item in results]
         self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
