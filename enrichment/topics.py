@@ -28,6 +28,8 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.exceptions import DomainError
+
 from .topic_cues import CUES
 
 ATTRIBUTION = "IPTC Media Topics (CC BY 4.0)"
@@ -63,12 +65,15 @@ _FEMININE = (
 _SPACY_SKIP = ("parser", "ner")  # the lemmatiser needs only the tagger and attribute ruler
 
 
-class MediaTopicsUnavailable(RuntimeError):
+class MediaTopicsUnavailable(DomainError):
     """The IPTC vocabulary file is missing or unreadable.
 
     A deployment without ../shared cannot suggest topics; callers catch this one error and
     skip topic enrichment instead of failing on a FileNotFoundError or KeyError deep inside.
+    Its message names the file and what went wrong, for the operator's log.
     """
+
+    code = "media_topics_unavailable"
 
 
 @dataclass(frozen=True)

@@ -2,22 +2,28 @@
 
 from django.utils.translation import gettext_lazy as _
 
-
-class ArticleNotFound(Exception):
-    """`find_article` found no article for what it was given (id, slug or URL path)."""
+from newsroom.exceptions import DomainError
 
 
-class ReadAlsoError(Exception):
+class ArticleNotFound(DomainError):
+    """`find_article` found no article for what it was given (id, slug or URL path).
+
+    Its message is that reference as given: the commands that catch it say "No article
+    matches …" around it.
+    """
+
+    code = "article_not_found"
+
+    def __init__(self, reference: str) -> None:
+        self.reference = reference
+        super().__init__(reference)
+
+
+class ReadAlsoError(DomainError):
     """A request for suggestions that cannot be answered; the message tells the editor why."""
 
     code = "read_also_error"
     default_message = _("Suggestions cannot be made for this text.")
-
-    def __init__(self, message=None, **params):
-        self.params = params
-        template = message if message is not None else self.default_message
-        self.message = str(template) % params if params else str(template)
-        super().__init__(self.message)
 
 
 class TextTooLong(ReadAlsoError):

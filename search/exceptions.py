@@ -2,30 +2,37 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.exceptions import DomainError
 
-class SearchError(Exception):
-    def __init__(self, message, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+
+class SearchError(DomainError):
+    """A search the service refuses; the search form checks the same rules first."""
+
+    code = "search_error"
+
+
+class QueryTooLong(SearchError):
+    code = "query_too_long"
+    default_message = _("Your search is too long: at most %(limit)d characters.")
+
+
+class DatesReversed(SearchError):
+    code = "dates_reversed"
+    default_message = _("The start date comes after the end date.")
+
+
+class UnknownSort(SearchError):
+    code = "unknown_sort"
+    default_message = _("Unknown order “%(sort)s”: choose relevance or date.")
 
 
 def query_too_long(limit: int) -> SearchError:
-    return SearchError(
-        _("Your search is too long: at most %(limit)d characters.") % {"limit": limit},
-        code="query_too_long",
-    )
+    return QueryTooLong(limit=limit)
 
 
 def dates_reversed() -> SearchError:
-    return SearchError(
-        _("The start date comes after the end date."),
-        code="dates_reversed",
-    )
+    return DatesReversed()
 
 
 def unknown_sort(sort: str) -> SearchError:
-    return SearchError(
-        _("Unknown order “%(sort)s”: choose relevance or date.") % {"sort": sort},
-        code="unknown_sort",
-    )
+    return UnknownSort(sort=sort)
