@@ -36,23 +36,20 @@ can recognise it. N worker processes killed at once: at most N duplicates. Keep 
 well above the SMTP timeout (the claim is renewed before each message), so a live worker
 never loses its rows to another.
 
+Talking to the server (the connection, the pacing, sorting its refusals) is mailing.transport.
 `send_due` must run outside `transaction.atomic()` (a task, the command): its per-message
 commits are what bound the loss.
 """
 
 import logging
 import os
-import smtplib
 import socket
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
 from django.db.models import Q
@@ -60,6 +57,14 @@ from django.utils import timezone
 
 from mailing.models import Delivery, Subscriber, Suppression
 from mailing.rendering import ArticleCache, EmptyMessage, render_delivery
+from mailing.transport import (
+    TEMPORARY_ERRORS,
+    Failure,
+    MailConnection,
+    RateLimiter,
+    classify,
+    provider_message_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -117,31 +122,6 @@ class SendReport:
         return text
 
 
-class RateLimiter:
-    """At most `rate_per_second` sends in any one-second window, spaced evenly.
-
-    Starts are kept at least 1/rate apart, which also bounds every sliding window of one
-    second to `rate` messages without the bursts of a fixed window. Share one limiter
-    between passes of a loop so the boundary between two batches is paced too.
-    `rate_per_second` 0 means unlimited.
-    """
-
-    def __init__(self, rate_per_second: float, *, clock=time.monotonic, sleep=time.sleep):
-        self.interval = 1.0 / rate_per_second if rate_per_second and rate_per_second > 0 else 0
-        self.clock = clock
-        self.sleep = sleep
-        self._next_start: float | None = None
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        now = self.clock()
-        if self._next_start is not None and now < self._next_start:
-            self.sleep(self._next_start - now)
-            now = self._next_start
-        self._next_start = now + self.interval
-
-
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -193,39 +173,6 @@ def retry_delay(attempts: int) -> timedelta:
     base = setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS)
     cap = setting("MAILING_RETRY_MAX_SECONDS", DEFAULT_RETRY_MAX_SECONDS)
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
-
-
-@dataclass(frozen=True)
-class Failure:
-    """How a send attempt failed: for the recipient for good, or for now; and whether the
-    connection is unusable afterwards."""
-
-    permanent: bool
-    reconnect: bool
-    detail: str
-
-
-def classify(error: Exception) -> Failure:
-    """Sort an exception raised by sending one message to one recipient."""
-    detail = f"{type(error).__name__}: {error}"[:2000]
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _message in error.recipients.values()]
-        code = max(codes) if codes else 0
-        return Failure(permanent=500 <= code < 600, reconnect=code == 421, detail=detail)
-    if isinstance(error, smtplib.SMTPDataError):
-        code = error.smtp_code
-        return Failure(permanent=500 <= code < 600, reconnect=code == 421, detail=detail)
-    if isinstance(error, (AnymailRecipientsRefused, AnymailInvalidAddress)):
-        return Failure(permanent=True, reconnect=False, detail=detail)
-    if isinstance(error, AnymailError):
-        return Failure(permanent=False, reconnect=False, detail=detail)
-    # The server refusing our sender or greeting, a 421, a dropped or refused connection,
-    # a timeout: nothing to hold against the recipient. SMTPServerDisconnected and
-    # TimeoutError are OSErrors or SMTPExceptions too.
-    return Failure(permanent=False, reconnect=True, detail=detail)
-
-
-TEMPORARY_ERRORS = (smtplib.SMTPException, OSError, AnymailError)
 
 
 def why_not_send(delivery: Delivery) -> str:
@@ -288,7 +235,8 @@ def send_due(
     articles = ArticleCache()
     pause_after = setting("MAILING_PAUSE_AFTER_FAILURES", DEFAULT_PAUSE_AFTER_FAILURES)
     failures_in_a_row = 0
-    with _Connection() as mail_connection:
+    timeout = setting("EMAIL_TIMEOUT", DEFAULT_SMTP_TIMEOUT_SECONDS)
+    with MailConnection(timeout=timeout) as mail_connection:
         while pending:
             if should_stop():
                 break
@@ -364,7 +312,7 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) 
             mail_connection.close()
         _record_failure(delivery, mine, failure, clock(), report)
         return not failure.permanent
-    provider_id = _provider_message_id(message)
+    provider_id = provider_message_id(message)
     marked = _finish(
         mine,
         report,
@@ -380,16 +328,6 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) 
     if delivery.kind == Delivery.Kind.CONFIRMATION:
         Subscriber.objects.filter(pk=delivery.subscriber_id).update(confirmation_sent_at=clock())
     return False
-
-
-def _provider_message_id(message) -> str:
-    """The ESP's id for the message when anymail sent it; SMTP gives none."""
-    value = getattr(getattr(message, "anymail_status", None), "message_id", None)
-    if value is None:
-        return ""
-    if isinstance(value, (set, frozenset, list, tuple)):  # one id per recipient, if they differ
-        return ",".join(sorted(str(item) for item in value))
-    return str(value)
 
 
 def _record_failure(delivery, mine, failure: Failure, now, report) -> None:
@@ -453,41 +391,3 @@ def _finish(mine, report: SendReport, outcome: str, **fields) -> bool:
     else:
         report.lost_claims += 1
     return bool(updated)
-
-
-class _Connection:
-    """The batch's one mail connection: opened on first use, reopened after a drop."""
-
-    def __init__(self):
-        self.backend = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def ensure_open(self) -> None:
-        if self.backend is None:
-            timeout = setting("EMAIL_TIMEOUT", DEFAULT_SMTP_TIMEOUT_SECONDS)
-            backend = get_connection(fail_silently=False, timeout=timeout)
-            backend.open()
-            self.backend = backend
-
-    def send(self, message) -> None:
-        if self.backend.send_messages([message]) != 1:
-            raise smtplib.SMTPException("the mail backend did not send the message")
-
-    def usable(self) -> bool:
-        # smtplib closes its socket itself after a 421 reply; Django's backend does not notice.
-        smtp = getattr(self.backend, "connection", None)
-        return not isinstance(smtp, smtplib.SMTP) or smtp.sock is not None
-
-    def close(self) -> None:
-        if self.backend is None:
-            return
-        backend, self.backend = self.backend, None
-        try:
-            backend.close()
-        except TEMPORARY_ERRORS as error:  # Closing a broken connection may fail: it is gone.
-            logger.debug("Closing the mail connection failed: %s", error)

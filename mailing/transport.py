@@ -1,0 +1,126 @@
+"""Talking to the mail server: one connection per batch, paced sends, refusals sorted.
+
+What the ledger (mailing.sending) needs of SMTP or an ESP behind anymail: open the
+connection on first use and again after a drop (`MailConnection`), keep to a rate
+(`RateLimiter`), and tell a refusal for good (5xx for the recipient: a bounce) from one for
+now (4xx, a dropped connection, a timeout: retried) with `classify`.
+"""
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass
+
+from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
+from django.core.mail import get_connection
+
+logger = logging.getLogger(__name__)
+
+TEMPORARY_ERRORS = (smtplib.SMTPException, OSError, AnymailError)
+
+
+class RateLimiter:
+    """At most `rate_per_second` sends in any one-second window, spaced evenly.
+
+    Starts are kept at least 1/rate apart, which also bounds every sliding window of one
+    second to `rate` messages without the bursts of a fixed window. Share one limiter
+    between passes of a loop so the boundary between two batches is paced too.
+    `rate_per_second` 0 means unlimited.
+    """
+
+    def __init__(self, rate_per_second: float, *, clock=time.monotonic, sleep=time.sleep):
+        self.interval = 1.0 / rate_per_second if rate_per_second and rate_per_second > 0 else 0
+        self.clock = clock
+        self.sleep = sleep
+        self._next_start: float | None = None
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if self._next_start is not None and now < self._next_start:
+            self.sleep(self._next_start - now)
+            now = self._next_start
+        self._next_start = now + self.interval
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How a send attempt failed: for the recipient for good, or for now; and whether the
+    connection is unusable afterwards."""
+
+    permanent: bool
+    reconnect: bool
+    detail: str
+
+
+def classify(error: Exception) -> Failure:
+    """Sort an exception raised by sending one message to one recipient."""
+    detail = f"{type(error).__name__}: {error}"[:2000]
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        code = max(codes) if codes else 0
+        return Failure(permanent=500 <= code < 600, reconnect=code == 421, detail=detail)
+    if isinstance(error, smtplib.SMTPDataError):
+        code = error.smtp_code
+        return Failure(permanent=500 <= code < 600, reconnect=code == 421, detail=detail)
+    if isinstance(error, (AnymailRecipientsRefused, AnymailInvalidAddress)):
+        return Failure(permanent=True, reconnect=False, detail=detail)
+    if isinstance(error, AnymailError):
+        return Failure(permanent=False, reconnect=False, detail=detail)
+    # The server refusing our sender or greeting, a 421, a dropped or refused connection,
+    # a timeout: nothing to hold against the recipient. SMTPServerDisconnected and
+    # TimeoutError are OSErrors or SMTPExceptions too.
+    return Failure(permanent=False, reconnect=True, detail=detail)
+
+
+def provider_message_id(message) -> str:
+    """The ESP's id for the message when anymail sent it; SMTP gives none."""
+    value = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    if value is None:
+        return ""
+    if isinstance(value, (set, frozenset, list, tuple)):  # one id per recipient, if they differ
+        return ",".join(sorted(str(item) for item in value))
+    return str(value)
+
+
+class MailConnection:
+    """The batch's one mail connection: opened on first use, reopened after a drop.
+
+    `timeout` (seconds) bounds every exchange with the server: a hung server must not
+    outlast the sender's claim on its rows.
+    """
+
+    def __init__(self, *, timeout: float):
+        self.timeout = timeout
+        self.backend = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def ensure_open(self) -> None:
+        if self.backend is None:
+            backend = get_connection(fail_silently=False, timeout=self.timeout)
+            backend.open()
+            self.backend = backend
+
+    def send(self, message) -> None:
+        if self.backend.send_messages([message]) != 1:
+            raise smtplib.SMTPException("the mail backend did not send the message")
+
+    def usable(self) -> bool:
+        # smtplib closes its socket itself after a 421 reply; Django's backend does not notice.
+        smtp = getattr(self.backend, "connection", None)
+        return not isinstance(smtp, smtplib.SMTP) or smtp.sock is not None
+
+    def close(self) -> None:
+        if self.backend is None:
+            return
+        backend, self.backend = self.backend, None
+        try:
+            backend.close()
+        except TEMPORARY_ERRORS as error:  # Closing a broken connection may fail: it is gone.
+            logger.debug("Closing the mail connection failed: %s", error)
