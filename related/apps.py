@@ -9,7 +9,7 @@ class RelatedConfig(AppConfig):
     verbose_name = _("Related articles")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals
 
         signals.connect()

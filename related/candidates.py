@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Avg, Case, Count, F, FloatField, Q, Sum, Value, When
 
@@ -29,7 +31,8 @@ MAIN_TOPICS = 2
 TOPIC_CANDIDATES = 100
 DISTINCTIVE_TERMS = 30
 # A suggestion nobody has reviewed yet counts, but less than an editor's decision.
-STATUS_WEIGHT = {Status.ACCEPTED: 1.0, Status.SUGGESTED: 0.6}
+# Keyed by the status as stored (a plain string from values_list).
+STATUS_WEIGHT: dict[str, float] = {Status.ACCEPTED: 1.0, Status.SUGGESTED: 0.6}
 MIN_LINK_WEIGHT = 0.1
 _NOT_A_WORD = re.compile(r"\W+")
 
@@ -38,7 +41,7 @@ def _title_key(title: str) -> str:
     return _NOT_A_WORD.sub(" ", fold(title)).strip()
 
 
-def _codes(value) -> set[str]:
+def _codes(value: Any) -> set[str]:
     if not value:
         return set()
     if isinstance(value, str):
@@ -46,7 +49,7 @@ def _codes(value) -> set[str]:
     return {str(code) for code in value}
 
 
-def load_signals(article_ids) -> dict[int, ranking.ArticleSignals]:
+def load_signals(article_ids: Iterable[int]) -> dict[int, ranking.ArticleSignals]:
     """Signals of many articles in five queries (pages, entities, topics ×2, countries),
     plus one per step of the longest chain of merges among their entities."""
     article_ids = list(article_ids)
@@ -54,7 +57,7 @@ def load_signals(article_ids) -> dict[int, ranking.ArticleSignals]:
         "pk", "path", "depth", "first_published_at", "last_published_at", "title", "countries"
     )
     pages = {row[0]: row for row in rows}
-    entities = defaultdict(dict)
+    entities: defaultdict[int, dict[int, float]] = defaultdict(dict)
     links = list(
         ArticleEntity.objects.filter(article_id__in=pages)
         .exclude(status=Status.REJECTED)
@@ -66,7 +69,7 @@ def load_signals(article_ids) -> dict[int, ranking.ArticleSignals]:
         key = kept.get(entity_id, entity_id)
         weight = max(score, MIN_LINK_WEIGHT) * STATUS_WEIGHT[status]
         entities[article_id][key] = max(entities[article_id].get(key, 0.0), weight)
-    topics = defaultdict(dict)
+    topics: defaultdict[int, dict[int, float]] = defaultdict(dict)
     suggested_topics = (
         ArticleTopic.objects.filter(article_id__in=pages)
         .exclude(status=Status.REJECTED)
@@ -105,7 +108,7 @@ def entity_candidates(signals: ranking.ArticleSignals, rarity: dict[int, float])
     """The articles sharing the most of the main entities, each weighted by its salience
     here and its rarity, summed in the database."""
 
-    def weight(entity_id):
+    def weight(entity_id: int) -> float:
         return signals.entities[entity_id] * rarity.get(entity_id, 1.0)
 
     main = sorted(signals.entities, key=lambda entity_id: -weight(entity_id))[:MAIN_ENTITIES]
@@ -164,7 +167,7 @@ def text_matches(page: ArticlePage) -> dict[int, ranking.TextMatch]:
         .values_list("term", "n")
     )
     distinctive = ranking.distinctive_terms(counts, frequency, documents, DISTINCTIVE_TERMS)
-    postings = defaultdict(dict)
+    postings: defaultdict[str, dict[int, int]] = defaultdict(dict)
     rows = TermCount.objects.filter(term__in=list(distinctive)).values_list(
         "term", "article_id", "count"
     )
@@ -183,10 +186,10 @@ def text_matches(page: ArticlePage) -> dict[int, ranking.TextMatch]:
     )
 
 
-def load_rarity(entity_ids, documents: int) -> dict[int, float]:
+def load_rarity(entity_ids: Iterable[int], documents: int) -> dict[int, float]:
     """How rare each entity is among the articles (merged records counted with the kept one)."""
     members = member_ids(entity_ids)
-    frequency = Counter()
+    frequency: Counter[int] = Counter()
     rows = (
         ArticleEntity.objects.filter(entity_id__in=list(members))
         .exclude(status=Status.REJECTED)

@@ -1,5 +1,7 @@
 """The "Related" tab of the article editor: the list as ranked now, with its reasons."""
 
+from typing import Any
+
 from wagtail.admin.panels import Panel
 
 from related.models import RelatedArticle
@@ -12,7 +14,7 @@ class RelatedListPanel(Panel):
     class BoundPanel(Panel.BoundPanel):
         template_name = "related/admin/related_list_panel.html"
 
-        def get_context_data(self, parent_context=None):
+        def get_context_data(self, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
             context = super().get_context_data(parent_context)
             page = self.instance
             context["entries"] = (

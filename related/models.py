@@ -35,7 +35,7 @@ class RelatedArticle(models.Model):
             models.UniqueConstraint(fields=["article", "candidate"], name="related_unique_pair")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article_id} → {self.candidate_id} ({self.score:.3f})"
 
 
@@ -89,7 +89,7 @@ class TextProfile(models.Model):
     words = models.PositiveIntegerField()
     built_at = models.DateTimeField(auto_now=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article_id}: {self.words} words"
 
 
@@ -107,5 +107,5 @@ class TermCount(models.Model):
             models.UniqueConstraint(fields=["article", "term"], name="related_unique_term")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article_id}: {self.term} ×{self.count}"

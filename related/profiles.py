@@ -4,6 +4,7 @@ reads (BM25 over `TermCount`), kept beside the article and rebuilt when it chang
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
@@ -33,7 +34,12 @@ def store_text_profile(page: ArticlePage, counts: Counter | None = None) -> Text
     return profile
 
 
-def store_text_profiles(pages, *, batch_size: int = 32, progress=None) -> int:
+def store_text_profiles(
+    pages: Iterable[ArticlePage],
+    *,
+    batch_size: int = 32,
+    progress: Callable[[ArticlePage], object] | None = None,
+) -> int:
     """Profiles for many articles, read through spaCy in batches (commands, the bench)."""
     pages = list(pages)
     counted = many_article_terms((article_text(page) for page in pages), batch_size=batch_size)

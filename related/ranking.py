@@ -289,7 +289,7 @@ def rank(
     return ranked[:limit]
 
 
-def _order(candidate: RankedCandidate):
+def _order(candidate: RankedCandidate) -> tuple[float, bool, float, int]:
     # Equal scores (to 4 decimals): another section first, then the newer article.
     published = candidate.published_at.timestamp() if candidate.published_at else 0.0
     return (-round(candidate.score, 4), candidate.same_section, -published, candidate.article_id)

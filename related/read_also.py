@@ -18,8 +18,10 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Sum, Value
+from wagtail.query import PageQuerySet
 
 from enrichment.gazetteer import normalise_name
 from enrichment.merges import kept_ids, member_ids
@@ -44,7 +46,7 @@ class ReadAlsoSuggestion:
     page: ArticlePage
     title: str
     url: str
-    published_at: datetime.datetime
+    published_at: datetime.datetime  # a live page's first publication
     entities: tuple[str, ...]
     score: float
 
@@ -74,7 +76,7 @@ class Link:
     article_id: int
     entity_id: int
     score: float
-    published_at: datetime.datetime
+    published_at: datetime.datetime | None
 
 
 # The name index -------------------------------------------------------------------------------
@@ -91,7 +93,7 @@ class NameIndex:
             self.longest = max(self.longest, normalised.count(" ") + 1)
         self.longest = min(self.longest, MAX_NAME_WORDS)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._by_name)
 
     def get(self, normalised: str) -> set[int]:
@@ -106,7 +108,7 @@ class NameIndex:
 
 
 _index_lock = threading.Lock()
-_index_cache: dict[str, object] = {}
+_index_cache: dict[str, Any] = {}
 
 
 def _index_signature() -> tuple:
@@ -198,16 +200,16 @@ def rank_links(links: Iterable[Link], limit: int) -> list[tuple[int, float, set[
     to it (an article may be linked to a record and to its duplicate).
     """
     best: dict[int, dict[int, float]] = defaultdict(dict)
-    published: dict[int, datetime.datetime] = {}
+    published: dict[int, float] = {}  # timestamps, 0 when never published
     for link in links:
         weights = best[link.article_id]
         weights[link.entity_id] = max(weights.get(link.entity_id, 0.0), link_weight(link.score))
-        published[link.article_id] = link.published_at
+        published[link.article_id] = link.published_at.timestamp() if link.published_at else 0.0
     ranked = sorted(
         best,
         key=lambda article_id: (
             -round(sum(best[article_id].values()), 6),
-            -(published[article_id].timestamp() if published[article_id] else 0.0),
+            -published[article_id],
             -article_id,
         ),
     )
@@ -217,7 +219,7 @@ def rank_links(links: Iterable[Link], limit: int) -> list[tuple[int, float, set[
     ]
 
 
-def earlier_articles(article: ArticlePage | None):
+def earlier_articles(article: ArticlePage | None) -> PageQuerySet:
     """Published articles a reader can open, before `article` was first published."""
     articles = ArticlePage.objects.live().public()
     if article is not None and article.pk:

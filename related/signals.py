@@ -6,6 +6,8 @@ Deleting one refreshes the lists that named it: their rows went with it.
 RELATED_REFRESH_AUTOMATICALLY=False (the test settings) switches all of it off.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import pre_delete
@@ -25,7 +27,7 @@ def _enabled() -> bool:
     return getattr(settings, "RELATED_REFRESH_AUTOMATICALLY", True)
 
 
-def refresh_after_commit(sender, instance, **kwargs):
+def refresh_after_commit(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     if kwargs.get("raw") or not _enabled():
         return
     article_id = instance.pk
@@ -34,7 +36,7 @@ def refresh_after_commit(sender, instance, **kwargs):
     )
 
 
-def refresh_listers_of_deleted(sender, instance, **kwargs):
+def refresh_listers_of_deleted(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     if kwargs.get("raw") or not _enabled():
         return
     listers = list(
@@ -44,7 +46,7 @@ def refresh_listers_of_deleted(sender, instance, **kwargs):
         transaction.on_commit(lambda: refresh_listers.enqueue(listers))
 
 
-def connect():
+def connect() -> None:
     article_published.connect(refresh_after_commit, dispatch_uid="related_refresh_published")
     article_unpublished.connect(refresh_after_commit, dispatch_uid="related_refresh_unpublished")
     article_enriched.connect(refresh_after_commit, dispatch_uid="related_refresh_enriched")

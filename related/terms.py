@@ -8,7 +8,9 @@ enrichment's (`enrichment.nlp.get_nlp`): a process holds one copy.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
 
 from enrichment.nlp import LEMMAS_ONLY, get_nlp
 from newsroom.text import fold_accents
@@ -25,8 +27,8 @@ def fold(text: str) -> str:
     return fold_accents(text, case="lower")
 
 
-def doc_terms(doc) -> Counter:
-    counts = Counter()
+def doc_terms(doc: Doc) -> Counter:
+    counts: Counter[str] = Counter()
     for token in doc:
         if token.pos_ not in CONTENT_POS or token.is_stop or not token.is_alpha:
             continue
@@ -41,7 +43,9 @@ def article_terms(title: str, text: str) -> Counter:
     return next(iter(many_article_terms([(title, text)])))
 
 
-def many_article_terms(articles: Iterable[tuple[str, str]], batch_size: int = 32):
+def many_article_terms(
+    articles: Iterable[tuple[str, str]], batch_size: int = 32
+) -> Iterator[Counter]:
     """Lemma counts for many (headline, text) pairs, read through `nlp.pipe` in batches.
 
     The French model is enrichment's own (one copy per process), run without the parser and
@@ -49,7 +53,7 @@ def many_article_terms(articles: Iterable[tuple[str, str]], batch_size: int = 32
     """
     nlp = get_nlp("fr")
 
-    def texts():
+    def texts() -> Iterator[str]:
         for title, text in articles:
             yield title
             yield text

@@ -1,8 +1,10 @@
 """Admin: the “À lire :” suggestions the article editor asks for while a paragraph is written."""
 
-from django.http import JsonResponse
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
 from django.template.defaultfilters import date as format_date
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -20,14 +22,14 @@ from related.read_also import read_also_for_paragraph
 from related.services import articles_to_read
 
 
-def _read_also_block_state(page: ArticlePage) -> dict:
+def _read_also_block_state(page: ArticlePage) -> dict[str, Any]:
     """The state Wagtail's StreamField script gives a new "Read also" block choosing `page`."""
     block = ArticlePage._meta.get_field("body").stream_block.child_blocks["read_also"]
     return block.get_form_state({"article": page, "title": "", "url": None})
 
 
 @require_POST
-def read_also_suggestions(request):
+def read_also_suggestions(request: HttpRequest) -> JsonResponse:
     """POST text (the paragraph) and page (the article's id, absent while it is being created)."""
     text = request.POST.get("text")
     if text is None:
@@ -72,18 +74,18 @@ def read_also_suggestions(request):
 
 
 @hooks.register("register_admin_urls")
-def related_admin_urls():
+def related_admin_urls() -> list[URLPattern]:
     return [path("related/read-also/", read_also_suggestions, name="related_read_also")]
 
 
 @hooks.register("article_editor_body_panels")
-def read_also_box():
+def read_also_box() -> list[ReadAlsoSuggestionsPanel]:
     """Under the body: earlier articles about the paragraph being written."""
     return [ReadAlsoSuggestionsPanel()]
 
 
 @hooks.register("article_editor_tabs")
-def related_tab():
+def related_tab() -> list[ObjectList]:
     """The "Related" tab: the list as ranked now, and the editor's pins and exclusions."""
     return [
         ObjectList(
@@ -102,6 +104,6 @@ def related_tab():
 
 
 @hooks.register("article_page_context")
-def read_more_on_the_same_theme(page, request):
+def read_more_on_the_same_theme(page: ArticlePage, request: HttpRequest) -> dict[str, Any]:
     """“À lire sur le même thème” under the article: the editor's pins, then the ranking."""
     return {"related_articles": articles_to_read(page, limit=4)}

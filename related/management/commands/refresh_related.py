@@ -4,7 +4,9 @@ For a site that existed before related articles (or after changing the ranking):
 published article gets its lemma profile (read through spaCy in batches), then its list.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsroom.models import ArticlePage
 from related import services
@@ -15,13 +17,13 @@ from related.profiles import store_text_profiles
 class Command(BaseCommand):
     help = "Rebuild the text profile and the stored related list of published articles."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("articles", nargs="*", help="ids, slugs or URL paths (default: all)")
         parser.add_argument(
             "--lists-only", action="store_true", help="keep the text profiles, rank again"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         articles = ArticlePage.objects.published().order_by("pk")
         if options["articles"]:
             try:

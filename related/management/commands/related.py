@@ -1,8 +1,9 @@
 """`manage.py related ARTICLE [--json]`: an article's related list, scored, with reasons."""
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from related import services
 from related.exceptions import ArticleNotFound
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "each candidate's score and what it shares; pinned and excluded ones are marked."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("article", help="id, slug or URL path of the article")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("--limit", type=int, default=services.KEPT)
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             "--store", action="store_true", help="also store the list (as the task does)"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             page = services.find_article(options["article"])
         except ArticleNotFound as error:
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(f"       {self._reasons(entry)}")
 
     @staticmethod
-    def _reasons(entry) -> str:
+    def _reasons(entry: services.RankedArticle) -> str:
         reasons = entry.reasons
         parts = []
         if entry.entity_names:
