@@ -19,10 +19,10 @@ from enrichment.topics import (
     MediaTopic,
     MediaTopicsUnavailable,
     TopicClassifier,
-    _phrase,
     default_vocabulary_path,
     load_media_topics,
 )
+from enrichment.topics.words import cue_phrase as _phrase
 
 VOCABULARY = default_vocabulary_path()
 needs_vocabulary = pytest.mark.skipif(

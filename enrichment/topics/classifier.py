@@ -1,40 +1,22 @@
-"""IPTC Media Topics suggested for an article, scored, with their French labels.
+"""Scoring every topic of a vocabulary for one article, comparable from article to article.
 
-An editor sees a short list (“Conflit, guerre et paix 0.91, Conflit armé 0.78”) and accepts
-or rejects each one, so the scores must be comparable from one article to the next and the
-list must be empty when nothing fits. Two sources of evidence:
-1. our own French cue words (``enrichment.topic_cues``) found in the article's lemmas —
-   the main signal, cheap and explainable;
-2. optionally, with a spaCy pipeline that has word vectors, the closeness of the article's
-   mean vector to each topic's (label + definition + cues): it reinforces the families the
-   cues found and helps the right child stand out, but never brings in a family by itself.
-
-The vocabulary (labels, definitions, tree) is the IPTC's, CC BY 4.0, credit “IPTC Media
-Topics”. It is read at run time from ../shared/data and never copied into this repository;
-``load_media_topics`` raises ``MediaTopicsUnavailable`` where that folder is absent.
+Cue words (``enrichment.topic_cues``) found in the article's keys are the main evidence;
+with a spaCy pipeline that has word vectors, the article's closeness to each topic reinforces
+the families the cues found. Evidence is calibrated to 0..1 (see `TopicClassifier._calibrate`).
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
-from newsroom.exceptions import DomainError
+from enrichment.topic_cues import CUES
+from enrichment.topics.vocabulary import MediaTopic
+from enrichment.topics.words import cue_phrase, word_keys
 
-from .topic_cues import CUES
-
-ATTRIBUTION = "IPTC Media Topics (CC BY 4.0)"
-# Subjects whose second level the newsroom needs; the other 14 are offered at the top only.
-SUBJECTS_WITH_CHILDREN = ("medtop:16000000", "medtop:11000000", "medtop:04000000")
 DEFAULT_THRESHOLD = 0.35
 
 # Calibration (see TopicClassifier._calibrate): evidence E becomes 1 - exp(-E / _SCALE),
@@ -45,44 +27,7 @@ _LENGTH_REFERENCE = 200  # content words; a short news story is not penalised
 _PHRASE_BONUS = 0.5  # per extra word in a cue: “coup d'état” says more than “coup”
 _VECTOR_GAIN, _VECTOR_CAP, _VECTOR_Z0 = 0.4, 0.8, 1.0
 _VECTOR_MIN_WORDS = 5
-
-_URI_PREFIX = "http://cv.iptc.org/newscodes/mediatopic/"
-_WORD = re.compile(r"[^\W_]+")
-# Articles, prepositions and pronouns dropped on both sides before matching, so “coup d'État”,
-# “coups d'État” and the lemmas “coup de état” all read as (coup, état).
-_FUNCTION_WORDS = frozenset(
-    "le la les lui un une de du des au aux à en et ou par pour sur dans qu que qui se ce cet "
-    "cette ces son sa ses leur leurs il elle ils elles on ne pas est sont être avoir a".split()
-)
-_FEMININE = (
-    ("ienne", "ien"),
-    ("ière", "ier"),
-    ("elle", "el"),
-    ("ive", "if"),
-    ("ale", "al"),
-    ("ée", "é"),
-)
 _SPACY_SKIP = ("parser", "ner")  # the lemmatiser needs only the tagger and attribute ruler
-
-
-class MediaTopicsUnavailable(DomainError):
-    """The IPTC vocabulary file is missing or unreadable.
-
-    A deployment without ../shared cannot suggest topics; callers catch this one error and
-    skip topic enrichment instead of failing on a FileNotFoundError or KeyError deep inside.
-    Its message names the file and what went wrong, for the operator's log.
-    """
-
-    code = "media_topics_unavailable"
-
-
-@dataclass(frozen=True)
-class MediaTopic:
-    qcode: str
-    label: str  # French, as in the IPTC file
-    definition: str  # French; "" where the IPTC gives none
-    parent: str  # "" for a top-level subject
-    level: int  # 1 or 2
 
 
 @dataclass(frozen=True)
@@ -90,117 +35,6 @@ class TopicScore:
     qcode: str
     label: str
     score: float  # 0..1, comparable across articles
-
-
-def default_vocabulary_path() -> Path:
-    """Where the shared data lives: beside the repository, as ../shared/data."""
-    try:
-        base = Path(settings.BASE_DIR)
-    except (ImproperlyConfigured, AttributeError):  # used outside Django: this file's repo
-        base = Path(__file__).resolve().parent.parent
-    return base.parent / "shared" / "data" / "iptc" / "mediatopic_fr.json"
-
-
-def load_media_topics(path: Path | None = None) -> dict[str, MediaTopic]:
-    """The topics the newsroom uses: 17 subjects plus the second level of three of them.
-
-    Retired concepts are left out. Parsed once per path (the file is 2 MB); a fresh dict is
-    returned each time so a caller cannot alter the cached vocabulary.
-    """
-    return dict(_load(str(Path(path) if path is not None else default_vocabulary_path())))
-
-
-@lru_cache(maxsize=4)
-def _load(path: str) -> tuple[tuple[str, MediaTopic], ...]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            concepts = json.load(handle)["conceptSet"]
-    except FileNotFoundError as error:
-        raise MediaTopicsUnavailable(
-            f"IPTC Media Topics not found at {path}: the vocabulary is read from "
-            "../shared/data at run time and is not part of the repository"
-        ) from error
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise MediaTopicsUnavailable(f"IPTC Media Topics unreadable at {path}: {error}") from error
-    live = {
-        c["qcode"]: c
-        for c in concepts
-        if isinstance(c, dict) and "qcode" in c and not c.get("retired")
-    }
-    chosen: dict[str, MediaTopic] = {}
-    for qcode, concept in live.items():
-        broader = [_qcode(ref) for ref in concept.get("broader") or ()]
-        parent = next((p for p in broader if p in SUBJECTS_WITH_CHILDREN), "")
-        if not broader or parent:
-            label = _text(concept.get("prefLabel")) or qcode
-            chosen[qcode] = MediaTopic(
-                qcode, label, _text(concept.get("definition")), parent, 2 if parent else 1
-            )
-    if not any(topic.level == 1 for topic in chosen.values()):
-        raise MediaTopicsUnavailable(f"no top-level IPTC Media Topics in {path}")
-    return tuple(sorted(chosen.items()))
-
-
-def _qcode(ref: str) -> str:
-    """`broader` holds URIs in the 2022 release and qcodes elsewhere: accept both."""
-    return "medtop:" + ref[len(_URI_PREFIX) :].strip("/") if ref.startswith(_URI_PREFIX) else ref
-
-
-def _text(by_language: object, language: str = "fr") -> str:
-    """The French text ("fr", else "fr-FR"…); another language's rather than none at all."""
-    if not isinstance(by_language, dict):
-        return ""
-    ordered = sorted(by_language, key=lambda k: (k != language, not k.startswith(language), k))
-    return next((str(by_language[k]).strip() for k in ordered if by_language[k]), "")
-
-
-def _split(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def _key(word: str) -> str:
-    """Light French plural and feminine stripping, applied to cues and text alike.
-
-    Only consistency matters (“pays” becomes “pay” on both sides), not linguistic accuracy;
-    it lets “frappes aériennes” and “recettes pétrolières” meet the cues “frappe aérien” and
-    “pétrolier” when no lemmatiser is at hand, and the spaCy lemma “législatif” meet
-    “législatives”.
-    """
-    if len(word) > 4 and word.endswith("aux") and not word.endswith("eaux"):
-        return word[:-3] + "al"  # internationaux → international
-    if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
-        word = word[:-1]
-    if len(word) > 5:
-        for feminine, masculine in _FEMININE:
-            if word.endswith(feminine):
-                return word[: -len(feminine)] + masculine
-    return word
-
-
-def _positions(lemmas: Sequence[str], surfaces: Sequence[str] | None = None):
-    """Matching keys per content word, and the lemma words (for vectors).
-
-    With surfaces, a position matches a cue by its lemma or by its own form, so a noun the
-    tagger took for a verb (“Brent” → “brer”) still meets its cue.
-    """
-    keys: list[tuple[str, ...]] = []
-    words: list[str] = []
-    for index, lemma in enumerate(lemmas):
-        lemma_words = _split(lemma)
-        surface_words = _split(surfaces[index]) if surfaces is not None else lemma_words
-        if len(surface_words) != len(lemma_words):
-            surface_words = lemma_words
-        for word, surface in zip(lemma_words, surface_words, strict=True):
-            if len(word) < 2 or word in _FUNCTION_WORDS:
-                continue
-            lemma_key, surface_key = _key(word), _key(surface)
-            keys.append((lemma_key,) if lemma_key == surface_key else (lemma_key, surface_key))
-            words.append(word)
-    return keys, words
-
-
-def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(k[0] for k in _positions([text])[0])
 
 
 class TopicClassifier:
@@ -224,7 +58,7 @@ class TopicClassifier:
         for qcode, words in cues.items():
             if qcode in index:  # cues for topics outside this vocabulary are not used
                 for cue in words:
-                    if phrase := _phrase(cue):
+                    if phrase := cue_phrase(cue):
                         own[index[qcode]].add(phrases.setdefault(phrase, len(phrases)))
         self._weights = self._weigh(own, list(phrases))
         self._phrases: dict[tuple[str, ...], set[int]] = {p: {i} for p, i in phrases.items()}
@@ -278,7 +112,7 @@ class TopicClassifier:
         for phrase, doc in zip(multi, self._pipe(texts), strict=True):
             if any(token.pos_ in ("VERB", "AUX") for token in doc):
                 continue
-            variant = tuple(k[0] for k in _positions([t.lemma_ for t in doc])[0])
+            variant = tuple(k[0] for k in word_keys([t.lemma_ for t in doc])[0])
             if variant and variant != phrase:
                 self._phrases.setdefault(variant, set()).add(phrases[phrase])
 
@@ -309,7 +143,7 @@ class TopicClassifier:
         for i, qcode in enumerate(self._qcodes):
             topic = self.topics[qcode]
             text = " ".join((topic.label, topic.definition, *cues.get(qcode, ())))
-            vector, _ = self._mean_vector(_positions([text])[1])
+            vector, _ = self._mean_vector(word_keys([text])[1])
             if vector is not None:
                 profiles[i] = vector
         return profiles
@@ -354,7 +188,7 @@ class TopicClassifier:
             lemmas = [lemmas]
         if lemmas is None and self.nlp is not None and text.strip():
             lemmas, surfaces = self.lemmatise([text])[0]
-        keys, words = _positions(lemmas if lemmas is not None else [text], surfaces)
+        keys, words = word_keys(lemmas if lemmas is not None else [text], surfaces)
         evidence = self._weights.T @ self._term_weights(keys)
         evidence /= 1 + 0.5 * math.log(max(len(keys), _LENGTH_REFERENCE) / _LENGTH_REFERENCE)
         if self._profiles is not None and evidence.any():
