@@ -218,8 +218,8 @@ def _parse_host(hostname: str, url: str) -> tuple[str, IPAddress | None]:
             raise FetchError(
                 _("%(url)s looks like a numeric address but is not a valid one."), url=shown(url)
             ) from error
-        address = ipaddress.IPv4Address(packed)
-        return str(address), address
+        ipv4 = ipaddress.IPv4Address(packed)
+        return str(ipv4), ipv4
     if len(hostname) > 254 or not all(_LABEL.fullmatch(label) for label in labels):
         raise FetchError(_("%(url)s holds an invalid host name."), url=shown(url))
     return hostname, None

@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.client import HTTPException
+from typing import Any
 
 import urllib3.exceptions
 from django.conf import settings
@@ -202,7 +203,7 @@ def _shut_down(sock: socket.socket) -> None:
 
 
 # Connections --------------------------------------------------------------------------------
-class _WatchedConnection:
+class _WatchedConnection(HTTPConnection):
     """Hands each new socket to the fetch's deadline. urllib3 connects to `host` as given,
     and `host` is always the validated address, so it never resolves a name itself."""
 
@@ -348,9 +349,8 @@ class _Hop:
 
 def _connect(target: Target, addresses: list[IPAddress], deadline: _Deadline) -> HTTPConnection:
     """A connection to the first validated address that accepts one, never to a name."""
-    failure = None
-    for address in addresses:
-        options = {}
+    for index, address in enumerate(addresses):
+        options: dict[str, Any] = {}
         if target.scheme == "https":
             # SNI and the certificate are checked against the name from the URL, not the address.
             options = {
@@ -367,12 +367,13 @@ def _connect(target: Target, addresses: list[IPAddress], deadline: _Deadline) ->
         connection.deadline = deadline
         try:
             connection.connect()
-        except urllib3.exceptions.NewConnectionError as error:
+        except urllib3.exceptions.NewConnectionError:
             connection.close()
-            failure = error
+            if index == len(addresses) - 1:
+                raise  # the last address refused too: that refusal is the one reported
             continue
         except BaseException:
             connection.close()
             raise
         return connection
-    raise failure
+    raise AssertionError("unreachable: validated_addresses gives at least one address")

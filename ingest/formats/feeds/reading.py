@@ -102,7 +102,8 @@ def _struct_time_to_datetime(value) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = value[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
 
@@ -274,7 +275,9 @@ def _entry_from_json(item: dict, feed_language: str) -> Entry:
         if isinstance(attachment, dict)
         and _json_string(attachment, "mime_type").startswith("image/")
     ]
-    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    tags = item.get("tags")
+    if not isinstance(tags, list):
+        tags = []
     return Entry(
         title=" ".join(_json_string(item, "title").split()),  # plain text in JSON Feed
         guid=_json_string(item, "id"),

@@ -148,7 +148,8 @@ def _items(root: etree._Element) -> tuple[list[etree._Element], list[str]]:
 def _latest_versions(articles: list[ExtractedArticle]) -> tuple[list[ExtractedArticle], list[str]]:
     """One article per guid, the highest version: a message may carry an item and its update."""
     kept: dict[str, ExtractedArticle] = {}
-    order, notes = [], []
+    order: list[str] = []
+    notes: list[str] = []
     for article in articles:
         key = article.guid or f"#{len(order)}"
         previous = kept.get(key)

@@ -110,7 +110,9 @@ def _dateline_from_paragraph(
         return parsed, rest
     for pattern in (_EN_BRACKETED, _EN_LEADING):
         match = pattern.match(paragraph)
-        when = _english_date(match["date"], default_year) if match else None
+        if match is None:
+            continue
+        when = _english_date(match["date"], default_year)
         if when is not None:
             dateline = ParsedDateline(places=(_place(match["place"]),), date=when)
             return dateline, paragraph[match.end() :].lstrip()

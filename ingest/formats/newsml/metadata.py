@@ -94,7 +94,10 @@ def read_headlines(content_meta: etree._Element | None, language: str) -> tuple[
     kickers = [h for h in headlines if _KICKER_ROLE.search(h.get("role", ""))]
     subs = [h for h in headlines if h not in kickers and _SUB_ROLE.search(h.get("role", ""))]
     mains = [h for h in headlines if h not in kickers and h not in subs]
-    return tuple(text_of(pick_by_language(group, language)) for group in (mains, kickers, subs))
+    title, kicker, sub_headline = (
+        text_of(pick_by_language(group, language)) for group in (mains, kickers, subs)
+    )
+    return title, kicker, sub_headline
 
 
 def read_summary(content_meta: etree._Element | None, language: str) -> str:
