@@ -34,6 +34,7 @@ from mjml import mjml2html
 from wagtail.models import Page
 
 from mailing import links
+from mailing.exceptions import EmptyMessage
 from mailing.models import Delivery
 from mailing.tokens import MAX_AGE_SECONDS
 from newsroom.models import ArticlePage
@@ -43,10 +44,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LIST_UNSUBSCRIBE_POST = "List-Unsubscribe=One-Click"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_WEEK = re.compile(r"(\d{4})-?W(\d{2})")
-
-
-class EmptyMessage(Exception):
-    """Nothing left to say: every article of an alert or digest was unpublished since."""
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,9 @@ from django.db import connection as db_connection
 from django.db.models import Q
 from django.utils import timezone
 
+from mailing.exceptions import EmptyMessage
 from mailing.models import Delivery, Subscriber, Suppression
-from mailing.rendering import ArticleCache, EmptyMessage, render_delivery
+from mailing.rendering import ArticleCache, render_delivery
 from mailing.transport import (
     TEMPORARY_ERRORS,
     Failure,

@@ -17,6 +17,7 @@ from django.core import signing
 from django.db.models import F
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from mailing.exceptions import InvalidToken
 from mailing.models import Subscriber
 
 MAX_AGE_SECONDS = {
@@ -25,10 +26,6 @@ MAX_AGE_SECONDS = {
     "unsubscribe": 365 * 24 * 3600,  # unsubscribe links in old emails keep working a year
 }
 ADDRESS_TAG_LENGTH = 16  # hex characters: 64 bits, against guessing a tag for a forged id
-
-
-class InvalidToken(Exception):
-    """Forged, expired, for another purpose, revoked, or for an address we no longer hold."""
 
 
 def _salt(purpose: str) -> str:

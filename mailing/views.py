@@ -20,9 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mailing import services, signups
+from mailing.exceptions import InvalidToken
 from mailing.forms import EraseForm, PreferencesForm, SubscribeForm, initial_from_query
 from mailing.models import Subscriber
-from mailing.tokens import InvalidToken, make_token, read_token
+from mailing.tokens import make_token, read_token
 
 logger = logging.getLogger(__name__)
 
