@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
+from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,7 +35,7 @@ def index_terms(text: str) -> list[str]:
     return tokenize(text, accent_variants=True)
 
 
-def unique_terms(terms) -> list[str]:
+def unique_terms(terms: Iterable[str]) -> list[str]:
     """The terms once each, in their first order."""
     return list(dict.fromkeys(terms))
 
@@ -45,7 +47,7 @@ def _matches(word: str, wanted: frozenset[str]) -> bool:
     return any(term in wanted for term in word_terms(word.lower()))
 
 
-def highlight(text: str, query_terms, *, words: int = 30) -> SafeString:
+def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> SafeString:
     """An escaped extract of `text` of at most `words` words, query words in <mark>.
 
     The extract is the window holding the most distinct query terms (then the most
@@ -78,7 +80,9 @@ def highlight(text: str, query_terms, *, words: int = 30) -> SafeString:
     return mark_safe("".join(parts).strip())  # noqa: S308 (every piece escaped above)
 
 
-def _best_window(tokens, hits: list[int], wanted: frozenset[str], words: int) -> int:
+def _best_window(
+    tokens: list[re.Match[str]], hits: list[int], wanted: frozenset[str], words: int
+) -> int:
     """The first word of the window with the most distinct query terms, then most matches.
 
     Windows start a little before a match, so the match is read in context.

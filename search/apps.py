@@ -10,7 +10,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals
 
         signals.connect()

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from wagtail.query import PageQuerySet
 
 from enrichment.merges import kept_record, member_ids
 from enrichment.models import ArticleCountry, ArticleEntity, Entity, Status
-from newsroom.models import ArticlePage
+from newsroom.models import ArticlePage, SectionPage, Topic
 
 
-def published_articles(*, section=None, date_from=None, date_to=None):
+def published_articles(
+    *,
+    section: SectionPage | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> PageQuerySet:
     """Published articles, narrowed by what every backend filters on (tree path, date)."""
     articles = ArticlePage.objects.published()
     if section is not None:
@@ -26,7 +32,13 @@ def published_articles(*, section=None, date_from=None, date_to=None):
     return articles
 
 
-def narrow(articles, *, country=None, topic=None, entity=None):
+def narrow(
+    articles: PageQuerySet,
+    *,
+    country: str | None = None,
+    topic: Topic | None = None,
+    entity: Entity | None = None,
+) -> PageQuerySet:
     """`articles` about `country`, on `topic`, tagged with `entity` (each when given)."""
     if country:
         accepted = ArticleCountry.objects.filter(country=country, status=Status.ACCEPTED)
@@ -42,7 +54,7 @@ def narrow(articles, *, country=None, topic=None, entity=None):
     return articles
 
 
-def accepted_links(entity: Entity):
+def accepted_links(entity: Entity) -> QuerySet[ArticleEntity]:
     """Accepted article links of `entity` and of the records merged into it."""
     members = member_ids([kept_record(entity).pk])
     return ArticleEntity.objects.filter(entity_id__in=list(members), status=Status.ACCEPTED)

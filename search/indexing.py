@@ -22,19 +22,19 @@ from search.analysis import index_terms
 logger = logging.getLogger(__name__)
 
 
-def article_search_title(page) -> str:
+def article_search_title(page: ArticlePage) -> str:
     """The headline's terms, space-separated."""
     return " ".join(index_terms(page.title or ""))
 
 
-def article_search_text(page) -> str:
+def article_search_text(page: ArticlePage) -> str:
     """Terms of the kicker, standfirst, body and the accepted entities' names and aliases."""
     parts = [page.kicker or "", page.standfirst or "", *page.body_paragraphs()]
     parts.extend(accepted_entity_names(page))
     return " ".join(index_terms("\n".join(parts)))
 
 
-def accepted_entity_names(page) -> list[str]:
+def accepted_entity_names(page: ArticlePage) -> list[str]:
     """Names and aliases of the entities accepted on `page`, merged records' kept ones too."""
     if page.pk is None:  # a preview of an unsaved page has no decisions yet
         return []

@@ -9,6 +9,9 @@ ENTITY_WEIGHT. Sorting by date keeps the same set, newest first.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+
+from wagtail.query import PageQuerySet
 
 from search.analysis import index_terms
 from search.results import Candidate, RankedArticle
@@ -24,7 +27,7 @@ def timestamp(moment: datetime.datetime | None) -> float:
     return moment.timestamp() if moment else 0.0
 
 
-def by_date(narrowed, limit) -> list[RankedArticle]:
+def by_date(narrowed: PageQuerySet, limit: int) -> list[RankedArticle]:
     """The first `limit` of `narrowed`, newest first (a search without words)."""
     rows = narrowed.order_by("-first_published_at", "-pk").values_list("pk", "first_published_at")[
         :limit
@@ -32,7 +35,9 @@ def by_date(narrowed, limit) -> list[RankedArticle]:
     return [RankedArticle(pk, 0.0, published_at, False) for pk, published_at in rows]
 
 
-def fuse(text: list[Candidate], tagged: list[Candidate], terms, *, sort) -> list[RankedArticle]:
+def fuse(
+    text: list[Candidate], tagged: list[Candidate], terms: Iterable[str], *, sort: str
+) -> list[RankedArticle]:
     """One list from the text matches and the tagged articles (see the module docstring)."""
     wanted = set(terms)
     scores: dict[int, float] = {}
@@ -49,7 +54,7 @@ def fuse(text: list[Candidate], tagged: list[Candidate], terms, *, sort) -> list
         dates[candidate.article_id] = candidate.published_at
     tagged_ids = {candidate.article_id for candidate in tagged}
 
-    def newest(article_id):
+    def newest(article_id: int) -> float:
         return timestamp(dates[article_id])
 
     if sort == "date":

@@ -22,7 +22,10 @@ narrows the search rather than pages on.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from wagtail.query import PageQuerySet
 from wagtail.search.backends import get_search_backend
 
 from enrichment.models import Entity
@@ -32,7 +35,7 @@ from search.exceptions import dates_reversed, query_too_long, unknown_sort
 from search.filters import accepted_links, narrow, published_articles
 from search.query import find_entity, name_terms
 from search.ranking import by_date, fuse, timestamp
-from search.results import Candidate, SearchHit, SearchResults
+from search.results import Candidate, RankedArticle, SearchHit, SearchResults
 
 CANDIDATE_LIMIT = 1_000
 MAX_QUERY_LENGTH = 200
@@ -69,7 +72,7 @@ def search_articles(
         raise unknown_sort(sort)
     if date_from and date_to and date_from > date_to:
         raise dates_reversed()
-    filters = {"country": country, "topic": topic, "entity": entity}
+    filters: dict[str, Any] = {"country": country, "topic": topic, "entity": entity}
     filtered = any(filters.values()) or section or date_from or date_to
     articles = published_articles(section=section, date_from=date_from, date_to=date_to)
     narrowed = narrow(articles, **filters)
@@ -99,7 +102,15 @@ def search_articles(
 _CANDIDATE_FIELDS = ("id", "title", "first_published_at")
 
 
-def _text_matches(articles, narrowed, terms, *, narrowed_by_ids, sort, limit) -> list[Candidate]:
+def _text_matches(
+    articles: PageQuerySet,
+    narrowed: PageQuerySet,
+    terms: Sequence[str],
+    *,
+    narrowed_by_ids: bool,
+    sort: str,
+    limit: int,
+) -> list[Candidate]:
     """Articles of `narrowed` holding every term, best first (or newest first).
 
     `articles` is `narrowed` without its filters on ids (`narrowed_by_ids`), for backends
@@ -128,7 +139,7 @@ def _text_matches(articles, narrowed, terms, *, narrowed_by_ids, sort, limit) ->
     return candidates
 
 
-def _rows(results, limit) -> list[Candidate]:
+def _rows(results: Any, limit: int) -> list[Candidate]:
     """Id, headline and date of the first `limit` search results.
 
     The database backends hand their query over as a QuerySet: reading three columns from
@@ -149,7 +160,9 @@ def _scoring_is_quadratic() -> bool:
     return type(get_search_backend()).__module__.startswith("modelsearch.backends.database.sqlite")
 
 
-def _tagged_matches(narrowed, entity, rest_terms, *, sort, limit) -> list[Candidate]:
+def _tagged_matches(
+    narrowed: PageQuerySet, entity: Entity, rest_terms: Sequence[str], *, sort: str, limit: int
+) -> list[Candidate]:
     """Articles tagged with `entity` (holding the query's other terms, if any).
 
     Most salient first (the enrichment score of the link), newest first on a tie or when
@@ -161,13 +174,13 @@ def _tagged_matches(narrowed, entity, rest_terms, *, sort, limit) -> list[Candid
             narrowed, tagged, rest_terms, narrowed_by_ids=True, sort=sort, limit=limit
         )
     links = accepted_links(entity)
-    salience = {}
+    salience: dict[int, float] = {}
     for article_id, score in links.values_list("article_id", "score"):
         salience[article_id] = max(score, salience.get(article_id, score))
     rows = narrowed.filter(pk__in=links.values("article_id")).values_list(*_CANDIDATE_FIELDS)
     candidates = [Candidate(*row) for row in rows]
 
-    def newest(candidate):
+    def newest(candidate: Candidate) -> tuple[float, int]:
         return (timestamp(candidate.published_at), candidate.article_id)
 
     if sort == "relevance":
@@ -190,7 +203,7 @@ def _filters_in_backend() -> bool:
 # --- One page of results ----------------------------------------------------------------
 
 
-def load_hits(results: SearchResults, ranked) -> list[SearchHit]:
+def load_hits(results: SearchResults, ranked: Iterable[RankedArticle]) -> list[SearchHit]:
     """The articles of `ranked` (a slice of results.ranked), with highlighted snippets.
 
     An article unpublished since the search was ranked is left out.

@@ -7,18 +7,23 @@
 """
 
 from functools import partial
+from typing import Any
 
+from enrichment.models import Entity
 from newsroom.events import article_enriched, entity_changed, on_commit_once
+from newsroom.models import ArticlePage
 from search.indexing import reindex_article
 from search.tasks import reindex_articles_of_entity
 
 
-def reindex_after_decision(sender, instance, entities_changed=False, **kwargs):
+def reindex_after_decision(
+    sender: Any, instance: ArticlePage, entities_changed: bool = False, **kwargs: Any
+) -> None:
     if entities_changed:
         on_commit_once(("search_reindex", instance.pk), partial(reindex_article, instance.pk))
 
 
-def reindex_after_entity_change(sender, instance, **kwargs):
+def reindex_after_entity_change(sender: Any, instance: Entity, **kwargs: Any) -> None:
     entity_id = instance.pk
     on_commit_once(
         ("search_reindex_entity", entity_id),
@@ -26,6 +31,6 @@ def reindex_after_entity_change(sender, instance, **kwargs):
     )
 
 
-def connect():
+def connect() -> None:
     article_enriched.connect(reindex_after_decision, dispatch_uid="search_reindex_decided")
     entity_changed.connect(reindex_after_entity_change, dispatch_uid="search_reindex_entity")

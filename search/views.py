@@ -1,6 +1,7 @@
 """The readers' search page: /recherche/?q=…&section=…&country=…&topic=…&entity=…&from=…&to=…"""
 
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_countries import countries
 
@@ -11,7 +12,7 @@ from search.services import RESULTS_PER_PAGE, load_hits, search_articles
 TEMPLATE = "search/search_page.html"
 
 
-def search_page(request):
+def search_page(request: HttpRequest) -> HttpResponse:
     """The form, then one page of results; a bad parameter is explained, with status 400."""
     form = SearchForm(request.GET)
     valid = form.is_valid()
@@ -41,7 +42,7 @@ def search_page(request):
     return render(request, TEMPLATE, context)
 
 
-def _feed_query(request) -> str:
+def _feed_query(request: HttpRequest) -> str:
     """The query string of this search without its page and order, for the RSS link."""
     parameters = request.GET.copy()
     parameters.pop("page", None)

@@ -2,20 +2,23 @@
 
 import html
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.core.paginator import Paginator
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from search.exceptions import SearchError
 from search.forms import SearchForm
+from search.results import SearchHit, SearchResults
 from search.services import RESULTS_PER_PAGE, load_hits, search_articles
 
 
 class Command(BaseCommand):
     help = "Search the published articles as a reader would (/recherche/)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("query", help="the words a reader types (may be empty with a filter)")
         parser.add_argument("--section", help="section slug, e.g. maghreb")
         parser.add_argument("--country", help="ISO 3166 code, e.g. EG")
@@ -27,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--page", type=int, default=1, help="page of 20 results")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         parameters = {
             "q": options["query"],
             "section": options["section"],
@@ -54,7 +57,7 @@ class Command(BaseCommand):
             return
         self._write_text(results, page, hits)
 
-    def _write_text(self, results, page, hits):
+    def _write_text(self, results: SearchResults, page: Page, hits: list[SearchHit]) -> None:
         match = results.entity_match
         more = "more than " if results.capped else ""
         noun = "result" if results.total == 1 else "results"
@@ -72,16 +75,16 @@ class Command(BaseCommand):
             self.stdout.write(f"   {_plain(hit.snippet)}")
 
 
-def _messages(form):
+def _messages(form: SearchForm) -> list[str]:
     return [str(message) for errors in form.errors.values() for message in errors]
 
 
-def _plain(snippet) -> str:
+def _plain(snippet: SafeString | str) -> str:
     """The snippet for a terminal: <mark>word</mark> as [word], entities unescaped."""
     return html.unescape(str(snippet).replace("<mark>", "[").replace("</mark>", "]"))
 
 
-def _as_json(results, page, hits) -> dict:
+def _as_json(results: SearchResults, page: Page, hits: list[SearchHit]) -> dict[str, Any]:
     match = results.entity_match
     return {
         "query": results.query,
