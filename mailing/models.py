@@ -245,7 +245,7 @@ class SignupAttempt(models.Model):
     """Sign-up form posts, for rate limits per IP and per address (bombing).
 
     `pending_request` holds what the form asked (choices, form, page, IP, user agent) until
-    the background task applies it (`signups.apply_sign_up`), then is cleared: the request
+    the background task applies it (`services.apply_sign_up`), then is cleared: the request
     path does the same work whatever the address, so its timing tells no address apart.
     """
 

@@ -58,6 +58,7 @@ from django.utils import timezone
 from mailing.exceptions import EmptyMessage
 from mailing.models import Delivery, Subscriber, Suppression
 from mailing.rendering import ArticleCache, render_delivery
+from mailing.services.subscribing import awaiting_confirmation
 from mailing.transport import (
     TEMPORARY_ERRORS,
     Failure,
@@ -181,8 +182,6 @@ def why_not_send(delivery: Delivery) -> str:
     subscriber = delivery.subscriber
     if delivery.kind == Delivery.Kind.CONFIRMATION:
         # A new reader, or an active one confirming new interests they asked for.
-        from mailing.services import awaiting_confirmation
-
         waiting = subscriber.status == Subscriber.Status.PENDING or (
             subscriber.status == Subscriber.Status.ACTIVE and awaiting_confirmation(subscriber)
         )

@@ -1,33 +1,27 @@
-"""The sign-up form's request, and the task that applies it (issue #12, item 7).
+"""The sign-up form's request (issue #12, item 7).
 
 The request (`request_subscription`) checks what was typed, counts the post against the
-per-network limits, records it and queues `apply_sign_up`: it does the same work, the same
-queries, for every address, and sends nothing, so neither its answer nor its timing tells
-whether we hold the address (RELIABILITY D24). Whether the address is new, pending, active,
-unsubscribed or suppressed is only looked at by the task, after the response, which calls
-`services.subscribe` with what the form asked.
+per-network limits, records it and queues the `apply_sign_up` task: it does the same work,
+the same queries, for every address, and sends nothing, so neither its answer nor its timing
+tells whether we hold the address (RELIABILITY D24). Whether the address is new, pending,
+active, unsubscribed or suppressed is only looked at by the task, after the response
+(`services.apply_sign_up`, which calls `services.subscribe` with what the form asked).
 """
 
 import logging
 import math
 from collections.abc import Sequence
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from mailing.exceptions import InvalidChoice, MailingError, TooManyAttempts
+from mailing import tasks
+from mailing.exceptions import InvalidChoice, TooManyAttempts
 from mailing.models import SignupAttempt
 from mailing.services.addresses import normalise_address, rate_limit_ip
 from mailing.services.choices import Choice, resolve_choices
-from mailing.services.subscribing import (
-    CONFIRMATIONS_PER_ADDRESS,
-    SIGNUP_LIMITS_PER_IP,
-    SubscribeResult,
-    limits,
-    subscribe,
-)
+from mailing.services.subscribing import SIGNUP_LIMITS_PER_IP, limits
 
 logger = logging.getLogger(__name__)
 
@@ -90,58 +84,5 @@ def request_subscription(
                 "user_agent": user_agent,
             },
         )
-        transaction.on_commit(lambda: _enqueue_sign_up(attempt.pk))
+        transaction.on_commit(lambda: tasks.apply_sign_up.enqueue(attempt.pk))
     return attempt
-
-
-def _enqueue_sign_up(attempt_id: int) -> None:
-    from mailing.tasks import apply_sign_up as apply_sign_up_task
-
-    apply_sign_up_task.enqueue(attempt_id)
-
-
-def apply_sign_up(attempt: SignupAttempt) -> SubscribeResult:
-    """Apply a sign-up request recorded by `request_subscription` (the task's work), once.
-
-    The request is cleared in the same transaction, so a task run twice applies it once; a
-    choice gone since the request drops it, as the form would have refused it.
-    """
-    with transaction.atomic():
-        attempt = (
-            SignupAttempt.objects.select_for_update()
-            .filter(pk=attempt.pk, pending_request__isnull=False)
-            .first()
-        )
-        if attempt is None:
-            return SubscribeResult(subscriber=None, confirmation=None)
-        asked = attempt.pending_request
-        attempt.pending_request = None
-        attempt.save(update_fields=["pending_request"])
-        _forget_old_attempts(attempt.email, attempt.ip_address, attempt.created_at)
-        try:
-            return subscribe(
-                attempt.email,
-                [Choice(kind, value, frequency) for kind, value, frequency in asked["choices"]],
-                frequency=asked["frequency"],
-                form=asked["form"],
-                ip=asked["ip"],
-                user_agent=asked["user_agent"],
-                page=asked["page"],
-                requested_at=attempt.created_at,
-            )
-        except MailingError as error:
-            logger.info("Sign-up request %s dropped: %s", attempt.pk, error.code)
-            return SubscribeResult(subscriber=None, confirmation=None)
-
-
-def _forget_old_attempts(address: str, network: str | None, now) -> None:
-    """Sign-up attempts are kept one day longer than the longest limit needs, no more."""
-    longest = max(
-        window
-        for window, _most in limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP)
-        + limits("MAILING_CONFIRMATIONS_PER_ADDRESS", CONFIRMATIONS_PER_ADDRESS)
-    )
-    cutoff = now - longest - timedelta(days=1)
-    SignupAttempt.objects.filter(email=address, created_at__lt=cutoff).delete()
-    if network:
-        SignupAttempt.objects.filter(ip_address=network, created_at__lt=cutoff).delete()

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from mailing import matching, signups
+from mailing import matching, services
 from mailing.models import SignupAttempt
 from newsroom.models import ArticlePage
 
@@ -13,7 +13,7 @@ def apply_sign_up(attempt_id: int) -> bool:
     attempt = SignupAttempt.objects.filter(pk=attempt_id, pending_request__isnull=False).first()
     if attempt is None:
         return False
-    signups.apply_sign_up(attempt)
+    services.apply_sign_up(attempt)
     return True
 
 

@@ -30,6 +30,7 @@ from mailing.services.data_rights import erase, export_data
 from mailing.services.preferences import pause, resume, unsubscribe, update_preferences
 from mailing.services.subscribing import (
     SubscribeResult,
+    apply_sign_up,
     awaiting_confirmation,
     confirm,
     subscribe,
@@ -45,6 +46,7 @@ __all__ = [
     "MailingError",
     "SubscribeResult",
     "TooManyAttempts",
+    "apply_sign_up",
     "awaiting_confirmation",
     "confirm",
     "consent_text",

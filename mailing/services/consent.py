@@ -10,6 +10,7 @@ import hashlib
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mailing import matching
 from mailing.models import ConsentRecord, Subscriber, Suppression
 from mailing.services.addresses import valid_ip
 
@@ -63,6 +64,4 @@ def consent_again(subscriber: Subscriber) -> None:
 
 def reindex(subscriber: Subscriber) -> None:
     """Rebuild the subscriber's index keys (none unless active: matching's rule)."""
-    from mailing.matching import index_subscriber
-
-    index_subscriber(subscriber)
+    matching.index_subscriber(subscriber)

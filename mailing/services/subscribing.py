@@ -21,8 +21,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from mailing.exceptions import InvalidChoice
-from mailing.models import ConsentRecord, Delivery, Subscriber, Suppression
+from mailing.exceptions import InvalidChoice, MailingError
+from mailing.models import ConsentRecord, Delivery, SignupAttempt, Subscriber, Suppression
 from mailing.services.addresses import normalise_address
 from mailing.services.choices import (
     Choice,
@@ -136,6 +136,56 @@ def subscribe(
         confirmation = _queue_confirmation(subscriber, now)
         reindex(subscriber)
     return SubscribeResult(subscriber=subscriber, confirmation=confirmation)
+
+
+# Applying the form's request --------------------------------------------------------------
+
+
+def apply_sign_up(attempt: SignupAttempt) -> SubscribeResult:
+    """Apply a sign-up request recorded by `signups.request_subscription` (the task's work), once.
+
+    The request is cleared in the same transaction, so a task run twice applies it once; a
+    choice gone since the request drops it, as the form would have refused it.
+    """
+    with transaction.atomic():
+        attempt = (
+            SignupAttempt.objects.select_for_update()
+            .filter(pk=attempt.pk, pending_request__isnull=False)
+            .first()
+        )
+        if attempt is None:
+            return SubscribeResult(subscriber=None, confirmation=None)
+        asked = attempt.pending_request
+        attempt.pending_request = None
+        attempt.save(update_fields=["pending_request"])
+        _forget_old_attempts(attempt.email, attempt.ip_address, attempt.created_at)
+        try:
+            return subscribe(
+                attempt.email,
+                [Choice(kind, value, frequency) for kind, value, frequency in asked["choices"]],
+                frequency=asked["frequency"],
+                form=asked["form"],
+                ip=asked["ip"],
+                user_agent=asked["user_agent"],
+                page=asked["page"],
+                requested_at=attempt.created_at,
+            )
+        except MailingError as error:
+            logger.info("Sign-up request %s dropped: %s", attempt.pk, error.code)
+            return SubscribeResult(subscriber=None, confirmation=None)
+
+
+def _forget_old_attempts(address: str, network: str | None, now) -> None:
+    """Sign-up attempts are kept one day longer than the longest limit needs, no more."""
+    longest = max(
+        window
+        for window, _most in limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP)
+        + limits("MAILING_CONFIRMATIONS_PER_ADDRESS", CONFIRMATIONS_PER_ADDRESS)
+    )
+    cutoff = now - longest - timedelta(days=1)
+    SignupAttempt.objects.filter(email=address, created_at__lt=cutoff).delete()
+    if network:
+        SignupAttempt.objects.filter(ip_address=network, created_at__lt=cutoff).delete()
 
 
 # Confirming -------------------------------------------------------------------------------
