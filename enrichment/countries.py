@@ -54,7 +54,7 @@ class CountrySignal:
     weight: float
     source: str  # "dateline" | "entity" | "demonym" | "title"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.source not in SOURCES:
             raise ValueError(f"unknown country signal source {self.source!r}")
         if not self.weight >= 0:  # also rejects NaN

@@ -9,13 +9,14 @@ none yet, straight from the curated data, so `manage.py extract` works on a fres
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from wagtail.search.backends import get_search_backend
 
-from enrichment.gazetteer_data import gazetteer_entries
+from enrichment.gazetteer_data import GazetteerEntry, gazetteer_entries
 from enrichment.models import Entity, EntityAlias
 
 # Aliases are keyed by the one name normalisation of `newsroom.text`; search, read-also and
@@ -39,11 +40,11 @@ class Canonical:
 class Gazetteer:
     """Normalised alias → canonical entries (a list: "Georgia" may be a state or a country)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._by_alias: dict[str, list[Canonical]] = {}
         self.surface_forms: set[str] = set()
 
-    def add(self, canonical: Canonical, names) -> None:
+    def add(self, canonical: Canonical, names: Iterable[str]) -> None:
         for name in names:
             normalised = normalise_name(name)
             if not normalised:
@@ -61,11 +62,11 @@ class Gazetteer:
             entries = same_kind or entries
         return entries[0] if len(entries) == 1 else None
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._by_alias)
 
     @classmethod
-    def from_entries(cls, entries) -> Gazetteer:
+    def from_entries(cls, entries: Iterable[GazetteerEntry]) -> Gazetteer:
         gazetteer = cls()
         for entry in entries:
             canonical = Canonical(entry.key, entry.name, entry.kind, entry.country)
@@ -102,7 +103,7 @@ def default_gazetteer() -> Gazetteer:
 
 
 @transaction.atomic
-def load_gazetteer(entries=None) -> tuple[int, int]:
+def load_gazetteer(entries: Iterable[GazetteerEntry] | None = None) -> tuple[int, int]:
     """Create or refresh the curated entities; editors' changes to names stay theirs.
 
     Returns (created, updated). Aliases are only added, never removed, so an alias an

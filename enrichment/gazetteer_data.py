@@ -39,6 +39,7 @@ Beside the entries:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -82,7 +83,7 @@ def slugify_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
-def _with_unaccented(names) -> tuple[str, ...]:
+def _with_unaccented(names: Iterable[str]) -> tuple[str, ...]:
     """Each name followed by its unaccented spelling when that differs; duplicates dropped."""
     out: list[str] = []
     for name in names:
@@ -92,7 +93,15 @@ def _with_unaccented(names) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _entry(kind, name, aliases=(), country="", role="", wikidata="", key=""):
+def _entry(
+    kind: str,
+    name: str,
+    aliases: Iterable[str] = (),
+    country: str = "",
+    role: str = "",
+    wikidata: str = "",
+    key: str = "",
+) -> GazetteerEntry:
     names = _with_unaccented((name, *aliases))
     return GazetteerEntry(
         key=key or slugify_key(name),
@@ -105,15 +114,36 @@ def _entry(kind, name, aliases=(), country="", role="", wikidata="", key=""):
     )
 
 
-def _per(name, country, role, aliases=(), wikidata="", key=""):
+def _per(
+    name: str,
+    country: str,
+    role: str,
+    aliases: Iterable[str] = (),
+    wikidata: str = "",
+    key: str = "",
+) -> GazetteerEntry:
     return _entry("PER", name, aliases, country, role, wikidata, key)
 
 
-def _org(name, country, role, aliases=(), wikidata="", key=""):
+def _org(
+    name: str,
+    country: str,
+    role: str,
+    aliases: Iterable[str] = (),
+    wikidata: str = "",
+    key: str = "",
+) -> GazetteerEntry:
     return _entry("ORG", name, aliases, country, role, wikidata, key)
 
 
-def _loc(name, country, aliases=(), role="", wikidata="", key=""):
+def _loc(
+    name: str,
+    country: str,
+    aliases: Iterable[str] = (),
+    role: str = "",
+    wikidata: str = "",
+    key: str = "",
+) -> GazetteerEntry:
     return _entry("LOC", name, aliases, country, role, wikidata, key)
 
 

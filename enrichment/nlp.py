@@ -44,5 +44,5 @@ def get_nlp(language: str = "fr") -> Language:
     return model
 
 
-def has_statistical_ner(nlp) -> bool:
+def has_statistical_ner(nlp: Language) -> bool:
     return "ner" in nlp.pipe_names

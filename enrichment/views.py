@@ -4,7 +4,7 @@ Only what editors accepted shows here: an entity page lists the published articl
 the entity was accepted and the accepted quotes of that person.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
 
@@ -14,7 +14,7 @@ from newsroom.models import ArticlePage
 from newsroom.models.pages import paginate
 
 
-def entity_page(request, slug):
+def entity_page(request: HttpRequest, slug: str) -> HttpResponse:
     entity = get_object_or_404(Entity, slug=slug)
     kept = kept_record(entity)
     # A merge loop (A → B → A) has no record that stays: each page then shows itself
@@ -39,7 +39,7 @@ def entity_page(request, slug):
     )
 
 
-def country_page(request, code):
+def country_page(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     if code not in countries:
         raise Http404("No such country")

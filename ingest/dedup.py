@@ -54,7 +54,10 @@ def similarity(first: list[int], second: list[int]) -> float:
 
 
 def find_near_duplicate(
-    signature: list[int], candidates: dict[int, list[int]], *, threshold=NEAR_DUPLICATE_THRESHOLD
+    signature: list[int],
+    candidates: dict[int, list[int]],
+    *,
+    threshold: float = NEAR_DUPLICATE_THRESHOLD,
 ) -> int | None:
     """The key of the candidate most similar to `signature` above `threshold`, if any."""
     if not candidates:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from enrichment.quotes.cues import (
     CLAUSE_WORD,
@@ -191,7 +192,8 @@ class _Article(QuotedText):
             mention = None if pronoun else self.mention_after(cue.end(), passage.open)
             if pronoun is None and mention is None:
                 continue
-            speaker_end = pronoun.end() if pronoun else mention.end
+            # Without a pronoun there is a mention (checked just above).
+            speaker_end = pronoun.end() if pronoun else cast(SpeakerMention, mention).end
             if cue["cue"].lower() == "pour":  # “pour” is mostly a preposition: demand “pour X, «”
                 if self.text[speaker_end : passage.open].strip(" \t\u00a0\u202f,:"):
                     continue
@@ -200,7 +202,7 @@ class _Article(QuotedText):
             words = collapse(cue["cue"]).lower()
             if pronoun:
                 return self.pronoun(cue.start(), f"{words} {pronoun.group()}")
-            return Attribution(mention.name, words)
+            return Attribution(cast(SpeakerMention, mention).name, words)
         return None
 
     def introduces(self, start: int, opening: int) -> bool:

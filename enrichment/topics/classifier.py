@@ -8,10 +8,12 @@ the families the cues found. Evidence is calibrated to 0..1 (see `TopicClassifie
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from spacy.tokens import Doc
 
 from enrichment.topic_cues import CUES
 from enrichment.topics.vocabulary import MediaTopic
@@ -44,8 +46,8 @@ class TopicClassifier:
         self,
         topics: dict[str, MediaTopic],
         cues: dict[str, tuple[str, ...]] = CUES,
-        nlp=None,
-    ):
+        nlp: Any = None,  # a spaCy Language, or None
+    ) -> None:
         self.topics = dict(topics)
         self.nlp = nlp
         self._qcodes = tuple(sorted(self.topics))
@@ -116,7 +118,7 @@ class TopicClassifier:
             if variant and variant != phrase:
                 self._phrases.setdefault(variant, set()).add(phrases[phrase])
 
-    def _pipe(self, texts: Iterable[str]):
+    def _pipe(self, texts: Iterable[str]) -> Iterator[Doc]:
         skip = [name for name in _SPACY_SKIP if name in self.nlp.pipe_names]
         return self.nlp.pipe(texts, disable=skip, batch_size=64)
 

@@ -49,7 +49,9 @@ def _key(word: str) -> str:
     return word
 
 
-def word_keys(lemmas: Sequence[str], surfaces: Sequence[str] | None = None):
+def word_keys(
+    lemmas: Sequence[str], surfaces: Sequence[str] | None = None
+) -> tuple[list[tuple[str, ...]], list[str]]:
     """Matching keys per content word, and the lemma words (for vectors).
 
     With surfaces, a position matches a cue by its lemma or by its own form, so a noun the

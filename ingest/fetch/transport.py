@@ -265,7 +265,13 @@ class _Hop:
     deadline: _Deadline
 
     @classmethod
-    def open(cls, target, addresses, headers, deadline) -> _Hop:
+    def open(
+        cls,
+        target: Target,
+        addresses: list[IPAddress],
+        headers: dict[str, str],
+        deadline: _Deadline,
+    ) -> _Hop:
         headers = {**headers, "Host": target.host_header}
         connection = _connect(target, addresses, deadline)
         sock = connection.sock

@@ -18,8 +18,10 @@ import email.utils
 import io
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import feedparser
 
@@ -75,12 +77,12 @@ class Feed:
     recognised: bool = True
 
 
-def _is_html_type(detail) -> bool:
+def _is_html_type(detail: Any) -> bool:
     mime = (detail or {}).get("type") or "text/html"
     return "html" in mime or "xml" in mime
 
 
-def _plain(value: str, detail=None) -> str:
+def _plain(value: str, detail: Any = None) -> str:
     """A one-line field (title, name) as plain text, whether it came as HTML or as text."""
     if not value:
         return ""
@@ -89,7 +91,7 @@ def _plain(value: str, detail=None) -> str:
     return " ".join(value.split())
 
 
-def _language_code(value) -> str:
+def _language_code(value: object) -> str:
     """“fr-FR”, “FR”, “fr_fr” → “fr”: articles carry the primary language subtag."""
     if not isinstance(value, str):
         return ""
@@ -97,7 +99,7 @@ def _language_code(value) -> str:
     return primary if re.fullmatch(r"[a-z]{2,3}", primary) else ""
 
 
-def _struct_time_to_datetime(value) -> datetime | None:
+def _struct_time_to_datetime(value: Any) -> datetime | None:
     """feedparser's parsed dates are UTC struct_times."""
     if not value:
         return None
@@ -108,12 +110,12 @@ def _struct_time_to_datetime(value) -> datetime | None:
         return None
 
 
-def _author_name(detail) -> str:
+def _author_name(detail: Any) -> str:
     name = " ".join(((detail or {}).get("name") or "").split())
     return "" if "@" in name and " " not in name else name  # a bare e-mail is no byline
 
 
-def without_repeats(values) -> list[str]:
+def without_repeats(values: Iterable[str]) -> list[str]:
     """The non-empty values, each once, in the order first seen."""
     seen: list[str] = []
     for value in values:
@@ -161,7 +163,7 @@ def parse_feed_bytes(content: bytes, content_type: str = "") -> feedparser.FeedP
     return feedparser.parse(io.BytesIO(content), response_headers=headers, **FEEDPARSER_OPTIONS)
 
 
-def _entry_from_feedparser(entry) -> Entry:
+def _entry_from_feedparser(entry: Any) -> Entry:
     contents = entry.get("content") or []
     # Prefer an HTML body, and the longest when there are several (Atom allows only one,
     # RSS may carry content:encoded alongside xhtml:body).
@@ -233,7 +235,7 @@ def read_xml_feed(document: RawDocument) -> Feed:
 
 
 # JSON Feed -----------------------------------------------------------------------------------
-def _json_date(value) -> datetime | None:
+def _json_date(value: object) -> datetime | None:
     """RFC 3339 as JSON Feed requires; RFC 822 as some generators write anyway."""
     if not isinstance(value, str) or not value.strip():
         return None
