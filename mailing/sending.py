@@ -58,7 +58,7 @@ from django.utils import timezone
 from mailing.exceptions import EmptyMessage
 from mailing.models import Delivery, Subscriber, Suppression
 from mailing.rendering import ArticleCache, render_delivery
-from mailing.services.subscribing import awaiting_confirmation
+from mailing.services.confirming import awaiting_confirmation
 from mailing.transport import (
     TEMPORARY_ERRORS,
     Failure,

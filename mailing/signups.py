@@ -10,18 +10,21 @@ active, unsubscribed or suppressed is only looked at by the task, after the resp
 
 import logging
 import math
-from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from mailing import tasks
-from mailing.exceptions import InvalidChoice, TooManyAttempts
+from mailing.exceptions import TooManyAttempts
 from mailing.models import SignupAttempt
-from mailing.services.addresses import normalise_address, rate_limit_ip
-from mailing.services.choices import Choice, resolve_choices
-from mailing.services.subscribing import SIGNUP_LIMITS_PER_IP, limits
+from mailing.services.addresses import rate_limit_ip
+from mailing.services.subscribing import (
+    SIGNUP_LIMITS_PER_IP,
+    SignUpRequest,
+    check_sign_up,
+    limits,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +45,7 @@ def _check_network_limits(network: str | None, now) -> None:
             )
 
 
-def request_subscription(
-    email: str,
-    choices: Sequence[Choice],
-    *,
-    frequency: str,
-    form: str,
-    ip: str | None,
-    user_agent: str = "",
-    honeypot: str = "",
-    page: str = "",
-) -> SignupAttempt | None:
+def request_subscription(request: SignUpRequest, *, honeypot: str = "") -> SignupAttempt | None:
     """The sign-up form's request: check it, count it, and leave the rest to a task.
 
     Raises InvalidAddress or InvalidChoice before writing anything, TooManyAttempts when the
@@ -63,26 +56,16 @@ def request_subscription(
     if honeypot and honeypot.strip():
         logger.info("Sign-up dropped: honeypot filled")
         return None
-    address = normalise_address(email)
-    choices = list(choices)
-    if not resolve_choices(choices, frequency):
-        raise InvalidChoice(gettext("Choose at least one newsletter or alert."))
+    address, _requested = check_sign_up(request.email, request.choices, frequency=request.frequency)
     now = timezone.now()
-    network = rate_limit_ip(ip)
+    network = rate_limit_ip(request.ip)
     with transaction.atomic():
         _check_network_limits(network, now)
         attempt = SignupAttempt.objects.create(
             ip_address=network,
             email=address,
             created_at=now,
-            pending_request={
-                "choices": [[c.kind, str(c.value or ""), c.frequency] for c in choices],
-                "frequency": frequency,
-                "form": form,
-                "page": page,
-                "ip": ip,
-                "user_agent": user_agent,
-            },
+            pending_request=request.as_pending(),
         )
         transaction.on_commit(lambda: tasks.apply_sign_up.enqueue(attempt.pk))
     return attempt

@@ -135,16 +135,16 @@ def subscribe(request):
     if is_bot or form.is_valid():
         data = {} if is_bot else form.cleaned_data
         try:
-            signups.request_subscription(
-                data.get("email", ""),
-                [] if is_bot else form.choices(),
+            asked = services.SignUpRequest(
+                email=data.get("email", ""),
+                choices=() if is_bot else tuple(form.choices()),
                 frequency=form.alert_frequency(),
                 form=data.get("form") or "newsletter_page",
+                page=data.get("page", ""),
                 ip=client_ip(request),
                 user_agent=_user_agent(request),
-                honeypot=form.honeypot,
-                page=data.get("page", ""),
             )
+            signups.request_subscription(asked, honeypot=form.honeypot)
         except services.TooManyAttempts as error:
             response = _subscribe_page(request, form, status=429, error=error.message)
             response["Retry-After"] = str(error.retry_after)

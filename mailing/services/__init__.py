@@ -8,7 +8,9 @@ module per job:
 - `choices`: what may be followed, checked against what exists, stored as subscriptions.
 - `consent`: the text shown and the append-only ConsentRecord every change writes (GDPR
   art. 7).
-- `subscribing`: double opt-in, the sign-up request and the confirmation link.
+- `subscribing`: double opt-in: a sign-up request, as the form asked it and as the task
+  applies it, queues one confirmation mail.
+- `confirming`: the confirmation link switches on what was asked.
 - `preferences`: the preference centre, pause, resume, unsubscribe.
 - `data_rights`: the reader's data, exported or erased (GDPR art. 15, 17, 20).
 
@@ -25,16 +27,11 @@ service module.
 from mailing.exceptions import InvalidAddress, InvalidChoice, MailingError, TooManyAttempts
 from mailing.services.addresses import normalise_address, rate_limit_ip
 from mailing.services.choices import MAX_KEYWORDS_LENGTH, Choice, resolve_choices
+from mailing.services.confirming import awaiting_confirmation, confirm
 from mailing.services.consent import CONSENT_TEXT, CONSENT_VERSION, consent_text
 from mailing.services.data_rights import erase, export_data
 from mailing.services.preferences import pause, resume, unsubscribe, update_preferences
-from mailing.services.subscribing import (
-    SubscribeResult,
-    apply_sign_up,
-    awaiting_confirmation,
-    confirm,
-    subscribe,
-)
+from mailing.services.subscribing import SignUpRequest, SubscribeResult, apply_sign_up, subscribe
 
 __all__ = [
     "CONSENT_TEXT",
@@ -44,6 +41,7 @@ __all__ = [
     "InvalidAddress",
     "InvalidChoice",
     "MailingError",
+    "SignUpRequest",
     "SubscribeResult",
     "TooManyAttempts",
     "apply_sign_up",

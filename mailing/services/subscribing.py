@@ -8,16 +8,21 @@ ConsentRecord and applied only when the owner of the address confirms, so a stra
 typing someone's address changes nothing for them. Per-address limits on confirmation
 mails (at most one per 10 minutes and three per day, silently held back) keep the form
 from being used to bomb someone's inbox.
+
+A sign-up reaches `subscribe` in two steps: the form's request (`signups`) checks and
+records a `SignUpRequest` without looking at the address, and the task (`apply_sign_up`)
+applies it after the response. Both check it with `check_sign_up`. The link it sends is
+handled in `confirming`.
 """
 
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,14 +31,11 @@ from mailing.models import ConsentRecord, Delivery, SignupAttempt, Subscriber, S
 from mailing.services.addresses import normalise_address
 from mailing.services.choices import (
     Choice,
-    current_subscriptions,
     new_or_changed,
-    resolve_choice,
     resolve_choices,
     store_subscriptions,
 )
-from mailing.services.consent import consent_again, consent_terms, record_consent, reindex
-from mailing.tokens import MAX_AGE_SECONDS, read_token
+from mailing.services.consent import consent_terms, record_consent, reindex
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,50 @@ class SubscribeResult:
     confirmation: Delivery | None
 
 
+@dataclass(frozen=True)
+class SignUpRequest:
+    """A sign-up as the form asked it, kept on its SignupAttempt until the task applies it.
+
+    The address is the attempt's own column; the rest is `pending_request`, written by
+    `as_pending` and read back by `from_pending`, so the request and the task agree on it.
+    """
+
+    email: str
+    choices: tuple[Choice, ...]
+    frequency: str
+    form: str
+    page: str = ""
+    ip: str | None = None
+    user_agent: str = ""
+
+    def as_pending(self) -> dict:
+        """What `SignupAttempt.pending_request` stores: plain JSON, without the address."""
+        return {
+            "choices": [[c.kind, str(c.value or ""), c.frequency] for c in self.choices],
+            "frequency": self.frequency,
+            "form": self.form,
+            "page": self.page,
+            "ip": self.ip,
+            "user_agent": self.user_agent,
+        }
+
+    @classmethod
+    def from_pending(cls, email: str, pending: dict) -> Self:
+        """The request back from `as_pending`'s JSON and the attempt's address."""
+        choices = tuple(
+            Choice(kind, value, frequency) for kind, value, frequency in pending["choices"]
+        )
+        return cls(
+            email=email,
+            choices=choices,
+            frequency=pending["frequency"],
+            form=pending["form"],
+            page=pending["page"],
+            ip=pending["ip"],
+            user_agent=pending["user_agent"],
+        )
+
+
 def limits(name, default):
     """A limits setting as (window, most allowed in it) pairs; `default` when unset."""
     configured = getattr(settings, name, default)
@@ -84,6 +130,22 @@ def _queue_confirmation(subscriber: Subscriber, now) -> Delivery | None:
     return delivery
 
 
+def check_sign_up(
+    email: str, choices: Sequence[Choice], *, frequency: str
+) -> tuple[str, list[dict]]:
+    """The address and the choices of a sign-up as stored; InvalidAddress or InvalidChoice.
+
+    Reads nothing about the address. The form's request (`signups.request_subscription`)
+    and `subscribe` check with this one function, so the task never refuses what the form
+    accepted unless a choice went away in between.
+    """
+    address = normalise_address(email)
+    requested = resolve_choices(choices, frequency)
+    if not requested:
+        raise InvalidChoice(gettext("Choose at least one newsletter or alert."))
+    return address, requested
+
+
 def subscribe(
     email: str,
     choices: Sequence[Choice],
@@ -102,10 +164,7 @@ def subscribe(
     InvalidChoice before writing anything. A hard-suppressed address, or an active reader
     asking for nothing new, is dropped without a trace the requester could see.
     """
-    address = normalise_address(email)
-    requested = resolve_choices(choices, frequency)
-    if not requested:
-        raise InvalidChoice(gettext("Choose at least one newsletter or alert."))
+    address, requested = check_sign_up(email, choices, frequency=frequency)
     now = requested_at or timezone.now()
     with transaction.atomic():
         if Suppression.objects.filter(email__iexact=address, reason__in=HARD_SUPPRESSIONS).exists():
@@ -155,19 +214,19 @@ def apply_sign_up(attempt: SignupAttempt) -> SubscribeResult:
         )
         if attempt is None:
             return SubscribeResult(subscriber=None, confirmation=None)
-        asked = attempt.pending_request
+        asked = SignUpRequest.from_pending(attempt.email, attempt.pending_request)
         attempt.pending_request = None
         attempt.save(update_fields=["pending_request"])
         _forget_old_attempts(attempt.email, attempt.ip_address, attempt.created_at)
         try:
             return subscribe(
-                attempt.email,
-                [Choice(kind, value, frequency) for kind, value, frequency in asked["choices"]],
-                frequency=asked["frequency"],
-                form=asked["form"],
-                ip=asked["ip"],
-                user_agent=asked["user_agent"],
-                page=asked["page"],
+                asked.email,
+                asked.choices,
+                frequency=asked.frequency,
+                form=asked.form,
+                ip=asked.ip,
+                user_agent=asked.user_agent,
+                page=asked.page,
                 requested_at=attempt.created_at,
             )
         except MailingError as error:
@@ -186,78 +245,3 @@ def _forget_old_attempts(address: str, network: str | None, now) -> None:
     SignupAttempt.objects.filter(email=address, created_at__lt=cutoff).delete()
     if network:
         SignupAttempt.objects.filter(ip_address=network, created_at__lt=cutoff).delete()
-
-
-# Confirming -------------------------------------------------------------------------------
-
-
-def _open_requests(subscriber: Subscriber, now):
-    """Sign-up requests made since the last confirmation or withdrawal, newest last."""
-    closed = subscriber.consents.filter(
-        action__in=[ConsentRecord.Action.CONFIRM, ConsentRecord.Action.UNSUBSCRIBE]
-    ).aggregate(last=Max("pk"))["last"]
-    requests = subscriber.consents.filter(
-        action=ConsentRecord.Action.SUBSCRIBE,
-        pk__gt=closed or 0,
-        created_at__gt=now - timedelta(seconds=MAX_AGE_SECONDS["confirm"]),
-    )
-    return list(requests.order_by("pk"))
-
-
-def awaiting_confirmation(subscriber: Subscriber) -> list[dict]:
-    """What confirming now would switch on, for the confirmation page; empty if nothing."""
-    Status = Subscriber.Status  # noqa: N806
-    if subscriber.status == Status.PENDING:
-        return current_subscriptions(subscriber)
-    if subscriber.status in (Status.ACTIVE, Status.PAUSED):
-        items = {}
-        for request in _open_requests(subscriber, timezone.now()):
-            for item in request.terms.get("subscriptions", []):
-                items[(item["kind"], item["value"])] = item
-        return new_or_changed(subscriber, items.values())
-    return []
-
-
-def confirm(token: str, *, ip: str | None, user_agent: str = "") -> Subscriber:
-    """Activate the address whose owner followed the confirmation link (a POST).
-
-    Raises InvalidToken (forged, expired, another purpose, address gone). Replaying the link
-    changes nothing; so does a link older than an unsubscription.
-    """
-    subscriber = read_token(token, "confirm")
-    now = timezone.now()
-    Status = Subscriber.Status  # noqa: N806
-    with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        requests = _open_requests(subscriber, now)
-        if subscriber.status == Status.PENDING:
-            subscriber.confirmed_at = now
-        elif subscriber.status in (Status.ACTIVE, Status.PAUSED) and requests:
-            for request in requests:
-                items = []
-                for item in request.terms.get("subscriptions", []):
-                    choice = Choice(item["kind"], item["value"], item["frequency"])
-                    try:  # Re-checked: a section or entity may have gone since the request.
-                        items.append(resolve_choice(choice, item["frequency"]))
-                    except InvalidChoice:
-                        logger.info("Confirmed request %s: %s gone", request.pk, item["kind"])
-                store_subscriptions(subscriber, items)
-        else:
-            return subscriber
-        subscriber.status = Status.ACTIVE
-        subscriber.save(update_fields=["status", "confirmed_at"])
-        terms = {
-            "confirms": [r.pk for r in requests],
-            "subscriptions": current_subscriptions(subscriber),
-        }
-        record_consent(
-            subscriber,
-            ConsentRecord.Action.CONFIRM,
-            terms,
-            form="confirmation_link",
-            ip=ip,
-            user_agent=user_agent,
-        )
-        consent_again(subscriber)
-    logger.info("Subscriber %s confirmed", subscriber.pk)
-    return subscriber
