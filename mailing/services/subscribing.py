@@ -19,7 +19,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import transaction
@@ -91,7 +91,7 @@ class SignUpRequest:
         }
 
     @classmethod
-    def from_pending(cls, email: str, pending: dict) -> Self:
+    def from_pending(cls, email: str, pending: Any) -> Self:
         """The request back from `as_pending`'s JSON and the attempt's address."""
         choices = tuple(
             Choice(kind, value, frequency) for kind, value, frequency in pending["choices"]
