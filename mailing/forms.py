@@ -37,7 +37,7 @@ Kind = Subscription.Kind
 
 def countries_with_articles() -> list[str]:
     """ISO codes of the countries published articles are about: a short list worth showing."""
-    codes = set()
+    codes: set[str] = set()
     values = ArticlePage.objects.live().public().exclude(countries="")
     for value in values.values_list("countries", flat=True).distinct():
         if isinstance(value, str):

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from email.header import Header
 from email.message import Message
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -86,7 +87,7 @@ class ArticleCache:
         if missing:
             self._articles.update(dict.fromkeys(missing))
             self._articles.update(_read_articles(missing))
-        found = [self._articles[pk] for pk in ids if self._articles[pk] is not None]
+        found = [article for pk in ids if (article := self._articles[pk]) is not None]
         return sorted(found, key=lambda article: (article.published_at, article.pk), reverse=True)
 
 
@@ -238,7 +239,7 @@ def group_by_section(articles: list[EmailArticle]) -> list[ArticleGroup]:
 
 def _context(delivery: Delivery, cache: ArticleCache | None) -> dict:
     subscriber = delivery.subscriber
-    context = {
+    context: dict[str, Any] = {
         "site_name": settings.WAGTAIL_SITE_NAME,
         "site_url": links.absolute("/"),
         "email": subscriber.email,

@@ -48,6 +48,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -162,7 +163,11 @@ def claim_due(*, worker_id: str, batch_size: int, now: datetime) -> list[Deliver
 
 def release(pks: list[int], *, worker_id: str, not_before: datetime | None = None) -> int:
     """Give claimed rows back to the queue untouched (no attempt is counted)."""
-    fields = {"status": Delivery.Status.QUEUED, "claimed_by": "", "claimed_at": None}
+    fields: dict[str, Any] = {
+        "status": Delivery.Status.QUEUED,
+        "claimed_by": "",
+        "claimed_at": None,
+    }
     if not_before is not None:
         fields["not_before"] = not_before
     return Delivery.objects.filter(

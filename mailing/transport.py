@@ -10,9 +10,11 @@ import logging
 import smtplib
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ class MailConnection:
 
     def __init__(self, *, timeout: float):
         self.timeout = timeout
-        self.backend = None
+        self.backend: BaseEmailBackend | None = None
 
     def __enter__(self):
         return self
@@ -108,7 +110,8 @@ class MailConnection:
             self.backend = backend
 
     def send(self, message) -> None:
-        if self.backend.send_messages([message]) != 1:
+        # Opened by ensure_open(), which the sender calls before each message.
+        if cast(BaseEmailBackend, self.backend).send_messages([message]) != 1:
             raise smtplib.SMTPException("the mail backend did not send the message")
 
     def usable(self) -> bool:

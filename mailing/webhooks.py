@@ -36,7 +36,7 @@ DISPATCH_UID = "mailing.webhooks.record_tracking_event"
 
 # A stronger reason replaces a weaker one on an existing row; a manual entry is the newsroom's
 # own decision and stays as it is.
-REASON_RANK = {
+REASON_RANK: dict[str, int] = {
     Suppression.Reason.UNSUBSCRIBE: 1,
     Suppression.Reason.BOUNCE: 2,
     Suppression.Reason.COMPLAINT: 3,

@@ -124,8 +124,8 @@ def article_profile(article: ArticlePage) -> ArticleProfile:
         for code in dict.fromkeys(code.upper() for code in codes if code):
             reasons[index_key("country", code)] = f"country:{countries.name(code) or code}"
     links = ArticleEntity.objects.filter(**accepted).select_related("entity__merged_into")
-    for link in links.order_by("-score", "entity__name"):
-        entity, depth = link.entity, 0
+    for entity_link in links.order_by("-score", "entity__name"):
+        entity, depth = entity_link.entity, 0
         reasons[index_key("entity", entity.pk)] = f"entity:{entity.name}"
         # Readers following the record a duplicate was merged into hear about it too.
         while entity.merged_into_id and depth < 5:

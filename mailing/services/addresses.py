@@ -42,8 +42,7 @@ def normalise_address(value: str) -> str:
         raise invalid
     if not domain.isascii():
         try:
-            domain = idna.encode(unicodedata.normalize("NFC", domain.lower()), uts46=False)
-            domain = domain.decode()
+            domain = idna.encode(unicodedata.normalize("NFC", domain.lower()), uts46=False).decode()
         except idna.IDNAError as error:
             raise invalid from error
     address = f"{local}@{domain}".lower()

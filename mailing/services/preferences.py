@@ -69,7 +69,7 @@ def update_preferences(
             changed.append(described(subscription))
         changed += store_subscriptions(subscriber, added)
         hour_changed = digest_hour is not None and digest_hour != subscriber.digest_hour
-        if hour_changed:
+        if hour_changed and digest_hour is not None:
             subscriber.digest_hour = digest_hour
             subscriber.save(update_fields=["digest_hour"])
         if not (removed or changed or hour_changed):
