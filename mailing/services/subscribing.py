@@ -207,13 +207,14 @@ def apply_sign_up(attempt: SignupAttempt) -> SubscribeResult:
     choice gone since the request drops it, as the form would have refused it.
     """
     with transaction.atomic():
-        attempt = (
+        locked = (
             SignupAttempt.objects.select_for_update()
             .filter(pk=attempt.pk, pending_request__isnull=False)
             .first()
         )
-        if attempt is None:
+        if locked is None:
             return SubscribeResult(subscriber=None, confirmation=None)
+        attempt = locked
         asked = SignUpRequest.from_pending(attempt.email, attempt.pending_request)
         attempt.pending_request = None
         attempt.save(update_fields=["pending_request"])
