@@ -7,7 +7,7 @@ class MailingConfig(AppConfig):
     verbose_name = _("Newsletters and alerts")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         # Each connect() passes a dispatch_uid: calling ready() twice connects nothing twice.
         from . import signals, webhooks
 

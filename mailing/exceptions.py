@@ -5,6 +5,8 @@ invalid-link page, a task drops the sign-up request and logs the code, the sende
 empty alert suppressed.
 """
 
+from typing import Any
+
 from newsroom.exceptions import DomainError
 
 
@@ -27,7 +29,7 @@ class TooManyAttempts(MailingError):
 
     code = "too_many_attempts"
 
-    def __init__(self, message=None, *, retry_after: int):
+    def __init__(self, message: Any = None, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from mailing.models import Subscriber
 from mailing.tokens import make_token
 
 
@@ -10,13 +11,13 @@ def absolute(path: str) -> str:
     return settings.ROTATIVE_BASE_URL.rstrip("/") + path
 
 
-def confirm_url(subscriber) -> str:
+def confirm_url(subscriber: Subscriber) -> str:
     return absolute(reverse("mailing_confirm", args=[make_token(subscriber, "confirm")]))
 
 
-def preferences_url(subscriber) -> str:
+def preferences_url(subscriber: Subscriber) -> str:
     return absolute(reverse("mailing_preferences", args=[make_token(subscriber, "preferences")]))
 
 
-def unsubscribe_url(subscriber) -> str:
+def unsubscribe_url(subscriber: Subscriber) -> str:
     return absolute(reverse("mailing_unsubscribe", args=[make_token(subscriber, "unsubscribe")]))

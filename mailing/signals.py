@@ -2,10 +2,13 @@
 background, after commit, and so is one whose editor accepts an entity after publication
 (its followers hear of it; matching is idempotent, so nobody gets it twice)."""
 
+from typing import Any
+
 from django.conf import settings
 
 from mailing import tasks
 from newsroom.events import article_enriched, article_published, on_commit_once
+from newsroom.models import ArticlePage
 
 
 def _match_after_commit(article_id: int) -> None:
@@ -14,19 +17,21 @@ def _match_after_commit(article_id: int) -> None:
     )
 
 
-def match_after_publish(sender, instance, **kwargs):
+def match_after_publish(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     """MAILING_MATCH_ON_PUBLISH=False turns it off."""
     if kwargs.get("raw") or not getattr(settings, "MAILING_MATCH_ON_PUBLISH", True):
         return
     _match_after_commit(instance.pk)
 
 
-def match_after_entity_accepted(sender, instance, entity_accepted=False, **kwargs):
+def match_after_entity_accepted(
+    sender: Any, instance: ArticlePage, entity_accepted: bool = False, **kwargs: Any
+) -> None:
     if entity_accepted and instance.live:
         _match_after_commit(instance.pk)
 
 
-def connect():
+def connect() -> None:
     article_published.connect(match_after_publish, dispatch_uid="mailing_match_published")
     article_enriched.connect(
         match_after_entity_accepted, dispatch_uid="mailing_match_entity_accepted"

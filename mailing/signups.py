@@ -10,6 +10,7 @@ active, unsubscribed or suppressed is only looked at by the task, after the resp
 
 import logging
 import math
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ from mailing.services.subscribing import (
 logger = logging.getLogger(__name__)
 
 
-def _check_network_limits(network: str | None, now) -> None:
+def _check_network_limits(network: str | None, now: datetime) -> None:
     if network is None:
         return
     for window, most in limits("MAILING_SIGNUP_LIMITS_PER_IP", SIGNUP_LIMITS_PER_IP):

@@ -37,7 +37,7 @@ def chunked(items: Iterable, size: int = CHUNK) -> Iterator[list]:
         yield chunk
 
 
-def index_key(prefix: str, value) -> str:
+def index_key(prefix: str, value: object) -> str:
     return f"{prefix}:{value}"[:KEY_LENGTH]
 
 

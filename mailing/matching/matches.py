@@ -8,8 +8,9 @@ reasons. The unique (subscriber, article, frequency) makes matching twice write 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -31,7 +32,7 @@ from newsroom.models import ArticlePage
 MATCH_WINDOW = timedelta(days=2)
 
 
-def _index_rows(keys: list[str], *fields: str):
+def _index_rows(keys: list[str], *fields: str) -> Iterator[Any]:
     """Index rows under these keys, chunk by chunk (the key index, nothing joined)."""
     for chunk in chunked(keys):
         rows = SubscriptionKey.objects.filter(key__in=chunk).values_list(*fields)

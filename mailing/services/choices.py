@@ -33,7 +33,7 @@ class Choice:
     frequency: str | None = None
 
 
-def _as_id(value) -> int:
+def _as_id(value: object) -> int:
     try:
         return int(str(value).strip())
     except ValueError as error:

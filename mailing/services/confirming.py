@@ -7,7 +7,7 @@ may have gone meanwhile.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
@@ -28,7 +28,7 @@ from mailing.tokens import MAX_AGE_SECONDS, read_token
 logger = logging.getLogger(__name__)
 
 
-def _open_requests(subscriber: Subscriber, now):
+def _open_requests(subscriber: Subscriber, now: datetime) -> list[ConsentRecord]:
     """Sign-up requests made since the last confirmation or withdrawal, newest last."""
     closed = subscriber.consents.filter(
         action__in=[ConsentRecord.Action.CONFIRM, ConsentRecord.Action.UNSUBSCRIBE]

@@ -6,6 +6,8 @@ and the user agent.
 """
 
 import hashlib
+from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +43,16 @@ def consent_terms(subscriptions: list[dict], *, page: str = "") -> dict:
     }
 
 
-def record_consent(subscriber, action, terms, *, form="", ip=None, user_agent="", at=None):
+def record_consent(
+    subscriber: Subscriber,
+    action: str,
+    terms: Any,
+    *,
+    form: str = "",
+    ip: str | None = None,
+    user_agent: str = "",
+    at: datetime | None = None,
+) -> ConsentRecord:
     """Append one ConsentRecord; never updated, never deleted but with the reader."""
     return ConsentRecord.objects.create(
         subscriber=subscriber,

@@ -6,6 +6,7 @@ and is what guarantees we never write to them again.
 """
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 def export_data(subscriber: Subscriber) -> dict:
     """Everything we hold about the reader, as plain JSON-ready data."""
 
-    def when(value):
+    def when(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
     suppression = Suppression.objects.filter(email__iexact=subscriber.email).first()
