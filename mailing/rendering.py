@@ -16,6 +16,7 @@ once per sending pass.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.header import Header
@@ -77,10 +78,10 @@ class ArticleCache:
     in the pass under way, as if it had been sent a moment earlier.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._articles: dict[int, EmailArticle | None] = {}
 
-    def articles(self, article_ids) -> list[EmailArticle]:
+    def articles(self, article_ids: Iterable[int]) -> list[EmailArticle]:
         """The published ones among `article_ids`, newest first."""
         ids = set(article_ids)
         missing = ids - self._articles.keys()
@@ -207,11 +208,11 @@ def delivery_articles(delivery: Delivery, cache: ArticleCache | None = None) -> 
     return (cache or ArticleCache()).articles(article_ids)
 
 
-def _read_articles(article_ids) -> dict[int, EmailArticle]:
+def _read_articles(article_ids: Iterable[int]) -> dict[int, EmailArticle]:
     pages = list(ArticlePage.objects.published().filter(pk__in=article_ids).for_listing())
     parent_paths = {page.path[: -page.steplen] for page in pages}
     sections = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "title"))
-    articles = {}
+    articles: dict[int, EmailArticle] = {}
     for page in pages:
         url_parts = page.get_url_parts()
         if url_parts is None:  # Not under any site: no link would work.

@@ -9,11 +9,12 @@ now (4xx, a dropped connection, a timeout: retried) with `classify`.
 import logging
 import smtplib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, Self, cast
 
 from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,13 @@ class RateLimiter:
     `rate_per_second` 0 means unlimited.
     """
 
-    def __init__(self, rate_per_second: float, *, clock=time.monotonic, sleep=time.sleep):
+    def __init__(
+        self,
+        rate_per_second: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
         self.interval = 1.0 / rate_per_second if rate_per_second and rate_per_second > 0 else 0
         self.clock = clock
         self.sleep = sleep
@@ -76,7 +83,7 @@ def classify(error: Exception) -> Failure:
     return Failure(permanent=False, reconnect=True, detail=detail)
 
 
-def provider_message_id(message) -> str:
+def provider_message_id(message: Any) -> str:
     """The ESP's id for the message when anymail sent it; SMTP gives none."""
     value = getattr(getattr(message, "anymail_status", None), "message_id", None)
     if value is None:
@@ -93,14 +100,14 @@ class MailConnection:
     outlast the sender's claim on its rows.
     """
 
-    def __init__(self, *, timeout: float):
+    def __init__(self, *, timeout: float) -> None:
         self.timeout = timeout
         self.backend: BaseEmailBackend | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def ensure_open(self) -> None:
@@ -109,7 +116,7 @@ class MailConnection:
             backend.open()
             self.backend = backend
 
-    def send(self, message) -> None:
+    def send(self, message: EmailMessage) -> None:
         # Opened by ensure_open(), which the sender calls before each message.
         if cast(BaseEmailBackend, self.backend).send_messages([message]) != 1:
             raise smtplib.SMTPException("the mail backend did not send the message")

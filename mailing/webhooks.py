@@ -21,11 +21,13 @@ event, an error makes it retry. Every handler is idempotent, since providers del
 
 import logging
 from email.utils import parseaddr
+from typing import Any
 
 from anymail.signals import AnymailTrackingEvent, EventType, RejectReason, tracking
 from django.conf import settings
 from django.core import checks
 from django.db import transaction
+from django.db.models import QuerySet
 
 from mailing import services
 from mailing.models import Delivery, Subscriber, Suppression
@@ -66,12 +68,14 @@ COMPLAINT_FORM = "complaint webhook"
 UNSUBSCRIBE_FORM = "unsubscribe webhook"
 
 
-def connect():
+def connect() -> None:
     """Listen to anymail's tracking signal (called from MailingConfig.ready, idempotent)."""
     tracking.connect(record_tracking_event, dispatch_uid=DISPATCH_UID)
 
 
-def record_tracking_event(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs):
+def record_tracking_event(
+    sender: Any, event: AnymailTrackingEvent, esp_name: str, **kwargs: Any
+) -> None:
     """Apply one provider event to suppressions, subscribers and deliveries."""
     event_type, reject_reason = event.event_type, event.reject_reason
     if event_type == EventType.BOUNCED:
@@ -147,7 +151,7 @@ def mark_deliveries_failed(event: AnymailTrackingEvent, *, esp_name: str) -> int
     )
 
 
-def _deliveries_of(event: AnymailTrackingEvent):
+def _deliveries_of(event: AnymailTrackingEvent) -> QuerySet[Delivery]:
     if not event.message_id:
         return Delivery.objects.none()
     deliveries = Delivery.objects.filter(provider_message_id=event.message_id)
@@ -163,7 +167,7 @@ def _is_soft_bounce(event: AnymailTrackingEvent, esp_name: str) -> bool:
     return bool(field) and esp_event.get(field) in values
 
 
-def _normalise(address) -> str:
+def _normalise(address: str | None) -> str:
     address = parseaddr(address or "")[1]
     try:
         return services.normalise_address(address)
@@ -183,7 +187,7 @@ def _describe(event: AnymailTrackingEvent, esp_name: str) -> str:
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_webhook_secret(app_configs, **kwargs):
+def check_webhook_secret(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """Without a webhook secret, anyone could post a "complaint" and unsubscribe a reader."""
     if (getattr(settings, "ANYMAIL", None) or {}).get("WEBHOOK_SECRET"):
         return []
