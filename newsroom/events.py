@@ -54,26 +54,36 @@ def on_commit_once(key: Hashable, run: Callable[[], object], *, replace: bool = 
     request replaces the job already waiting (it knows more, e.g. what ingest extracted).
     Outside a transaction `run` runs at once.
 
-    The jobs are remembered on the outermost atomic block: the transaction itself. The block
-    a test case wraps every test in is not one (Django marks it ``_from_testcase``), so in
-    tests each transaction the code opens is its own scope, as it is in production. A job
-    whose savepoint rolled back is no longer in Django's list, and is queued again.
+    The scope is the outermost atomic block, the transaction itself, known by its savepoint
+    id (None in production, where it opens the transaction). The block a test case wraps
+    every test in is not one (Django marks it ``_from_testcase``), so in tests each
+    transaction the code opens is its own scope, as in production; Django reuses one
+    ``Atomic`` object for a decorated function, so the object itself cannot be the scope.
+    A job whose savepoint rolled back, or that already ran, is no longer in Django's list
+    of callbacks, and is queued again.
     """
     connection = transaction.get_connection()
-    scope = next(
-        (block for block in connection.atomic_blocks if not getattr(block, "_from_testcase", 0)),
+    blocks = connection.atomic_blocks
+    index = next(
+        (i for i, block in enumerate(blocks) if not getattr(block, "_from_testcase", False)),
         None,
     )
-    if scope is None:
+    if index is None:
         transaction.on_commit(_Job(run))
         return
-    jobs = scope.__dict__.setdefault("_rotative_jobs", {})
-    waiting = jobs.get(key)
-    if waiting is not None and any(
-        callback is waiting for _savepoints, callback, _robust in connection.run_on_commit
-    ):
+    # The outermost block opens the transaction and has no savepoint; block i has the i-1th.
+    scope = connection.savepoint_ids[index - 1] if index > 0 else None
+    pending = {id(callback) for _savepoints, callback, _robust in connection.run_on_commit}
+    jobs = {
+        job_key: job
+        for job_key, job in getattr(connection, "_rotative_jobs", {}).items()
+        if id(job) in pending
+    }
+    connection._rotative_jobs = jobs  # our own bookkeeping, per connection
+    waiting = jobs.get((scope, key))
+    if waiting is not None:
         if replace:
             waiting.run = run
         return
-    jobs[key] = _Job(run)
-    transaction.on_commit(jobs[key])
+    jobs[(scope, key)] = _Job(run)
+    transaction.on_commit(jobs[(scope, key)])
