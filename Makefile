@@ -56,6 +56,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) tools/check_module_sizes.py
+	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=rotative.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=rotative.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 

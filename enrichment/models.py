@@ -17,6 +17,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from newsroom.text import normalise_name
+
 
 class Kind(models.TextChoices):
     PERSON = "PER", _("person")
@@ -103,8 +105,6 @@ class EntityAlias(Orderable):
         verbose_name_plural = _("aliases")
 
     def save(self, *args, **kwargs):
-        from enrichment.gazetteer import normalise_name
-
         self.normalised = normalise_name(self.name)
         super().save(*args, **kwargs)
 
