@@ -35,7 +35,8 @@ def _imported_apps(node: ast.AST, own: str) -> list[str]:
         names = [alias.name for alias in node.names]
     elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
         names = [node.module]
-    return [name.split(".")[0] for name in names if name.split(".")[0] in APPS and name.split(".")[0] != own]
+    tops = [name.split(".")[0] for name in names]
+    return [top for top in tops if top in APPS and top != own]
 
 
 def main() -> int:
@@ -65,9 +66,7 @@ def main() -> int:
     for source in APPS:
         cells = [str(edges.get((source, target), "")) or "." for target in APPS]
         print(source.ljust(12) + "".join(cell.ljust(11) for cell in cells))
-    mutual = sorted(
-        {tuple(sorted(pair)) for pair in edges if (pair[1], pair[0]) in edges}
-    )
+    mutual = sorted({tuple(sorted(pair)) for pair in edges if (pair[1], pair[0]) in edges})
     print("\nPairs importing each other:", ", ".join("↔".join(pair) for pair in mutual) or "none")
     print("\nFunction-local imports:", sum(local_imports.values()))
     for name, count in local_imports.most_common():

@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from newsroom.models import ArticlePage, HomePage, Source
 from ingest.wikinews import (
     WikinewsImportError,
     classify,
@@ -20,6 +19,7 @@ from ingest.wikinews import (
     publication_time,
     title_from_url,
 )
+from newsroom.models import ArticlePage, HomePage, Source
 
 REAL_CORPUS = Path(settings.BASE_DIR).parent / "shared/data/ner/winer_fr_2016_2017.jsonl"
 PARIS = ZoneInfo("Europe/Paris")
