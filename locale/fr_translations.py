@@ -357,6 +357,7 @@ FRENCH = {
     "Ingest": "Import",
     "The item could not be ingested.": "L’élément n’a pas pu être importé.",
     "The address could not be fetched.": "Impossible de charger cette adresse.",
+    "The request could not be carried out.": "La demande n’a pas pu aboutir.",
     "Only http and https addresses can be fetched.": "Seules les adresses http et https peuvent être chargées.",
     "This address points to a private or reserved network and is refused.": "Cette adresse pointe vers un réseau privé ou réservé : elle est refusée.",
     "Only the standard web ports (80 and 443) can be fetched.": "Seuls les ports web standard (80 et 443) sont autorisés.",
