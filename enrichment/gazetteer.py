@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from wagtail.search.backends import get_search_backend
 
 from enrichment.gazetteer_data import GazetteerEntry, gazetteer_entries
+from enrichment.merges import kept_ids
 from enrichment.models import Entity, EntityAlias
 
 # Aliases are keyed by the one name normalisation of `newsroom.text`; search, read-also and
@@ -77,9 +78,10 @@ class Gazetteer:
     def from_database(cls) -> Gazetteer:
         """Every record under its names; a merged record's names lead to the one it joined."""
         gazetteer = cls()
-        entities = Entity.objects.select_related("merged_into").prefetch_related("aliases")
-        for entity in entities:
-            target = entity.merged_into or entity
+        entities = {entity.pk: entity for entity in Entity.objects.prefetch_related("aliases")}
+        kept = kept_ids(entities)  # a chain of merges is followed to the record that stays
+        for entity in entities.values():
+            target = entities[kept[entity.pk]]
             canonical = Canonical(
                 target.key or target.slug,
                 target.name,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from enrichment.gazetteer import normalise_name, unique_slug
+from enrichment.merges import kept_record
 from enrichment.models import (
     ArticleCountry,
     ArticleEntity,
@@ -205,7 +206,7 @@ def entity_for(found: EntityFound) -> Entity:
             or Entity.objects.filter(slug=found.entity_key).first()
         )
         if entity is not None:
-            return entity.merged_into or entity
+            return kept_record(entity)
     normalised = normalise_name(found.name)
     alias = (
         EntityAlias.objects.filter(normalised=normalised, entity__kind=found.kind)
@@ -213,9 +214,9 @@ def entity_for(found: EntityFound) -> Entity:
         .first()
     )
     if alias is not None:
-        return alias.entity.merged_into or alias.entity
+        return kept_record(alias.entity)
     for entity in Entity.objects.filter(kind=found.kind, name__iexact=found.name):
-        return entity.merged_into or entity
+        return kept_record(entity)
     taken = set(
         Entity.objects.filter(slug__startswith=slugify(found.name)[:180]).values_list(
             "slug", flat=True

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import translation
 from django_countries import countries
 
+from enrichment.merges import merge_chain
 from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic
 from enrichment.models import Status as Decision
 from mailing.models import Subscriber, Subscription, SubscriptionKey
@@ -125,12 +126,12 @@ def article_profile(article: ArticlePage) -> ArticleProfile:
             reasons[index_key("country", code)] = f"country:{countries.name(code) or code}"
     links = ArticleEntity.objects.filter(**accepted).select_related("entity__merged_into")
     for entity_link in links.order_by("-score", "entity__name"):
-        entity, depth = entity_link.entity, 0
+        entity = entity_link.entity
         reasons[index_key("entity", entity.pk)] = f"entity:{entity.name}"
-        # Readers following the record a duplicate was merged into hear about it too.
-        while entity.merged_into_id and depth < 5:
-            entity, depth = entity.merged_into, depth + 1
-            reasons.setdefault(index_key("entity", entity.pk), f"entity:{entity.name}")
+        # Readers following any record a duplicate was merged into, however long the chain,
+        # hear about it too.
+        for merged in merge_chain(entity)[1:]:
+            reasons.setdefault(index_key("entity", merged.pk), f"entity:{merged.name}")
     return ArticleProfile(reasons=reasons, text=article_text(article))
 
 
