@@ -10,11 +10,13 @@ Nothing a reader types is an error; what cannot be read is ignored:
   - -word or -"a phrase": an article containing it does not match;
   - a query of exclusions only matches nothing (it would mean "everything but…").
 
-Text is compared the way French search engines compare it: lower case, accents and
-ligatures folded (Égypte = egypte, œuvre = oeuvre), elided articles dropped
-(l'Égypte = Égypte) and plurals lightly stripped (sanctions = sanction, journaux = journal).
-Query and article go through the same `tokenize`, so a stripping mistake is the same on both
-sides and only ever merges two words, never loses a match.
+Text is compared the way the readers' search compares it (`newsroom.text`): lower case,
+accents and ligatures folded (Égypte = egypte, œuvre = oeuvre), elided articles dropped
+(l'Égypte = Égypte) and words stemmed (sanctions = sanction, Biélorussie = biélorusse). An
+article's words also carry their unaccented-spelling stem, as search indexes them, so
+"majorite" typed without accents finds "majorité". Query and article go through the same
+reading, so a stemming mistake is the same on both sides and only ever merges two words,
+never loses a match.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from newsroom.text import fold_accents, split_words, stem, strip_elisions
+from newsroom.text import terms_by_word
+from newsroom.text import tokenize as text_terms
 
 Term = tuple[str, ...]  # one normalised word, or the words of a phrase in order
 
@@ -34,36 +37,32 @@ _OR = frozenset({"OR", "OU", "ou", "|", "||"})
 
 def tokenize(text: str) -> list[str]:
     """The normalised words of a text, in order: "Les sanctions contre l'Égypte" →
-    ["le", "sanction", "contre", "egypte"].
+    ["le", "sanction", "contr", "egypt"].
 
-    Built from `newsroom.text` as alerts have always read text: case, accents, ligatures
-    and apostrophes folded first ("Œuvres" → "oeuvre"), only plurals stripped, every word
-    kept. Readers' search stems with Snowball instead (`newsroom.text.tokenize`); moving
-    alerts onto it changes what their tests pin (`tokenize("Égypte")` would be ["egypt"]),
-    so it waits for a decision (issue #13).
+    Search's reading of text (`newsroom.text.tokenize`), every word kept, so a keyword alert
+    and a reader's search find the same articles for the same words.
     """
-    folded = fold_accents(text, case="casefold", ligatures=True, apostrophes=True)
-    elided = strip_elisions(folded, before_a_word=False, presque=False)
-    return [stem(word, plurals_only=True) for word in split_words(elided)]
+    return text_terms(text, keep_stop_words=True)
 
 
 # Words probably in most articles, so never the one a query is indexed under (see
 # `Query.index_terms`); they stay in the text and in phrases.
 _STOPWORDS = frozenset(
-    stem(word, plurals_only=True)
-    for word in (
+    tokenize(
         "a au aux avec ce ces cet cette d dans de des du elle elles en est et etre eu il ils "
         "je la le les leur leurs lui ma mais me meme mes mon ne ni nous on ont ou par pas "
         "plus pour qu que qui sa se ses son sont sur ta te tes ton tu un une vos vous y"
-    ).split()
+    )
 )
 
 
 @dataclass(frozen=True, eq=False)
 class Text:
-    """An article's words ready to be searched many times: in order, and where each occurs."""
+    """An article's words ready to be searched many times: in order, each word's terms (its
+    stem, and the stem of its unaccented spelling where that differs), and where each term
+    occurs."""
 
-    tokens: tuple[str, ...]
+    words_terms: tuple[tuple[str, ...], ...]
     positions: dict[str, list[int]] = field(repr=False)
 
     @classmethod
@@ -71,39 +70,42 @@ class Text:
         """From raw text, or from tokens already normalised by `tokenize`."""
         if isinstance(value, Text):
             return value
-        tokens = tokenize(value) if isinstance(value, str) else list(value)
-        return cls._build(tokens)
+        if isinstance(value, str):
+            return cls._build(terms_by_word(value, keep_stop_words=True))
+        return cls._build([(token,) for token in value])
 
     @classmethod
     def from_blocks(cls, blocks: Iterable[str]) -> Text:
         """Several pieces of text (title, standfirst, paragraphs); no phrase spans two."""
-        tokens: list[str] = []
+        words: list[tuple[str, ...]] = []
         for block in blocks:
-            if tokens:
-                tokens.append("")  # a boundary no query word can match
-            tokens.extend(tokenize(block))
-        return cls._build(tokens)
+            if words:
+                words.append(())  # a boundary no query word can match
+            words.extend(terms_by_word(block, keep_stop_words=True))
+        return cls._build(words)
 
     @classmethod
-    def _build(cls, tokens: list[str]) -> Text:
+    def _build(cls, words: list[tuple[str, ...]]) -> Text:
         positions: dict[str, list[int]] = {}
-        for position, token in enumerate(tokens):
-            if token:
-                positions.setdefault(token, []).append(position)
-        return cls(tokens=tuple(tokens), positions=positions)
+        for position, terms in enumerate(words):
+            for term in terms:
+                positions.setdefault(term, []).append(position)
+        return cls(words_terms=tuple(words), positions=positions)
 
     @property
     def words(self) -> set[str]:
-        """Every distinct word, once."""
+        """Every distinct term, once: what the article is filed under in the index."""
         return set(self.positions)
 
     def contains(self, term: Term) -> bool:
         first, rest = term[0], term[1:]
         if not rest:
             return first in self.positions
-        size = len(term)
+        words = self.words_terms
         return any(
-            self.tokens[start : start + size] == term for start in self.positions.get(first, ())
+            start + len(term) <= len(words)
+            and all(wanted in words[start + offset] for offset, wanted in enumerate(term))
+            for start in self.positions.get(first, ())
         )
 
 

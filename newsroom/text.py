@@ -7,9 +7,9 @@ wherever it is looked up (issue #13):
 - `fold_accents` — "Égypte" → "Egypte", optionally lower case, ligatures, apostrophes;
 - `strip_elisions` — "l'Égypte" → " Égypte" (l', d', qu', jusqu'…);
 - `split_words` (`find_words`, with offsets) — the words of a text, punctuation dropped;
-- `stem` — a French word's stem (Snowball), or only its plural stripped;
-- `word_terms` and `tokenize` — the French terms of a word or a text, as search indexes
-  and looks them up;
+- `stem` — a French word's stem (its plural stripped, then Snowball);
+- `word_terms`, `terms_by_word` and `tokenize` — the French terms of a word or a text, as
+  search indexes and looks them up and keyword alerts match them;
 - `normalise_name` — the key of a name: "l’Égypte" and "Egypte" are both "egypte".
 
 Each variant a caller needs is a keyword parameter, not a copy: where two apps compare
@@ -31,6 +31,7 @@ Case = Literal["keep", "lower", "casefold"]
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 # "œuvre" = "oeuvre": French writes both; Unicode decomposes neither.
 _LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
+_LIGATURE_TABLE = str.maketrans(_LIGATURES)
 # Every apostrophe partners and readers type, written as the one elisions are read with.
 _APOSTROPHES = {"’": "'", "ʼ": "'", "`": "'"}
 _TABLES = {
@@ -112,30 +113,15 @@ def fold_accents(
 
 # "aujourd'hui" keeps "aujourd": the apostrophe is part of the word (no boundary before d).
 _ELIDED = r"jusqu|lorsqu|puisqu|quoiqu|presqu|qu|[cdjlmnst]"
-_ELISIONS = {
-    (before_a_word, presque): re.compile(
-        r"\b(?:"
-        + (_ELIDED if presque else _ELIDED.replace("presqu|", ""))
-        + r")['’]"
-        + (r"(?=\w)" if before_a_word else ""),
-        re.IGNORECASE,
-    )
-    for before_a_word in (False, True)
-    for presque in (False, True)
-}
+_ELISION = re.compile(r"\b(?:" + _ELIDED + r")['’ʼ](?=\w)", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W_]+")
 _WORD_CHARACTERS = re.compile(r"\w+")
 
 
-def strip_elisions(text: str, *, before_a_word: bool = True, presque: bool = True) -> str:
+def strip_elisions(text: str) -> str:
     """Elided articles and pronouns replaced by a space: "l'Égypte d’Alger qu'il" →
-    " Égypte  Alger  il", so "l'Iran" is found by "Iran".
-
-    `before_a_word=False` also drops one followed by no word ("l' " where copy was cut);
-    `presque=False` leaves "presqu'île" whole. Both are the keyword alerts' reading, kept
-    until alerts read text as search does (issue #13).
-    """
-    return _ELISIONS[(before_a_word, presque)].sub(" ", text)
+    " Égypte  Alger  il", so "l'Iran" is found by "Iran"."""
+    return _ELISION.sub(" ", text)
 
 
 def split_words(text: str, *, underscores: bool = False) -> list[str]:
@@ -179,19 +165,20 @@ def _plural_stripped(word: str) -> str:
     return word
 
 
-def stem(word: str, *, plurals_only: bool = False) -> str:
-    """The stem of a lowercased French word: Snowball's French stemmer, as search uses it
-    ("biélorussie" → "biéloruss", "élections" → "élect").
+def stem(word: str) -> str:
+    """The stem of a lowercased French word, as search and keyword alerts both compare it
+    ("biélorussie" → "biéloruss", "élections" → "élect", "jeux" → "jeu").
 
-    `plurals_only=True`: only a plural stripped, from a folded word (the keyword alerts'
-    reading): sanctions → sanction, bureaux → bureau, journaux → journal, jeux → jeu. Words
-    of fewer than five letters keep their s (pays, mais, lois) and -ix/-oix words their x
-    (prix, voix): both are mostly invariable, and stripping them would merge prix with pris
-    or mais with mai; a few names keep their s too (Hamas, Paris).
+    A plural is stripped first (bureaux → bureau, journaux → journal, jeux → jeu, which
+    Snowball alone leaves apart), then Snowball's French stemmer runs. Words of fewer than
+    five letters keep their s (pays, mais, lois) and -ix/-oix words their x (prix, voix):
+    both are mostly invariable, and stripping them would merge prix with pris or mais with
+    mai. A few names are kept whole: stemmed they become another word (Hamas/ham,
+    Paris/pari, Damas/dam).
     """
-    if plurals_only:
-        return _plural_stripped(word)
-    return _stemmer().stemWord(word)
+    if word in _NOT_PLURAL:
+        return word
+    return _stemmer().stemWord(_plural_stripped(word))
 
 
 # --- Terms --------------------------------------------------------------------------------
@@ -219,10 +206,12 @@ def word_terms(word: str, *, keep_stop_words: bool = False) -> tuple[str, ...]:
 
     A second term is added when stemming the unaccented spelling gives another stem
     ("majorité" → "major", but "majorite" → "majorit"), so that indexed text also matches a
-    reader who types without accents. A query uses the first term only.
+    reader who types without accents. A query uses the first term only. Ligatures are
+    spelled out before stemming ("œuvres" and "oeuvres" are one word).
     """
     if not keep_stop_words and is_stop_word(word):
         return ()
+    word = word.translate(_LIGATURE_TABLE)
     term = fold_accents(stem(word))
     folded = fold_accents(word)
     if folded == word:
@@ -231,19 +220,27 @@ def word_terms(word: str, *, keep_stop_words: bool = False) -> tuple[str, ...]:
     return (term,) if variant == term else (term, variant)
 
 
+def terms_by_word(text: str, *, keep_stop_words: bool = False) -> list[tuple[str, ...]]:
+    """Each word's `word_terms`, in order: elisions dropped, lower case. A stop word gives
+    an empty tuple unless `keep_stop_words`, so positions stay those of the words."""
+    return [
+        word_terms(word, keep_stop_words=keep_stop_words)
+        for word in split_words(strip_elisions(text).lower())
+    ]
+
+
 def tokenize(
     text: str, *, keep_stop_words: bool = False, accent_variants: bool = False
 ) -> list[str]:
     """The French terms of a text, in order, repeats kept: "l'Égypte et la Biélorussie" →
-    ["egypt", "bieloruss"]. What search indexes and looks up.
+    ["egypt", "bieloruss"]. What search indexes and looks up, and keyword alerts match.
 
-    Elisions dropped, lower case, each word's `word_terms`. `keep_stop_words=True` keeps
-    every word (where word order matters, as in a phrase); `accent_variants=True` adds each
-    word's unaccented-spelling variant after it (the terms to index).
+    `keep_stop_words=True` keeps every word (where word order matters, as in a phrase);
+    `accent_variants=True` adds each word's unaccented-spelling variant after it (the terms
+    to index).
     """
     terms: list[str] = []
-    for word in split_words(strip_elisions(text).lower()):
-        found = word_terms(word, keep_stop_words=keep_stop_words)
+    for found in terms_by_word(text, keep_stop_words=keep_stop_words):
         terms.extend(found if accent_variants else found[:1])
     return terms
 

@@ -113,7 +113,7 @@ def diplomacy_article(site_tree, tags, **fields):
         ("country", "eg", ["country:EG"]),
         ("entity", "42", ["entity:42"]),
         ("keywords", "gaz sanctions", ["term:sanction"]),
-        ("keywords", "Égypte OR Soudan -football", ["term:egypte", "term:soudan"]),
+        ("keywords", "Égypte OR Soudan -football", ["term:egypt", "term:soudan"]),
         ("keywords", "-football", []),
     ],
 )
@@ -132,7 +132,7 @@ def test_the_index_holds_active_readers_only_and_is_rebuilt_not_appended(tags):
     assert set(SubscriptionKey.objects.values_list("key", "frequency")) == {
         (f"topic:{tags.diplomacy.pk}", INSTANT),
         ("term:gaz", DAILY),
-        ("term:petrole", DAILY),
+        ("term:petrol", DAILY),
     }
     assert index_subscriber(reader) == 3
     assert SubscriptionKey.objects.count() == 3
@@ -162,7 +162,7 @@ def test_an_article_carries_its_tagging_accepted_suggestions_and_words(gas_artic
         "country:DZ",
         f"entity:{tags.putin.pk}",
     }
-    assert {"term:gaz", "term:sanction", "term:egypte", "term:poutine"} <= keys
+    assert {"term:gaz", "term:sanction", "term:egypt", "term:poutin"} <= keys
 
 
 # --- Matching ---------------------------------------------------------------------------------

@@ -15,24 +15,26 @@ ARTICLE = (
 @pytest.mark.parametrize(
     ("text", "tokens"),
     [
-        ("Égypte", ["egypte"]),
-        ("ÉGYPTE", ["egypte"]),
-        ("l'Égypte", ["egypte"]),
-        ("l’Égypte", ["egypte"]),
+        ("Égypte", ["egypt"]),
+        ("ÉGYPTE", ["egypt"]),
+        ("l'Égypte", ["egypt"]),
+        ("l’Égypte", ["egypt"]),
         ("sanctions", ["sanction"]),
         ("journaux", ["journal"]),
         ("bureaux", ["bureau"]),
         ("jeux", ["jeu"]),
-        ("Œuvres", ["oeuvre"]),
-        ("Arabie-Saoudite", ["arabie", "saoudite"]),
-        # Short words and -ix words are mostly invariable: left alone.
-        ("pays mais prix", ["pays", "mais", "prix"]),
+        ("Œuvres", ["oeuvr"]),
+        ("oeuvres", ["oeuvr"]),
+        ("Biélorussie biélorusse", ["bieloruss", "bieloruss"]),
+        ("Arabie-Saoudite", ["arab", "saoudit"]),
+        # Short words and -ix words keep their s and x (Snowball still stems pays).
+        ("pays mais prix", ["pay", "mais", "prix"]),
         # Names whose stripped form is another word keep their s.
         ("Hamas Paris", ["hamas", "paris"]),
         ("COP28", ["cop28"]),
     ],
 )
-def test_text_is_normalised_like_french_search(text, tokens):
+def test_text_is_read_as_the_readers_search_reads_it(text, tokens):
     assert tokenize(text) == tokens
 
 
@@ -73,10 +75,16 @@ def test_a_query_matches_as_a_reader_expects(query, matches):
     assert parse_query(query).matches(ARTICLE) is matches
 
 
+def test_a_word_typed_without_accents_finds_it_written_with_them():
+    # "majorité" stems to "major", "majorite" to "majorit": the article carries both.
+    assert parse_query("majorite").matches("La majorité vote")
+    assert parse_query("biélorusse").matches("La Biélorussie ferme sa frontière")
+
+
 def test_a_query_reads_back_in_canonical_form():
     query = parse_query("Gaz  « prix plafond » OU Pétrole -football")
 
-    assert str(query) == 'gaz "prix plafond" OR petrole -football'
+    assert str(query) == 'gaz "prix plafond" OR petrol -football'
     assert parse_query(str(query)) == query
 
 
@@ -106,7 +114,7 @@ def test_matches_takes_raw_text_or_tokens():
         # A phrase is found through its rarest word.
         ('"prix du gaz"', ["prix"]),
         # OR: every alternative, since any may be the one that matches.
-        ("pétrole OR gaz", ["gaz", "petrole"]),
+        ("pétrole OR gaz", ["gaz", "petrol"]),
         # The single-word group is cheaper than the two-alternative one.
         ('gaz "prix plafond" OR pétrole -football', ["gaz"]),
         ("-football", []),

@@ -35,10 +35,6 @@ FOUND = {
     "bielorussie": {"bielorussie", "bielorusse"},
     "biélorusse": {"bielorussie", "bielorusse"},
 }
-# Alerts still read text their own way (only plurals stripped, no Snowball stem): a country
-# and its adjective are two words to them. Moving alerts onto search's reading changes what
-# mailing's tests pin, so it waits for the lead's decision (issue #13); these then pass.
-NOT_YET_SHARED = {"Biélorussie", "bielorussie", "biélorusse"}
 
 
 @pytest.fixture
@@ -75,26 +71,7 @@ def alerted(articles, word):
     return {name for name, article in articles.items() if (article.pk,) in matched}
 
 
-@pytest.mark.parametrize(
-    "word",
-    [
-        pytest.param(
-            word,
-            marks=pytest.mark.xfail(
-                strict=True, reason="alerts do not stem as search does yet (issue #13)"
-            ),
-        )
-        if word in NOT_YET_SHARED
-        else word
-        for word in FOUND
-    ],
-)
+@pytest.mark.parametrize("word", FOUND)
 def test_a_keyword_alert_brings_what_a_search_finds(articles, word):
     assert searched(articles, word) == FOUND[word]
     assert alerted(articles, word) == FOUND[word]
-
-
-def test_a_search_finds_a_country_by_its_adjective(articles):
-    # The half of the pin that holds today: search's reading, which alerts are to adopt.
-    for word in NOT_YET_SHARED:
-        assert searched(articles, word) == FOUND[word], word
