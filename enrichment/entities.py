@@ -22,9 +22,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from enrichment.gazetteer import Canonical, Gazetteer, normalise_name
+from enrichment.gazetteer import Canonical, Gazetteer
 from enrichment.gazetteer_data import DEMONYMS, is_role_phrase
 from enrichment.results import EntityFound, Mention
+from newsroom.text import normalise_name
 
 KINDS = {"PER", "ORG", "LOC", "MISC"}
 _TRAILING_PUNCTUATION = re.compile(r"[\s,.;:!?»«\"“”()]+$")

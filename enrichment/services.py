@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from enrichment.gazetteer import normalise_name, unique_slug
+from enrichment.gazetteer import unique_slug
 from enrichment.merges import kept_record
 from enrichment.models import (
     ArticleCountry,
@@ -39,6 +39,7 @@ from enrichment.results import EnrichedArticle, EntityFound
 from newsroom.article import ExtractedArticle
 from newsroom.events import article_enriched
 from newsroom.models import ArticlePage, Topic
+from newsroom.text import normalise_name
 
 LINKED_KINDS = {"PER", "ORG", "LOC"}
 

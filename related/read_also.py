@@ -23,10 +23,10 @@ from typing import Any
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Sum, Value
 from wagtail.query import PageQuerySet
 
-from enrichment.gazetteer import normalise_name
 from enrichment.merges import kept_ids, member_ids
 from enrichment.models import ArticleEntity, Entity, EntityAlias, Status
 from newsroom.models import ArticlePage
+from newsroom.text import normalise_name
 from related.exceptions import TextTooLong
 
 MAX_TEXT_LENGTH = 20_000

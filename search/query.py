@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from enrichment.gazetteer import normalise_name
 from enrichment.merges import kept_record
 from enrichment.models import Entity, EntityAlias, Status
+from newsroom.text import normalise_name
 from search.analysis import french_terms
 
 # An entity name is looked for in runs of up to this many words of the query.

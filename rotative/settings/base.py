@@ -260,7 +260,7 @@ LOGGING = {
 }
 
 # Ingest fetcher -------------------------------------------------------------------------------
-# Budgets for fetching partner URLs (ingest/fetch.py): the decoded body is capped while it
+# Budgets for fetching partner URLs (the `ingest.fetch` package): the decoded body is capped while it
 # streams, and one deadline covers the whole fetch, redirects included.
 INGEST_FETCH_MAX_BYTES = 5 * 1024 * 1024
 INGEST_FETCH_TIMEOUT_SECONDS = 20
