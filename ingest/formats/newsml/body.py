@@ -82,8 +82,10 @@ def _nitf_images(nitf: etree._Element) -> list[tuple[str, str, str]]:
     return images
 
 
-def _read_nitf(nitf: etree._Element) -> Content:
-    """NITF: headline and standfirst from the head (hedline, abstract), then the body."""
+def read_nitf(nitf: etree._Element) -> Content:
+    """NITF: headline and standfirst from the head (hedline, abstract), then the body.
+
+    Public: a standalone NITF file (`ingest.formats.nitf`) is read by the same reader."""
     head_standfirsts = [
         text_of(element)
         for element in descendants(nitf, "hl2", "abstract")
@@ -146,7 +148,7 @@ def read_content(item: etree._Element) -> Content:
     for inline in children(content_set, "inlineXML"):
         for root in inline:
             if local_name(root) == "nitf":
-                renditions.append(_read_nitf(root))
+                renditions.append(read_nitf(root))
             elif local_name(root) in {"html", "body", "div", "article"}:
                 renditions.append(_read_xhtml(root))
     for inline in children(content_set, "inlineData"):
