@@ -1,5 +1,6 @@
 """The newsroom's content model: the page tree (la une, rubriques, articles) and its snippets."""
 
+from .images import NewsImage, NewsImageRendition
 from .pages import ArticleDatelinePlace, ArticlePage, ArticlePageQuerySet, HomePage, SectionPage
 from .settings import NewsroomSettings
 from .snippets import Author, Source, Topic
@@ -10,6 +11,8 @@ __all__ = [
     "ArticlePageQuerySet",
     "Author",
     "HomePage",
+    "NewsImage",
+    "NewsImageRendition",
     "NewsroomSettings",
     "SectionPage",
     "Source",

@@ -157,12 +157,13 @@ class ArticlePage(Page):
         help_text=_("Set when the article is substantially updated after publication."),
     )
     lead_image = models.ForeignKey(
-        "wagtailimages.Image",
+        "newsroom.NewsImage",
         verbose_name=_("lead image"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("Shown above the body, in lists and when the article is shared."),
     )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
     authors = ParentalManyToManyField("newsroom.Author", verbose_name=_("authors"), blank=True)

@@ -192,6 +192,10 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
+# Pictures know their caption, credit and partner URL (newsroom.models.images, issue #14).
+WAGTAILIMAGES_IMAGE_MODEL = "newsroom.NewsImage"
+# No SVG: Wagtail would serve it as uploaded, scripts included.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
@@ -268,6 +272,14 @@ INGEST_FETCH_TIMEOUT_SECONDS = 20
 # may reach anyway, so a test can fetch from a server on 127.0.0.1:<random port>.
 INGEST_FETCH_ALLOWED_ADDRESSES = ()
 INGEST_FETCH_ALLOWED_PORTS = (80, 443)
+# Partner pictures (ingest.images): downloaded through the same fetcher, at most this many per
+# article, each at most this many bytes and pixels (checked before decoding) and at least
+# this many pixels on its shorter side (a tracking pixel or an icon is no picture).
+INGEST_FETCH_IMAGES = env_bool("INGEST_FETCH_IMAGES", True)
+INGEST_IMAGES_PER_ARTICLE = 4
+INGEST_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+INGEST_IMAGE_MAX_PIXELS = 40_000_000
+INGEST_IMAGE_MIN_SIDE = 100
 
 # Mailing --------------------------------------------------------------------------------------
 # Provider webhooks (bounces, complaints: /anymail/<provider>/tracking/) authenticate with HTTP

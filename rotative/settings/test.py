@@ -14,6 +14,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ENRICH_AUTOMATICALLY = False
 # Nor rank related articles (spaCy again) on every publish; the related tests turn it on.
 RELATED_REFRESH_AUTOMATICALLY = False
+# Nor download partner pictures: ingest tests use addresses that are never served; the picture
+# tests turn it on, with a loopback server (ingest/tests/test_pictures.py).
+INGEST_FETCH_IMAGES = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
