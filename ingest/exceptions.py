@@ -86,3 +86,68 @@ class EmptyArticle(FormatError):
 class InvalidArticle(IngestError):
     code = "invalid_article"
     default_message = _("The article could not be saved: %(errors)s")
+
+
+# Pictures (ingest.images) -------------------------------------------------------------------
+class PictureRefused(IngestError):
+    """A partner picture not stored; the article is saved without it (issue #14)."""
+
+    code = "picture_refused"
+    default_message = _("The picture was refused.")
+
+
+class PictureUnavailable(PictureRefused):
+    code = "picture_unavailable"
+    default_message = _("The picture %(url)s could not be downloaded: %(reason)s")
+
+
+class PictureTooLarge(PictureRefused):
+    code = "picture_too_large"
+    default_message = _(
+        "The picture %(url)s is larger than %(limit)d bytes; ask the partner for a smaller one."
+    )
+
+
+class NotAPicture(PictureRefused):
+    code = "not_a_picture"
+    default_message = _(
+        "%(url)s is not a JPEG, PNG, WebP, GIF or AVIF picture but %(found)s "
+        "(declared as %(declared)s)."
+    )
+
+
+class SVGPicture(PictureRefused):
+    code = "svg_picture"
+    default_message = _(
+        "%(url)s is an SVG drawing: SVG is refused, with or without scripts, because it would "
+        "be served to readers as it came."
+    )
+
+
+class PictureTypeMismatch(PictureRefused):
+    code = "picture_type_mismatch"
+    default_message = _(
+        "%(url)s is declared as %(declared)s but holds %(found)s: a file that lies about its "
+        "type is refused."
+    )
+
+
+class PictureTooManyPixels(PictureRefused):
+    code = "picture_too_many_pixels"
+    default_message = _(
+        "%(url)s would decode to %(pixels)s pixels, more than the %(limit)d allowed: "
+        "it may be a decompression bomb."
+    )
+
+
+class PictureTooSmall(PictureRefused):
+    code = "picture_too_small"
+    default_message = _(
+        "%(url)s measures %(width)d × %(height)d pixels, too small for a picture "
+        "(at least %(limit)d on each side)."
+    )
+
+
+class PictureUnreadable(PictureRefused):
+    code = "picture_unreadable"
+    default_message = _("%(url)s could not be read as a %(format)s picture: %(reason)s")
