@@ -7,10 +7,12 @@ from .base import FormatAdapter, RawDocument
 from .feeds import FeedAdapter
 from .html import HTMLAdapter
 from .newsml import NewsMLAdapter
+from .nitf import NITFAdapter
 from .plaintext import PlainTextAdapter
 
 ADAPTERS: tuple[FormatAdapter, ...] = (
     NewsMLAdapter(),
+    NITFAdapter(),
     FeedAdapter(),
     HTMLAdapter(),
     PlainTextAdapter(),

@@ -1,6 +1,6 @@
 """Generators of hostile partner copy, and the checks a reader site must pass after it.
 
-Valid skeletons (RSS, Atom, JSON Feed, NewsML-G2, an HTML page, plain text) with hostile
+Valid skeletons (RSS, Atom, JSON Feed, NewsML-G2, NITF, an HTML page, plain text) with hostile
 strings inside: control characters, surrogates, script tags, `javascript:` URLs, huge and
 empty values, odd entities, RTL Arabic, emoji. Used by test_hostile_input.py.
 """
@@ -193,6 +193,26 @@ def newsml(item, guid) -> bytes:
 """.encode("utf-8", "surrogatepass")
 
 
+def nitf(item, guid) -> bytes:
+    """A standalone NITF file (issue #14): the same hostile strings in its head and body."""
+    first, second = (escape(text) for text in item["paragraphs"])
+    hostile = _text(item, "hostile")
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE nitf SYSTEM "nitf-3-5.dtd">
+<nitf version="-//IPTC//DTD NITF 3.5//EN" xml:lang="fr"><head><title>{_text(item, "tag")}</title>
+<docdata><doc-id regsrc="AGD" id-string="{guid}"/><date.issue norm="20240312T083000+0200"/>
+<key-list><keyword key={_attr(item, "tag")}/></key-list></docdata>
+<pubdata ex-ref={_attr(item, "url")}/></head>
+<body><body.head><hedline><hl1>{_text(item, "title")}</hl1><hl2>{hostile}</hl2></hedline>
+<byline><person>{_text(item, "author")}</person></byline>
+<distributor>{_text(item, "author")}</distributor>
+<dateline><location><city>{_text(item, "place")}</city></location></dateline></body.head>
+<body.content><p>{first} {hostile}</p><p>{second}</p>
+<media media-type="image"><media-reference source={_attr(item, "image")}/>
+<media-caption><p>{hostile}</p></media-caption></media></body.content></body></nitf>
+""".encode("utf-8", "surrogatepass")
+
+
 def html_page(item, guid) -> bytes:
     return f"""<!DOCTYPE html><html lang="fr"><head><title>{item["title"]} | Le Site</title>
 <meta property="og:title" content={quoteattr(item["title"])}>
@@ -216,6 +236,7 @@ FORMATS = {
     "atom": atom,
     "json_feed": json_feed,
     "newsml": newsml,
+    "nitf": nitf,
     "html": html_page,
     "plain_text": plain_text,
 }
