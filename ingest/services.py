@@ -1,8 +1,9 @@
 """Ingest services: read a source, extract its items, and turn each into an article.
 
 `extract_location` is what `manage.py extract` prints; `ingest_article` is what `manage.py
-ingest` and the feed poller save. Both raise an `IngestError` subclass before writing
-anything; saving is atomic and idempotent (the same item twice updates, never duplicates).
+ingest` and the feed poller (`ingest.polling`) save. Both raise an `IngestError` subclass
+before writing anything; saving is atomic and idempotent (the same item twice updates, never
+duplicates).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,13 +21,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ingest import dedup
+from ingest import dedup, images
 from ingest.exceptions import EmptyArticle, FetchError, IngestError, InvalidArticle
 from ingest.fetch import fetch
 from ingest.formats import RawDocument, detect_adapter
 from ingest.formats.feeds import SUMMARY_ONLY
 from ingest.formats.html import HTMLAdapter
-from ingest.models import IngestedItem, IngestFailure, SourceFeed
+from ingest.models import IngestedItem, SourceFeed
 from ingest.updates import editor_hold_reason, hold_partner_update, hold_reason_text
 from ingest.writing import create_article, fill_page
 from newsroom.article import ExtractedArticle
@@ -161,6 +162,17 @@ def _same_item(item: ExtractedArticle, digest: str) -> IngestedItem | None:
     return items.filter(content_hash=digest, is_near_duplicate=False).order_by("-pk").first()
 
 
+def _is_unchanged(existing: IngestedItem, item: ExtractedArticle, *, digest: str) -> bool:
+    """`item` (whose text hashes to `digest`) is the text we hold, or an older version of
+    it: nothing to write."""
+    older = (
+        item.version is not None
+        and existing.version is not None
+        and item.version <= existing.version
+    )
+    return existing.content_hash == digest or older
+
+
 def _near_duplicate(signature: list[int]) -> IngestedItem | None:
     since = timezone.now() - timedelta(days=NEAR_DUPLICATE_WINDOW_DAYS)
     recent = IngestedItem.objects.filter(first_ingested_at__gte=since, is_near_duplicate=False)
@@ -181,18 +193,31 @@ def ingest_article(
 
     A page Wagtail refuses to save is reported as an InvalidArticle, never raised raw, so one
     bad entry cannot stop a feed; the transaction leaves nothing half-written.
+
+    The item's pictures are downloaded first, outside the transaction (`ingest.images`),
+    unless the item is one we hold unchanged; a refused picture is recorded as an ingest
+    failure and a warning, and the article is saved without it.
     """
     if not item.title.strip() or not (item.body or item.standfirst):
         raise EmptyArticle()
     item = with_standfirst(item)
+    digest = dedup.content_hash(item.text())
+    known = _same_item(item, digest)
+    unchanged = known is not None and _is_unchanged(known, item, digest=digest)
+    pictures = images.NO_PICTURES if unchanged else images.fetch_pictures(item)
     try:
         with transaction.atomic():
-            outcome = _save(item, section=section, publish=publish, source=source, feed=feed)
+            outcome = _save(
+                item, section=section, publish=publish, source=source, feed=feed, pictures=pictures
+            )
             if outcome.action in {IngestOutcome.CREATED, IngestOutcome.UPDATED}:
                 # Enrichment (drafts too), and whatever else follows an article's text, hears
                 # of it here, with what was extracted (issue #13: an event, not a call to its
                 # task). In the same transaction as the publication, so it is queued once.
                 article_changed.send(sender=ArticlePage, instance=outcome.article, article=item)
+            if outcome.action in {IngestOutcome.CREATED, IngestOutcome.UPDATED, IngestOutcome.HELD}:
+                refused = images.record_refusals(pictures, item=item, feed=feed)
+                outcome = replace(outcome, warnings=(*outcome.warnings, *refused))
     except ValidationError as error:
         raise InvalidArticle(errors="; ".join(error.messages)) from error
     return outcome
@@ -215,6 +240,7 @@ def _save(
     publish: bool,
     source: Source | None,
     feed: SourceFeed | None,
+    pictures: images.PartnerPictures,
 ) -> IngestOutcome:
     text = item.text()
     digest = dedup.content_hash(text)
@@ -231,7 +257,14 @@ def _save(
         source = _resolve_source(item, source)
         existing = _same_item(item, digest)
         if existing is not None:
-            return _update(existing, item, source=source, publish=publish, provenance=provenance)
+            return _update(
+                existing,
+                item,
+                source=source,
+                publish=publish,
+                provenance=provenance,
+                pictures=pictures,
+            )
         duplicate = _near_duplicate(signature)
         if duplicate is not None:
             IngestedItem.objects.create(
@@ -245,7 +278,7 @@ def _save(
         published_at = _published_at(item)
         dates: dict[str, Any] = {"first_published_at": published_at} if published_at else {}
         page, warnings = create_article(
-            item, section=section, source=source, publish=publish, **dates
+            item, section=section, source=source, publish=publish, pictures=pictures, **dates
         )
         IngestedItem.objects.create(article=page, source=source, feed=feed, **provenance)
     return IngestOutcome(IngestOutcome.CREATED, page, tuple(warnings))
@@ -258,14 +291,10 @@ def _update(
     source: Source | None,
     publish: bool,
     provenance: dict[str, Any],
+    pictures: images.PartnerPictures,
 ) -> IngestOutcome:
     page = existing.article.specific
-    older = (
-        item.version is not None
-        and existing.version is not None
-        and item.version <= existing.version
-    )
-    if existing.content_hash == provenance["content_hash"] or older:
+    if _is_unchanged(existing, item, digest=provenance["content_hash"]):
         return IngestOutcome(IngestOutcome.UNCHANGED, page)
     for name, value in provenance.items():
         setattr(existing, name, value)
@@ -274,7 +303,11 @@ def _update(
     if reason is not None:
         # Once an editor touched the article, no partner version is written over it: it
         # waits beside the article for them to compare, apply or dismiss (ingest.updates).
-        hold_partner_update(page, item, reason=reason, source=source, ingested=existing)
+        # Its pictures join the library, for the editor; the lead image stays theirs.
+        stored = images.store_pictures(pictures, title=item.title)
+        hold_partner_update(
+            page, item, reason=reason, source=source, ingested=existing, pictures=stored
+        )
         warning = (
             f"update held for an editor ({hold_reason_text(reason)}): "
             "compare and apply it in the admin (Ingest → Partner updates)"
@@ -282,92 +315,22 @@ def _update(
         return IngestOutcome(IngestOutcome.HELD, page, (warning,))
     latest = page.get_latest_revision_as_object()
     warnings = fill_page(latest, item, source)
+    # No editor touched the article (else it was held above): the lead image follows the
+    # partner's first picture, and stays as it is when the partner sends none.
+    stored = images.store_pictures(pictures, title=item.title)
+    if stored:
+        latest.lead_image = stored[0]
     revision = latest.save_revision()
     if publish or page.live:
         revision.publish()
     return IngestOutcome(IngestOutcome.UPDATED, page, tuple(warnings))
 
 
-# Polling ------------------------------------------------------------------------------------
-@dataclass
-class PollReport:
-    feed_id: int
-    outcomes: list[IngestOutcome] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(outcome.action == action for outcome in self.outcomes)
-
-    def __str__(self) -> str:
-        return (
-            f"feed {self.feed_id}: {self.count(IngestOutcome.CREATED)} created, "
-            f"{self.count(IngestOutcome.UPDATED)} updated, "
-            f"{self.count(IngestOutcome.UNCHANGED)} unchanged, "
-            f"{self.count(IngestOutcome.MERGED)} merged, "
-            f"{self.count(IngestOutcome.HELD)} held for an editor, {len(self.failures)} failed"
-        )
-
-
-def _record_failure(feed: SourceFeed, location: str, item: str, error: IngestError) -> str:
-    IngestFailure.objects.create(
-        feed=feed, location=location[:1000], item=item[:500], code=error.code, message=error.message
-    )
-    logger.warning("Ingest failure %s on %s: %s", error.code, location, error.message)
-    return f"{error.code}: {error.message}"
-
-
-def poll_feed(feed: SourceFeed) -> PollReport:
-    """Fetch one feed and ingest every item; a bad item is recorded and the rest goes on."""
-    report = PollReport(feed_id=feed.pk)
-    now = timezone.now()
-    feed.last_polled_at = now
-    try:
-        items = extract_location(
-            feed.url, format_name=feed.format, fetch_full_pages=feed.fetch_full_page
-        )
-    except IngestError as error:
-        report.failures.append(_record_failure(feed, feed.url, "", error))
-        feed.last_error_at, feed.last_error = now, error.message
-        feed.save(update_fields=["last_polled_at", "last_error_at", "last_error"])
-        return report
-    for item in items:
-        try:
-            outcome = ingest_article(
-                item, section=feed.section, publish=feed.publish, source=feed.source, feed=feed
-            )
-        except IngestError as error:
-            report.failures.append(_record_failure(feed, feed.url, item.guid or item.title, error))
-            continue
-        report.outcomes.append(outcome)
-    feed.last_success_at = now
-    feed.items_ingested += report.count(IngestOutcome.CREATED)
-    if report.failures:
-        feed.last_error_at, feed.last_error = now, report.failures[-1]
-    feed.save(
-        update_fields=[
-            "last_polled_at",
-            "last_success_at",
-            "items_ingested",
-            "last_error_at",
-            "last_error",
-        ]
-    )
-    return report
-
-
-def due_feeds(now: datetime | None = None) -> list[SourceFeed]:
-    now = now or timezone.now()
-    return [feed for feed in SourceFeed.objects.filter(is_active=True) if feed.is_due(now)]
-
-
 __all__ = [
     "FetchError",
     "IngestOutcome",
-    "PollReport",
-    "due_feeds",
     "extract_document",
     "extract_location",
     "ingest_article",
-    "poll_feed",
     "read_location",
 ]

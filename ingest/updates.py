@@ -11,6 +11,7 @@ top of their own latest draft, never published by itself) or dismisses.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,7 +26,7 @@ from ingest.exceptions import IngestError
 from ingest.models import IngestedItem, PendingPartnerUpdate
 from ingest.writing import fill_page
 from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
-from newsroom.models import ArticlePage, Source
+from newsroom.models import ArticlePage, NewsImage, Source
 
 # Why an article is held, most pressing first; the codes are stored on the pending update.
 HOLD_REASONS = {
@@ -140,8 +141,13 @@ def hold_partner_update(
     reason: str,
     source: Source | None,
     ingested: IngestedItem | None,
+    pictures: Sequence[NewsImage] = (),
 ) -> PendingPartnerUpdate:
-    """Keep the partner's version beside the article; it replaces an older one still waiting."""
+    """Keep the partner's version beside the article; it replaces an older one still waiting.
+
+    `pictures` are the partner's pictures, already in the library: their ids wait with the
+    text, for `apply_partner_update`.
+    """
     with transaction.atomic():
         PendingPartnerUpdate.objects.filter(
             article=page, state=PendingPartnerUpdate.State.PENDING
@@ -151,7 +157,7 @@ def hold_partner_update(
             item=ingested,
             source=source,
             version=item.version,
-            content=partner_fields(item),
+            content={**partner_fields(item), "pictures": [picture.pk for picture in pictures]},
             reason=reason,
         )
 
@@ -179,7 +185,8 @@ def _check_may_decide(pending: PendingPartnerUpdate, actor: User) -> ArticlePage
 def apply_partner_update(pending: PendingPartnerUpdate, *, actor: User) -> Revision:
     """The partner's text as a new draft revision by `actor`, on top of their latest draft.
 
-    Nothing is published: the editor reviews the draft and publishes it themselves.
+    Nothing is published: the editor reviews the draft and publishes it themselves. The lead
+    image is the editor's: the partner's first picture fills it only when the draft has none.
     """
     with transaction.atomic():
         # The row lock taken here makes two editors clicking "apply" at once write one draft.
@@ -189,6 +196,10 @@ def apply_partner_update(pending: PendingPartnerUpdate, *, actor: User) -> Revis
             raise PartnerUpdateLocked()
         draft = page.get_latest_revision_as_object()
         fill_page(draft, item_of_fields(pending.content), pending.source)
+        if draft.lead_image_id is None:
+            ids = pending.content.get("pictures", [])
+            held = NewsImage.objects.in_bulk(ids)
+            draft.lead_image = next((held[pk] for pk in ids if pk in held), None)
         revision = draft.save_revision(user=actor, log_action=True)
         pending.state = PendingPartnerUpdate.State.APPLIED
         pending.decided_at, pending.decided_by = timezone.now(), actor

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.rich_text import RichText
 
+from ingest.images import NO_PICTURES, PartnerPictures, store_pictures
 from ingest.models import IngestedItem
 from ingest.sanitise import safe_url
 from newsroom.article import ExtractedArticle, ReadAlso
@@ -95,17 +96,23 @@ def create_article(
     publish: bool = False,
     slug: str = "",
     body: list[Any] | None = None,
+    pictures: PartnerPictures = NO_PICTURES,
     **page_fields: Any,
 ) -> tuple[ArticlePage, list[str]]:
     """A new article of `section` holding `item`, saved as a revision and published if asked.
 
     `slug` defaults to a free one made from the title. `body` replaces the blocks made from
     `item.body` for an input richer than paragraphs (the demo's headings and quotes);
-    `page_fields` sets what an extracted item does not carry (topics, countries, authors,
-    the first publication date, the demo flag). Returns the page and what was dropped.
+    `pictures` are the item's pictures as `ingest.images.fetch_pictures` downloaded them
+    before this transaction: stored here, the first is the lead image. `page_fields` sets
+    what an extracted item does not carry (topics, countries, authors, the first publication
+    date, the demo flag). Returns the page and what was dropped.
     """
     page = ArticlePage(live=False)
     warnings = fill_page(page, item, source)
+    stored = store_pictures(pictures, title=item.title)
+    if stored:
+        page.lead_image = stored[0]
     if body is not None:
         page.body = body
     page.slug = slug or find_available_slug(section, slugify(item.title)[:80] or "article")
