@@ -312,8 +312,6 @@ def store_picture(picture: FetchedPicture, *, title: str) -> NewsImage | None:
         caption=picture.image.caption[:CAPTION_MAX_CHARS],
         credit=picture.image.credit[:CREDIT_MAX_CHARS],
         source_url=source_url,
-        width=picture.checked.width,
-        height=picture.checked.height,
         file_size=len(picture.content),
         file_hash=hashlib.sha1(picture.content, usedforsecurity=False).hexdigest(),
     )
@@ -322,6 +320,8 @@ def store_picture(picture: FetchedPicture, *, title: str) -> NewsImage | None:
         ContentFile(picture.content),
         save=False,
     )
+    # What Pillow read when checking it; the field's own reading may not reopen the file.
+    image.width, image.height = picture.checked.width, picture.checked.height
     try:
         with transaction.atomic():
             image.save()
