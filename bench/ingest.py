@@ -1,10 +1,9 @@
 """Ingest: extraction quality on the evaluation pages, and throughput of each format path.
 
-Quality — `../shared/data/extraction/` (13 French pages, each with passages a good extractor
-keeps and boilerplate it drops). The snippet score the data set describes: a `with` passage
-found is a true positive, one missing a false negative, a `without` passage found a false
-positive. Our HTML adapter (trafilatura plus our post-processing) beside trafilatura's
-defaults (`trafilatura.extract(html, url=url)`) on the same pages.
+Quality — bench/extraction.py (run from here too): the snippet score on the 79 tuning and
+34 held-out pages of `../shared/data/extraction/` (ingest/extraction_split.json), our HTML
+adapter beside trafilatura's `bare_extraction` with its defaults, favor_precision and
+favor_recall.
 
 Throughput — items per second, each path beside a baseline run interleaved in the same
 process (the ratio is the figure; this machine is shared and noisy):
@@ -38,26 +37,6 @@ FEEDS = SHARED / "data" / "feeds"
 
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rotative.settings.test")
-
-
-def extraction_quality() -> dict:
-    import trafilatura
-
-    from ingest.evaluation import snippet_score
-    from ingest.formats.html import HTMLAdapter
-
-    evaluation = json.loads((EXTRACTION / "evaldata_fr.json").read_text())
-    ours, baseline = {}, {}
-    for url, item in evaluation.items():
-        html = (EXTRACTION / "html" / item["file"]).read_bytes()
-        article = HTMLAdapter().extract_html(html, url=url)
-        ours[url] = "\n".join([article.title, article.standfirst, *article.body])
-        baseline[url] = trafilatura.extract(html, url=url) or ""
-    return {
-        "pages": len(evaluation),
-        "ours": snippet_score(ours, evaluation),
-        "trafilatura_defaults": snippet_score(baseline, evaluation),
-    }
 
 
 def _rate(function, items) -> float:
@@ -196,16 +175,13 @@ def main(argv=None) -> int:
 
     django.setup()
     logging.disable(logging.WARNING)  # skipped fixture entries are expected, not news
+    from extraction import extraction_quality, print_quality  # bench/ is on sys.path
+
     report = {"quality": extraction_quality(), "throughput": throughput(args.rounds)}
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    quality = report["quality"]
-    print(f"Extraction quality, snippet score on {quality['pages']} French pages")
-    print(f"{'':24}{'precision':>10}{'recall':>10}{'F1':>10}")
-    for name in ("ours", "trafilatura_defaults"):
-        score = quality[name]
-        print(f"{name:24}{score['precision']:>10.3f}{score['recall']:>10.3f}{score['f1']:>10.3f}")
+    print_quality(report["quality"])
     print("\nIngest throughput (median of interleaved rounds; ratio = ours / baseline)")
     for row in report["throughput"]:
         print(

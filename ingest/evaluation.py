@@ -100,3 +100,33 @@ def write_split(pages: dict[str, dict[str, Any]]) -> None:
         json.dumps({"note": note, "counts": counts, **split}, indent=1, ensure_ascii=False) + "\n",
         encoding="utf-8",
     )
+
+
+def trafilatura_text(html: bytes, url: str, **options: Any) -> str:
+    """trafilatura's own main text (bare_extraction, its defaults unless options say)."""
+    import trafilatura
+
+    result = trafilatura.bare_extraction(html, url=url, **options)
+    return (getattr(result, "text", None) or "") if result is not None else ""
+
+
+def our_text(html: bytes, url: str) -> str:
+    """What our HTML adapter publishes: headline, standfirst and body ('' when empty)."""
+    from ingest.exceptions import EmptyArticle
+    from ingest.formats.html import HTMLAdapter
+
+    try:
+        article = HTMLAdapter().extract_html(html, url=url)
+    except EmptyArticle:
+        return ""
+    return article.text()
+
+
+def score_sets(
+    texts: dict[str, str], pages: dict[str, dict[str, Any]], split: dict[str, list[str]]
+) -> dict[str, dict]:
+    """The snippet score of each set of the split (aggregates only: no per-page figures)."""
+    return {
+        name: snippet_score(texts, {url: pages[url] for url in urls})
+        for name, urls in split.items()
+    }
