@@ -4,7 +4,8 @@
 is missing and never changes an existing page, snippet or site: as soon as one article exists,
 whoever wrote it, no demo article is added. The articles' text is in
 `newsroom.demo_content.articles`; each becomes an `ExtractedArticle` for `create_article`,
-with the headings and quotes an extracted item cannot carry given as blocks.
+with the headings and quotes an extracted item cannot carry given as blocks, and its picture
+drawn from its slug (`newsroom.demo_content.pictures`) and checked as a partner's would be.
 """
 
 import datetime
@@ -16,8 +17,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.rich_text import RichText
 
+from ingest.images import FetchedPicture, PartnerPictures, check_picture
 from ingest.writing import create_article
-from newsroom.article import Dateline, ExtractedArticle, SourceCredit
+from newsroom.article import Dateline, ExtractedArticle, Image, SourceCredit
 from newsroom.demo_content import (
     AUTHORS,
     DEMO_ARTICLES,
@@ -26,6 +28,7 @@ from newsroom.demo_content import (
     ensure_site_tree,
 )
 from newsroom.demo_content.articles import DemoArticle, Heading, Paragraph, Quote, ReadAlso
+from newsroom.demo_content.pictures import demo_picture
 from newsroom.models import ArticlePage, Author, SectionPage, Source, Topic
 
 
@@ -95,6 +98,7 @@ def _create_demo_articles(sections: dict[str, SectionPage], *, now: datetime.dat
             publish=True,
             slug=spec.slug,
             body=[_body_block(block, published) for block in spec.body],
+            pictures=_picture(spec.slug),
             authors=[authors[slug] for slug in spec.authors],
             topics=[topics[slug] for slug in spec.topics],
             countries=list(spec.countries),
@@ -103,6 +107,13 @@ def _create_demo_articles(sections: dict[str, SectionPage], *, now: datetime.dat
         )
         published[spec.slug] = page
     return len(published)
+
+
+def _picture(slug: str) -> PartnerPictures:
+    drawn = demo_picture(slug)
+    checked = check_picture(drawn.content, declared="image/jpeg", url=slug)
+    image = Image(url="", caption=drawn.caption, credit=drawn.credit)
+    return PartnerPictures((FetchedPicture(image=image, content=drawn.content, checked=checked),))
 
 
 def _demo_article(spec: DemoArticle, *, now: datetime.datetime) -> ExtractedArticle:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 from wagtail.models import Site
 
+from newsroom.pictures import structured_data_urls
+
 if TYPE_CHECKING:
     from newsroom.models import ArticlePage
 
@@ -70,6 +72,5 @@ def news_article(article: ArticlePage, request: HttpRequest) -> dict[str, Any]:
         if not data["author"] and article.source_author:
             data["author"] = [{"@type": "Person", "name": article.source_author}]
     if article.lead_image:
-        rendition = article.lead_image.get_rendition("fill-1200x675")
-        data["image"] = [root_url + rendition.url]
+        data["image"] = structured_data_urls(article.lead_image, root_url)
     return _without_empty(data)

@@ -20,8 +20,8 @@ from search.services import search_articles
 def _articles(results):
     """The articles of `results`, in their order."""
     ids = [item.article_id for item in results.ranked]
-    pages = ArticlePage.objects.filter(pk__in=ids).select_related("source")
-    pages = pages.prefetch_related("authors", "topics")
+    pages = ArticlePage.objects.filter(pk__in=ids).select_related("source", "lead_image")
+    pages = pages.prefetch_related("authors", "topics", "lead_image__renditions")
     by_id = {page.pk: page for page in pages}
     return [by_id[pk] for pk in ids if pk in by_id]
 

@@ -50,7 +50,7 @@ class ArticlePageQuerySet(PageQuerySet):
     def for_listing(self) -> ArticlePageQuerySet:
         """What an article card needs, fetched in a fixed number of queries."""
         return self.select_related("lead_image", "source").prefetch_related(
-            "dateline_places", "topics"
+            "dateline_places", "topics", "lead_image__renditions"
         )
 
 

@@ -4,10 +4,13 @@ from django import template
 from django.template import Context
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from wagtail.images.models import Picture
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.models import Page, Site
 
 from newsroom import structured_data
-from newsroom.models import ArticlePage, Topic
+from newsroom.models import ArticlePage, NewsImage, Topic
+from newsroom.pictures import SharedPicture, picture_specs, shared_picture
 
 register = template.Library()
 
@@ -21,6 +24,35 @@ def article_json_ld(context: Context, article: ArticlePage) -> SafeString:
     data = structured_data.news_article(article, context["request"])
     payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', SafeString(payload))
+
+
+@register.simple_tag
+def responsive_picture(
+    image: NewsImage | None, *, widths: str, crop: str = "", **attributes: str
+) -> SafeString:
+    """Wagtail's `<picture>` of `image` (AVIF, WebP, JPEG) at the `widths` it can give.
+
+    `widths` like "320,640"; `crop` like "16:9" to fill that shape; the other attributes
+    (sizes, loading, fetchpriority, class) go on the `<img>`, beside its width, height and alt.
+    """
+    if not image:  # no lead image (None), or a card given something that has none ("")
+        return SafeString("")
+    ratio = None
+    if crop:
+        across, down = crop.split(":")
+        ratio = int(across) / int(down)
+    sizes = tuple(int(width) for width in widths.split(","))
+    renditions = get_renditions_or_not_found(image, picture_specs(image, sizes, ratio))
+    return SafeString(Picture(renditions, attributes).__html__())
+
+
+@register.simple_tag(takes_context=True)
+def share_picture(context: Context, image: NewsImage | None) -> SharedPicture | None:
+    """`image` as social networks fetch it (`og:image`): absolute, on the site's root."""
+    if image is None:
+        return None
+    site = Site.find_for_request(context["request"])
+    return shared_picture(image, site.root_url if site else "")
 
 
 @register.simple_tag(takes_context=True)

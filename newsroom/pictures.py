@@ -1,0 +1,102 @@
+"""How a picture leaves the site: the renditions shown, shared, described and syndicated.
+
+Readers' pages get a `<picture>` in AVIF, WebP and JPEG at the widths a template asks for
+(`picture_specs`, through the `responsive_picture` tag, which renders Wagtail's own
+`Picture`): only the widths the original can give, plus the original's own width when it
+falls short of the largest, because Wagtail never enlarges, and two candidates of one width
+make an invalid `srcset` and a wasted AVIF encoding (issue #14). Other programs get absolute
+URLs on the site's root (as canonical URLs are):
+
+- search engines, in the NewsArticle JSON-LD: 16:9, 4:3 and 1:1 crops 1200 pixels wide, as
+  Google asks, each only when the original is large enough to fill it; a smaller original
+  gives the one rendition it can fill, rather than no picture;
+- social networks (`og:image`, `twitter:image`): one 1200 × 630 crop;
+- feed readers (RSS enclosure and Media RSS): one 16:9 crop with its byte length.
+
+All in JPEG, the one format every consumer reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+if TYPE_CHECKING:
+    from newsroom.models import NewsImage
+
+WIDE = 1200  # Google: "at least 1200 pixels wide" for Discover and large previews
+# (filter spec, width / height) for schema.org `image`, widest first.
+STRUCTURED_DATA_CROPS = (
+    ("fill-1200x675|format-jpeg", 16 / 9),
+    ("fill-1200x900|format-jpeg", 4 / 3),
+    ("fill-1200x1200|format-jpeg", 1.0),
+)
+STRUCTURED_DATA_FALLBACK = "max-1200x1200|format-jpeg"
+SHARE_FILTER = "fill-1200x630|format-jpeg"
+FEED_FILTER = "fill-1200x675|format-jpeg"
+JPEG = "image/jpeg"
+READER_FORMATS = ("avif", "webp", "jpeg")  # best first; JPEG is the fallback <img>
+
+
+@dataclass(frozen=True)
+class SharedPicture:
+    """One rendition as another program fetches it."""
+
+    url: str  # absolute
+    width: int
+    height: int
+    alt: str
+    credit: str
+    mime_type: str = JPEG
+    length: int | None = None  # bytes, when the consumer wants it (feeds)
+
+
+def picture_specs(
+    image: NewsImage, widths: tuple[int, ...], crop: float | None = None
+) -> list[str]:
+    """Wagtail filter specs for `image` at `widths`, in every reader format, smallest first.
+
+    `crop` is a width / height ratio to fill (cards), or None to keep the picture's shape.
+    """
+    largest = image.width if crop is None else int(min(image.width, image.height * crop))
+    usable = [width for width in sorted(set(widths)) if width <= largest]
+    if largest < max(widths) and largest not in usable:
+        usable.append(largest)
+    sizes = [
+        f"width-{width}" if crop is None else f"fill-{width}x{max(1, round(width / crop))}"
+        for width in usable
+    ]
+    return [f"format-{name}|{size}" for name in READER_FORMATS for size in sizes]
+
+
+def absolute_url(url: str, root_url: str) -> str:
+    """`url` on the site's root, unless it is absolute already (media on a CDN)."""
+    return urljoin(root_url.rstrip("/") + "/", url) if root_url else url
+
+
+def fills(image: NewsImage, ratio: float) -> bool:
+    """Whether `image` holds a crop of `ratio` (width / height) at least WIDE pixels wide."""
+    return min(image.width, image.height * ratio) >= WIDE
+
+
+def structured_data_urls(image: NewsImage, root_url: str) -> list[str]:
+    """The NewsArticle `image` list: each crop the original fills, or the one it can."""
+    specs = [spec for spec, ratio in STRUCTURED_DATA_CROPS if fills(image, ratio)]
+    renditions = image.get_renditions(*(specs or [STRUCTURED_DATA_FALLBACK]))
+    return [absolute_url(rendition.url, root_url) for rendition in renditions.values()]
+
+
+def shared_picture(
+    image: NewsImage, root_url: str, *, filter_spec: str = SHARE_FILTER, with_length: bool = False
+) -> SharedPicture:
+    """One rendition of `image` for `og:image`, or (with its length) for a feed."""
+    rendition = image.get_rendition(filter_spec)
+    return SharedPicture(
+        url=absolute_url(rendition.url, root_url),
+        width=rendition.width,
+        height=rendition.height,
+        alt=image.default_alt_text,
+        credit=image.credit,
+        length=rendition.file.size if with_length else None,
+    )
