@@ -264,8 +264,8 @@ LOGGING = {
 }
 
 # Ingest fetcher -------------------------------------------------------------------------------
-# Budgets for fetching partner URLs (the `ingest.fetch` package): the decoded body is capped while it
-# streams, and one deadline covers the whole fetch, redirects included.
+# Budgets for fetching partner URLs (the `ingest.fetch` package): the decoded body is capped
+# while it streams, and one deadline covers the whole fetch, redirects included.
 INGEST_FETCH_MAX_BYTES = 5 * 1024 * 1024
 INGEST_FETCH_TIMEOUT_SECONDS = 20
 # Tests only, never production: private networks (e.g. "127.0.0.1/32") and ports the fetcher
