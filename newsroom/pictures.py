@@ -1,7 +1,7 @@
 """How a picture leaves the site: the renditions shown, shared, described and syndicated.
 
-Readers' pages get a `<picture>` in AVIF, WebP and JPEG at the widths a template asks for
-(`picture_specs`, through the `responsive_picture` tag, which renders Wagtail's own
+Readers' pages get a `<picture>` in AVIF, WebP and JPEG at the widths of one of the
+`READER_PICTURES` (through the `responsive_picture` tag, which renders Wagtail's own
 `Picture`): only the widths the original can give, plus the original's own width when it
 falls short of the largest, because Wagtail never enlarges, and two candidates of one width
 make an invalid `srcset` and a wasted AVIF encoding (issue #14). Other programs get absolute
@@ -13,7 +13,8 @@ URLs on the site's root (as canonical URLs are):
 - social networks (`og:image`, `twitter:image`): one 1200 × 630 crop;
 - feed readers (RSS enclosure and Media RSS): one 16:9 crop with its byte length.
 
-All in JPEG, the one format every consumer reads.
+All in JPEG, the one format every consumer reads. `every_spec` lists them all, for the
+task that makes a new picture's renditions before a reader asks (`newsroom.tasks`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,21 @@ READER_FORMATS = ("avif", "webp", "jpeg")  # best first; JPEG is the fallback <i
 
 
 @dataclass(frozen=True)
+class ReaderPicture:
+    """Where a picture shows on readers' pages: the widths offered and the shape kept."""
+
+    widths: tuple[int, ...]
+    crop: float | None = None  # width / height to fill, or None for the picture's own shape
+
+
+READER_PICTURES = {
+    "article": ReaderPicture((480, 800, 1200)),  # the lead image above the body
+    "lead_card": ReaderPicture((480, 800, 1200), crop=16 / 9),  # la une's lead story
+    "card": ReaderPicture((320, 640), crop=16 / 9),  # every other card, in grids and lists
+}
+
+
+@dataclass(frozen=True)
 class SharedPicture:
     """One rendition as another program fetches it."""
 
@@ -52,13 +68,9 @@ class SharedPicture:
     length: int | None = None  # bytes, when the consumer wants it (feeds)
 
 
-def picture_specs(
-    image: NewsImage, widths: tuple[int, ...], crop: float | None = None
-) -> list[str]:
-    """Wagtail filter specs for `image` at `widths`, in every reader format, smallest first.
-
-    `crop` is a width / height ratio to fill (cards), or None to keep the picture's shape.
-    """
+def picture_specs(image: NewsImage, place: ReaderPicture) -> list[str]:
+    """Wagtail filter specs of `image` for `place`, in every reader format, smallest first."""
+    widths, crop = place.widths, place.crop
     largest = image.width if crop is None else int(min(image.width, image.height * crop))
     usable = [width for width in sorted(set(widths)) if width <= largest]
     if largest < max(widths) and largest not in usable:
@@ -68,6 +80,14 @@ def picture_specs(
         for width in usable
     ]
     return [f"format-{name}|{size}" for name in READER_FORMATS for size in sizes]
+
+
+def every_spec(image: NewsImage) -> list[str]:
+    """Every rendition the site serves of `image`: readers' pages, sharing, search, feeds."""
+    specs = [spec for place in READER_PICTURES.values() for spec in picture_specs(image, place)]
+    crops = [spec for spec, ratio in STRUCTURED_DATA_CROPS if fills(image, ratio)]
+    specs += [*(crops or [STRUCTURED_DATA_FALLBACK]), SHARE_FILTER, FEED_FILTER]
+    return list(dict.fromkeys(specs))
 
 
 def absolute_url(url: str, root_url: str) -> str:

@@ -6,12 +6,13 @@
 
 from typing import Any
 
-from django.db.models.signals import post_delete
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from newsroom import events, services
-from newsroom.models import ArticlePage
+from newsroom import events, services, tasks
+from newsroom.models import ArticlePage, NewsImage
 
 
 def announce_published(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
@@ -35,6 +36,21 @@ def purge_cache_after_decision(sender: Any, by_editor: bool = False, **kwargs: A
         purge_cache_after_commit(sender)
 
 
+def prepare_renditions_after_commit(
+    sender: type[NewsImage], instance: NewsImage, created: bool = False, **kwargs: Any
+) -> None:
+    """A new picture's renditions are made in the background (off in the test settings:
+    NEWSROOM_PREPARE_RENDITIONS)."""
+    if kwargs.get("raw") or not created:
+        return
+    if not getattr(settings, "NEWSROOM_PREPARE_RENDITIONS", True):
+        return
+    image_id = instance.pk
+    events.on_commit_once(
+        ("prepare_renditions", image_id), lambda: tasks.prepare_renditions.enqueue(image_id)
+    )
+
+
 def connect() -> None:
     page_published.connect(
         announce_published, sender=ArticlePage, dispatch_uid="newsroom_article_published"
@@ -49,4 +65,7 @@ def connect() -> None:
     )
     events.article_enriched.connect(
         purge_cache_after_decision, dispatch_uid="newsroom_purge_enriched"
+    )
+    post_save.connect(
+        prepare_renditions_after_commit, sender=NewsImage, dispatch_uid="newsroom_renditions"
     )

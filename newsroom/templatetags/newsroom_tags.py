@@ -10,7 +10,7 @@ from wagtail.models import Page, Site
 
 from newsroom import structured_data
 from newsroom.models import ArticlePage, NewsImage, Topic
-from newsroom.pictures import SharedPicture, picture_specs, shared_picture
+from newsroom.pictures import READER_PICTURES, SharedPicture, picture_specs, shared_picture
 
 register = template.Library()
 
@@ -27,22 +27,16 @@ def article_json_ld(context: Context, article: ArticlePage) -> SafeString:
 
 
 @register.simple_tag
-def responsive_picture(
-    image: NewsImage | None, *, widths: str, crop: str = "", **attributes: str
-) -> SafeString:
-    """Wagtail's `<picture>` of `image` (AVIF, WebP, JPEG) at the `widths` it can give.
+def responsive_picture(image: NewsImage | None, place: str, **attributes: str) -> SafeString:
+    """Wagtail's `<picture>` of `image` (AVIF, WebP, JPEG) for one of `READER_PICTURES`.
 
-    `widths` like "320,640"; `crop` like "16:9" to fill that shape; the other attributes
-    (sizes, loading, fetchpriority, class) go on the `<img>`, beside its width, height and alt.
+    The attributes (sizes, loading, fetchpriority, class) go on the `<img>`, beside the
+    width, height and alt Wagtail sets.
     """
     if not image:  # no lead image (None), or a card given something that has none ("")
         return SafeString("")
-    ratio = None
-    if crop:
-        across, down = crop.split(":")
-        ratio = int(across) / int(down)
-    sizes = tuple(int(width) for width in widths.split(","))
-    renditions = get_renditions_or_not_found(image, picture_specs(image, sizes, ratio))
+    specs = picture_specs(image, READER_PICTURES[place])
+    renditions = get_renditions_or_not_found(image, specs)
     return SafeString(Picture(renditions, attributes).__html__())
 
 

@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from newsroom.models import NewsImage
+from newsroom.pictures import every_spec
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,20 @@ def test_an_item_without_picture_has_no_enclosure(site_tree, client):
     item = ElementTree.fromstring(client.get("/flux/rss.xml").content).find("channel/item")
 
     assert item.find("enclosure") is None and item.find(f"{MEDIA}content") is None
+
+
+# Made before a reader asks -----------------------------------------------------------------
+def test_a_new_picture_has_every_rendition_made_in_the_background(
+    site_tree, client, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_PREPARE_RENDITIONS = True
+    with django_capture_on_commit_callbacks(execute=True):
+        image = news_image()
+    made = image.renditions.count()
+    article = ArticlePageFactory(parent=site_tree.maghreb, lead_image=image)
+
+    for path in (article.url, "/", "/maghreb/", "/flux/rss.xml"):
+        assert client.get(path).status_code == 200
+
+    assert made == len(every_spec(image)) > 20
+    assert image.renditions.count() == made  # no page had to make one

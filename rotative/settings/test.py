@@ -17,6 +17,8 @@ RELATED_REFRESH_AUTOMATICALLY = False
 # Nor download partner pictures: ingest tests use addresses that are never served; the picture
 # tests turn it on, with a loopback server (ingest/tests/test_pictures.py).
 INGEST_FETCH_IMAGES = False
+# Nor make every rendition of each new picture (seconds of AVIF encoding); pages make theirs.
+NEWSROOM_PREPARE_RENDITIONS = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
