@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any, cast
 from urllib.parse import urljoin
 
-import lxml.html
 import trafilatura
 from trafilatura import extract_metadata
 from trafilatura.deduplication import LRUCache
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from ingest.dateline import split_dateline
 from ingest.exceptions import EmptyArticle
@@ -26,21 +26,20 @@ from newsroom.article import Dateline, ExtractedArticle, Image, ReadAlso, Source
 
 from .base import RawDocument, aware_datetime
 from .html_cleanup import (
-    PRUNE_XPATH,
     is_furniture,
     link_texts,
     prefer_article_body,
+    prune_boxes,
     without_trailing_links,
 )
 from .plaintext import READ_ALSO
 
 # trafilatura's defaults, but for comments (readers' comments are not the article) and
-# deduplication within the page; PRUNE_XPATH removes the boxes html_cleanup describes.
+# deduplication within the page; the metadata is read apart, before prune_boxes.
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_tables": True,
     "include_comments": False,
-    "with_metadata": True,
-    "prune_xpath": PRUNE_XPATH,
+    "with_metadata": False,
 }
 
 
@@ -91,29 +90,30 @@ class HTMLAdapter:
         return [self.extract_html(document.content, url=document.url)]
 
     def extract_html(self, html: bytes | str, *, url: str = "") -> ExtractedArticle:
-        # Without as_dict=True, trafilatura returns a Document (or None), never a dict.
+        tree = load_html(html)
+        if tree is None:
+            raise EmptyArticle()
+        # Read before anything is removed: links and metadata may sit in pruned boxes.
+        read_also = _read_also_links(tree, url)
+        links = link_texts(tree)
+        metadata = extract_metadata(tree, default_url=url or None)
+        prune_boxes(tree)
         # A cache per page: trafilatura's shared one would drop paragraphs seen on earlier
         # pages, and refuse a page outright once it had been extracted twice (#14).
+        # Without as_dict=True, trafilatura returns a Document (or None), never a dict.
         result = cast(
             Document | None,
             trafilatura.bare_extraction(
-                html, url=url or None, deduplicate=LRUCache(maxsize=1024), **TRAFILATURA_OPTIONS
+                tree,
+                url=url or metadata.url,
+                deduplicate=LRUCache(maxsize=1024),
+                **TRAFILATURA_OPTIONS,
             ),
         )
-        warnings = []
-        read_also: list[ReadAlso] = []
-        tree = None
-        try:
-            tree = lxml.html.fromstring(html)
-            read_also = _read_also_links(tree, url)
-        except (ValueError, lxml.etree.ParserError) as error:
-            warnings.append(f"read-also links not searched: {error}")
-        if result is None:
-            # No main text found in the HTML: the metadata, and perhaps the schema.org
-            # articleBody, may still give the article.
-            result = Document() if tree is None else extract_metadata(tree, default_url=url)
-        text = result.text or ""
-        title = _clean_title(result.title or "", result.sitename or "")
+        warnings: list[str] = []
+        # No main text found in the HTML: the schema.org articleBody may still give it.
+        text = (result.text or "") if result is not None else ""
+        title = _clean_title(metadata.title or "", metadata.sitename or "")
         read_also_titles = {link.title for link in read_also}
 
         paragraphs = []
@@ -129,7 +129,7 @@ class HTMLAdapter:
                 warnings.append(f"dropped page furniture: {line[:60]}")
                 continue
             paragraphs.append(line)
-        kept = without_trailing_links(paragraphs, link_texts(tree))
+        kept = without_trailing_links(paragraphs, links)
         if len(kept) < len(paragraphs):
             warnings.append(f"dropped {len(paragraphs) - len(kept)} closing links")
             paragraphs = kept
@@ -145,7 +145,7 @@ class HTMLAdapter:
             dateline = Dateline(places=parsed.places, date=parsed.date)
             paragraphs[0] = first
 
-        description = " ".join((result.description or "").split())
+        description = " ".join((metadata.description or "").split())
         if description and paragraphs[0].startswith(description[:60].rstrip(". …")):
             standfirst, body = paragraphs[0], paragraphs[1:]
         else:
@@ -153,7 +153,7 @@ class HTMLAdapter:
         if not body:
             body, standfirst = [standfirst], ""
 
-        images = (Image(url=urljoin(url, result.image)),) if result.image else ()
+        images = (Image(url=urljoin(url, metadata.image)),) if metadata.image else ()
         return ExtractedArticle(
             title=title,
             standfirst=standfirst,
@@ -161,15 +161,15 @@ class HTMLAdapter:
             body=tuple(body),
             read_also=tuple(read_also),
             source=SourceCredit(
-                outlet=(result.sitename or "").strip(),
-                author=(result.author or "").strip(),
-                url=result.url or url,
+                outlet=(metadata.sitename or "").strip(),
+                author=(metadata.author or "").strip(),
+                url=metadata.url or url,
             ),
             language=detect_language("\n".join([title, *body])),
-            published=aware_datetime(result.date),
+            published=aware_datetime(metadata.date),
             images=images,
             format=self.name,
             warnings=tuple(warnings),
-            byline=(result.author or "").strip(),
-            subjects=tuple((result.categories or []) + (result.tags or [])),
+            byline=(metadata.author or "").strip(),
+            subjects=tuple((metadata.categories or []) + (metadata.tags or [])),
         )
