@@ -20,27 +20,34 @@ from ingest.models import IngestedItem
 from ingest.sanitise import safe_url
 from newsroom.article import ExtractedArticle, ReadAlso
 from newsroom.models import ArticleDatelinePlace, ArticlePage, SectionPage, Source
+from newsroom.titles import articles_titled
 
 READ_ALSO_TITLE_MAX_CHARS = 300
 
 
 def read_also_block(link: ReadAlso) -> dict | None:
-    """Link to our own article when we have it (by URL, then title), else to the URL.
+    """Link to our own article when we have it (by URL, then title), else to the URL, else
+    keep the title alone; None only for a link with neither title nor URL.
 
     Only http(s) URLs survive: a `javascript:` or `data:` link from a partner page is dropped.
+    A title alone ("A lire : …" in pasted text, no article of ours by that name yet) is kept
+    as the partner wrote it (issue #14): readers see nothing of it, editors see a link to
+    fill, and the related app links it once an article with that title is published.
     """
     article = None
     link = ReadAlso(title=link.title, url=safe_url(link.url), position=link.position)
     if link.url:
         item = IngestedItem.objects.filter(url=link.url).select_related("article").first()
         article = item.article if item else ArticlePage.objects.filter(source_url=link.url).first()
-    # No page title is longer than 255 characters: a longer partner title cannot match, and
-    # an unbounded LIKE pattern is refused by SQLite ("pattern too complex").
-    if article is None and link.title and len(link.title) <= 255:
-        article = ArticlePage.objects.filter(title__iexact=link.title).first()
+    if article is None and link.title:
+        # By the title's key (case, accents, apostrophes aside); a title longer than any
+        # page's matches nothing and is never sent to the database (SQLite refuses an
+        # unbounded LIKE pattern, "pattern too complex").
+        found = articles_titled(link.title)
+        article = found[0] if found else None
     if article is not None:
         return {"article": article, "title": "", "url": ""}
-    if link.url:
+    if link.url or link.title:
         return {"article": None, "title": link.title[:READ_ALSO_TITLE_MAX_CHARS], "url": link.url}
     return None
 

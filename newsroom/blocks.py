@@ -44,12 +44,21 @@ class ReadAlsoBlock(blocks.StructBlock):
         template = "newsroom/blocks/read_also.html"
 
     def clean(self, value: blocks.StructValue) -> blocks.StructValue:
+        """An article, or a title: with a link it points there; alone it waits (issue #14).
+
+        A title alone is what a partner's "A lire : …" line gives when we have no article of
+        that name yet: the editor may save it as it is (readers see nothing of it) and the
+        related app links it once an article with that title is published.
+        """
         value = super().clean(value)
-        if not value.get("article") and not (value.get("url") and value.get("title")):
+        if not value.get("article") and not value.get("title"):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "article": ValidationError(
-                        _("Choose an article, or give both a title and a link.")
+                        _(
+                            "Choose an article, or give its title: alone, it is linked "
+                            "once an article with that title is published."
+                        )
                     )
                 }
             )

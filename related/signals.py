@@ -4,6 +4,9 @@ Publishing, unpublishing and enriching an article (the newsroom's `article_publi
 `article_unpublished` and `article_enriched`) refresh its list and its neighbours'.
 Deleting one refreshes the lists that named it: their rows went with it.
 RELATED_REFRESH_AUTOMATICALLY=False (the test settings) switches all of it off.
+
+Publishing one also links the title-only “À lire” blocks that name it (issue #14): no
+ranking, no spaCy, and what readers see depends on it, so no setting turns that off.
 """
 
 from typing import Any
@@ -20,7 +23,7 @@ from newsroom.events import (
 )
 from newsroom.models import ArticlePage
 from related.models import RelatedArticle
-from related.tasks import refresh_listers, refresh_related_articles
+from related.tasks import link_read_also, refresh_listers, refresh_related_articles
 
 
 def _enabled() -> bool:
@@ -36,6 +39,13 @@ def refresh_after_commit(sender: Any, instance: ArticlePage, **kwargs: Any) -> N
     )
 
 
+def link_read_also_after_commit(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    article_id = instance.pk
+    on_commit_once(("related_read_also", article_id), lambda: link_read_also.enqueue(article_id))
+
+
 def refresh_listers_of_deleted(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     if kwargs.get("raw") or not _enabled():
         return
@@ -48,6 +58,7 @@ def refresh_listers_of_deleted(sender: Any, instance: ArticlePage, **kwargs: Any
 
 def connect() -> None:
     article_published.connect(refresh_after_commit, dispatch_uid="related_refresh_published")
+    article_published.connect(link_read_also_after_commit, dispatch_uid="related_read_also")
     article_unpublished.connect(refresh_after_commit, dispatch_uid="related_refresh_unpublished")
     article_enriched.connect(refresh_after_commit, dispatch_uid="related_refresh_enriched")
     pre_delete.connect(

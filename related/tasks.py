@@ -4,6 +4,7 @@ from django_tasks import task
 
 from newsroom.models import ArticlePage
 from related import services
+from related.read_also_waiting import link_waiting_read_also
 
 
 @task()
@@ -21,3 +22,12 @@ def refresh_listers(article_ids: list[int]) -> int:
     for page in pages:
         services.refresh_related(page)
     return len(pages)
+
+
+@task()
+def link_read_also(article_id: int) -> str:
+    """The title-only “À lire” links naming a published article, and its own, linked."""
+    page = ArticlePage.objects.filter(pk=article_id).first()
+    if page is None or not page.live:
+        return "article gone or unpublished"
+    return f"{len(link_waiting_read_also(page))} pages linked"

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 ENRICH = "enrichment.tasks.enrich_article"
 MATCH = "mailing.tasks.match_published_article"
 RELATED = "related.tasks.refresh_related_articles"
+LINK_READ_ALSO = "related.tasks.link_read_also"  # title-only "À lire" links (issue #14)
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_publishing_through_ingest_queues_each_job_once(
     with django_capture_on_commit_callbacks(execute=True):
         outcome = ingest_article(partner_item(), section=site_tree.maghreb, publish=True)
 
-    assert queued() == Counter({ENRICH: 1, MATCH: 1, RELATED: 1})
+    assert queued() == Counter({ENRICH: 1, MATCH: 1, RELATED: 1, LINK_READ_ALSO: 1})
     (enrichment,) = [r for r in default_task_backend.results if r.task.module_path == ENRICH]
     # What ingest extracted travels with the job: the partner's language and identity.
     assert enrichment.args == [outcome.article.pk]
@@ -88,7 +89,7 @@ def test_publishing_in_the_admin_queues_each_job_once(
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
 
-    assert queued() == Counter({ENRICH: 1, MATCH: 1, RELATED: 1})
+    assert queued() == Counter({ENRICH: 1, MATCH: 1, RELATED: 1, LINK_READ_ALSO: 1})
 
 
 def test_accepting_an_entity_on_a_live_article_rematches_and_reranks_once(
@@ -117,7 +118,7 @@ def test_accepting_a_topic_publishes_the_page_and_still_queues_each_job_once(
     with django_capture_on_commit_callbacks(execute=True):
         decide(row, Status.ACCEPTED)
 
-    assert queued() == Counter({ENRICH: 1, MATCH: 1, RELATED: 1})
+    assert queued() == Counter({ENRICH: 1, MATCH: 1, RELATED: 1, LINK_READ_ALSO: 1})
 
 
 def test_a_job_whose_savepoint_rolled_back_is_queued_again(
