@@ -32,6 +32,7 @@ import hashlib
 import io
 import logging
 import re
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -104,6 +105,9 @@ CONTENT_NAMES = {
 ACCEPT_HEADER = "image/avif,image/webp,image/jpeg,image/png,image/gif;q=0.9"
 AVIF_BRANDS = frozenset({b"avif", b"avis"})
 _POSSIBLY_MARKUP = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
+# What Pillow's decoders raise on damaged bytes (found by mutating valid files: the AVIF
+# decoder raises RuntimeError, some plugins struct.error).
+DAMAGED_FILE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, RuntimeError, struct.error)
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,7 @@ def check_picture(content: bytes, *, declared: str, url: str) -> CheckedPicture:
         raise PictureTooManyPixels(
             url=url, pixels=pixels.group(1) if pixels else "?", limit=max_pixels
         ) from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+    except (UnidentifiedImageError, *DAMAGED_FILE_ERRORS) as error:
         reason = str(error)[:200] or type(error).__name__
         raise PictureUnreadable(url=url, format=pillow_format, reason=reason) from error
     return CheckedPicture(format=found, width=width, height=height)

@@ -14,10 +14,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from ingest import images as pictures
+from ingest.exceptions import PictureRefused
 from ingest.models import IngestFailure, PendingPartnerUpdate
 from ingest.services import IngestOutcome, ingest_article
 from ingest.updates import apply_partner_update
@@ -62,6 +66,7 @@ def png_declaring(width, height):
     )
 
 
+SEEDS = {name: picture(name, (300, 200)) for name in ("JPEG", "PNG", "GIF", "WEBP", "AVIF")}
 SVG_WITH_SCRIPT = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">'
     b"<script>alert(document.cookie)</script><rect width='400' height='300'/></svg>"
@@ -261,6 +266,23 @@ def test_the_checks_read_bytes_alone():
     assert pictures.declared_type("application/octet-stream") is None
     checked = pictures.check_picture(picture("PNG"), declared="", url="u")
     assert (checked.format, checked.width, checked.height) == ("png", 800, 500)
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    format_name=st.sampled_from(["JPEG", "PNG", "GIF", "WEBP", "AVIF"]),
+    damage=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 255)), min_size=1, max_size=8),
+    cut=st.one_of(st.none(), st.integers(0, 2000)),
+)
+def test_damaged_bytes_are_a_picture_or_a_refusal_never_a_crash(format_name, damage, cut):
+    data = bytearray(SEEDS[format_name])
+    for position, value in damage:
+        data[position % len(data)] = value
+    try:
+        checked = pictures.check_picture(bytes(data[:cut]), declared="", url="u")
+    except PictureRefused:
+        return
+    assert checked.format in pictures.ACCEPTED_FORMATS and checked.width >= 100
 
 
 # Ingested again --------------------------------------------------------------------------------
