@@ -107,6 +107,9 @@ AVIF_BRANDS = frozenset({b"avif", b"avis"})
 _POSSIBLY_MARKUP = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
 # What Pillow's decoders raise on damaged bytes (found by mutating valid files: the AVIF
 # decoder raises RuntimeError, some plugins struct.error).
+# Pixel formats Wagtail's renditions can be made from; 16-bit and float ones ("I;16", "I",
+# "F": a 16-bit greyscale PNG) fail at the first JPEG rendition, on a reader's page.
+RENDERABLE_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"})  # each one tried
 DAMAGED_FILE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, RuntimeError, struct.error)
 
 
@@ -250,6 +253,7 @@ def check_picture(content: bytes, *, declared: str, url: str) -> CheckedPicture:
                     )
                 _check_sides(width, height, url=url)
                 picture.load()  # the first frame, whole: a truncated file fails here
+                mode = picture.mode
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
         pixels = re.search(r"\((\d+) pixels\)", str(error))
         raise PictureTooManyPixels(
@@ -258,6 +262,12 @@ def check_picture(content: bytes, *, declared: str, url: str) -> CheckedPicture:
     except (UnidentifiedImageError, *DAMAGED_FILE_ERRORS) as error:
         reason = str(error)[:200] or type(error).__name__
         raise PictureUnreadable(url=url, format=pillow_format, reason=reason) from error
+    if mode not in RENDERABLE_MODES:
+        raise PictureUnreadable(
+            url=url,
+            format=pillow_format,
+            reason=f"its pixels ({mode}) cannot be made into renditions",
+        )
     return CheckedPicture(format=found, width=width, height=height)
 
 

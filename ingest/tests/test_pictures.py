@@ -27,6 +27,7 @@ from ingest.services import IngestOutcome, ingest_article
 from ingest.updates import apply_partner_update
 from newsroom.article import Image
 from newsroom.models import ArticlePage, NewsImage
+from newsroom.pictures import every_spec
 
 from .helpers import make_section
 from .test_ingest_service import dispatch
@@ -37,15 +38,15 @@ CAPTION = "Les grues du terminal nord du port de Sfax."
 CREDIT = "AFP/J. Doe"
 
 
-def picture(format_name="JPEG", size=(800, 500)):
-    """A real picture: a gradient and a few shapes, encoded as `format_name`."""
+def picture(format_name="JPEG", size=(800, 500), mode="RGB"):
+    """A real picture: stripes and a disc, encoded as `format_name` in pixel `mode`."""
     canvas = PILImage.new("RGB", size, (20, 60, 110))
     draw = ImageDraw.Draw(canvas)
     for x in range(0, size[0], 40):
         draw.rectangle([x, 0, x + 20, size[1]], fill=(x % 255, 120, 200 - x % 200))
     draw.ellipse([size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2], fill=(230, 180, 40))
     buffer = io.BytesIO()
-    canvas.save(buffer, format_name)
+    canvas.convert(mode).save(buffer, format_name)
     return buffer.getvalue()
 
 
@@ -188,6 +189,12 @@ REFUSALS = {
     ),
     "tracking pixel": (picture("GIF", (1, 1)), "image/gif", "picture_too_small", "1 × 1"),
     "truncated": (picture("JPEG")[:600], "image/jpeg", "picture_unreadable", "JPEG"),
+    "16-bit greyscale": (
+        picture("PNG", mode="I;16"),
+        "image/png",
+        "picture_unreadable",
+        "(I;16) cannot be made into renditions",
+    ),
 }
 
 
@@ -283,6 +290,33 @@ def test_damaged_bytes_are_a_picture_or_a_refusal_never_a_crash(format_name, dam
     except PictureRefused:
         return
     assert checked.format in pictures.ACCEPTED_FORMATS and checked.width >= 100
+
+
+@pytest.mark.parametrize(
+    ("format_name", "mode"),
+    [
+        ("JPEG", "RGB"),
+        ("JPEG", "CMYK"),
+        ("JPEG", "L"),
+        ("PNG", "RGBA"),
+        ("PNG", "P"),
+        ("PNG", "LA"),
+        ("PNG", "1"),
+        ("GIF", "P"),
+        ("WEBP", "RGBA"),
+        ("AVIF", "RGB"),
+    ],
+)
+def test_every_picture_ingest_keeps_can_be_made_into_every_rendition(format_name, mode):
+    """What the checks accept, Wagtail renders: no reader page fails on a kept picture."""
+    body = picture(format_name, (300, 200), mode=mode)
+    checked = pictures.check_picture(body, declared="", url="u")
+    fetched = pictures.FetchedPicture(image=Image(url=""), content=body, checked=checked)
+
+    stored = pictures.store_picture(fetched, title="Essai")
+
+    specs = every_spec(stored)
+    assert len(stored.get_renditions(*specs)) == len(specs)
 
 
 # Ingested again --------------------------------------------------------------------------------
