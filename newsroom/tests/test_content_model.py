@@ -148,11 +148,12 @@ def test_read_also_accepts_a_title_and_a_link():
     [
         {},
         {"url": "https://example.org/rapport"},
-        {"title": "Le rapport complet"},
     ],
-    ids=["nothing", "link-without-title", "title-without-link"],
+    ids=["nothing", "link-without-title"],
 )
-def test_read_also_needs_an_article_or_a_title_and_a_link(values):
+def test_read_also_needs_an_article_or_a_title(values):
+    # A title alone is valid since issue #14: it waits for its article (related/tests/
+    # test_waiting_read_also.py).
     with pytest.raises(blocks.StructBlockValidationError) as error:
         ReadAlsoBlock().clean(read_also_value(**values))
 
