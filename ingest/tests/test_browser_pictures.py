@@ -2,7 +2,7 @@
 
 End to end: an agency's NewsML-G2 item and its photo served on loopback, `manage.py ingest`
 fetching both through the safe fetcher, then Debian's Chromium (Playwright) reading the
-article on the live server, with media files in a temporary MEDIA_ROOT.
+article on the live picture_server, with media files in a temporary MEDIA_ROOT.
 """
 
 from io import StringIO
@@ -14,7 +14,7 @@ from django.core.management import call_command
 from conftest import BROWSER_TEST, WATCH_CSP
 from newsroom.models import ArticlePage
 
-from .test_pictures import CAPTION, CREDIT, picture, serve
+from .picture_samples import CAPTION, CREDIT, picture, serve
 
 SCREENSHOT = Path("/work/notes/article_with_picture.png")
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -53,17 +53,8 @@ Les premiers cargos sont attendus dès la fin de la semaine.</inlineData>
 
 
 @pytest.fixture
-def server(httpserver, settings):
-    """The partner's server on loopback, which the fetcher may reach in this test only."""
-    settings.INGEST_FETCH_IMAGES = True
-    settings.INGEST_FETCH_ALLOWED_ADDRESSES = ["127.0.0.1/32"]
-    settings.INGEST_FETCH_ALLOWED_PORTS = [80, 443, httpserver.port]
-    return httpserver
-
-
-@pytest.fixture
 def served_site(live_server, site_tree, settings, tmp_path):
-    """The live server as the site's root, its media in a temporary directory."""
+    """The live picture_server as the site's root, its media in a temporary directory."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {
         **settings.STORAGES,
@@ -78,10 +69,14 @@ def served_site(live_server, site_tree, settings, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_reader_sees_the_partners_picture_loaded_at_its_size(
-    served_site, server, live_server, browser
+    served_site, picture_server, live_server, browser
 ):
-    photo = serve(server, "/photos/terminal-nord.jpg", picture("JPEG", (1600, 1000)), "image/jpeg")
-    dispatch = serve(server, "/depeches/port.xml", newsml_item(photo).encode(), "application/xml")
+    photo = serve(
+        picture_server, "/photos/terminal-nord.jpg", picture("JPEG", (1600, 1000)), "image/jpeg"
+    )
+    dispatch = serve(
+        picture_server, "/depeches/port.xml", newsml_item(photo).encode(), "application/xml"
+    )
     output = StringIO()
     call_command("ingest", dispatch, "--publish", "--section", "maghreb", stdout=output)
     assert output.getvalue().startswith("created: Le port de Sfax rouvre")

@@ -2,70 +2,38 @@
 
 Every picture is served by pytest-httpserver on 127.0.0.1 and fetched by the safe fetcher,
 which reaches it only because the test allows loopback and the server's port (as the
-fetcher's own tests do). A refused picture never stops its article.
+fetcher's own tests do; the `picture_server` fixture). A refused picture never stops its
+article. Ingesting again: test_pictures_again.py.
 """
 
-import io
-import struct
-import zlib
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.utils import translation
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from PIL import Image as PILImage
-from PIL import ImageDraw
 
 from ingest import images as pictures
 from ingest.exceptions import PictureRefused
-from ingest.models import IngestFailure, PendingPartnerUpdate
+from ingest.models import IngestFailure
 from ingest.services import IngestOutcome, ingest_article
-from ingest.updates import apply_partner_update
 from newsroom.article import Image
-from newsroom.models import ArticlePage, NewsImage
+from newsroom.models import NewsImage
 from newsroom.pictures import every_spec
 
 from .helpers import make_section
+from .picture_samples import (
+    CAPTION,
+    CREDIT,
+    article,
+    hits,
+    picture,
+    png_declaring,
+    serve,
+    with_picture,
+)
 from .test_ingest_service import dispatch
 
 pytestmark = pytest.mark.django_db
-
-CAPTION = "Les grues du terminal nord du port de Sfax."
-CREDIT = "AFP/J. Doe"
-
-
-def picture(format_name="JPEG", size=(800, 500), mode="RGB"):
-    """A real picture: stripes and a disc, encoded as `format_name` in pixel `mode`."""
-    canvas = PILImage.new("RGB", size, (20, 60, 110))
-    draw = ImageDraw.Draw(canvas)
-    for x in range(0, size[0], 40):
-        draw.rectangle([x, 0, x + 20, size[1]], fill=(x % 255, 120, 200 - x % 200))
-    draw.ellipse([size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2], fill=(230, 180, 40))
-    buffer = io.BytesIO()
-    canvas.convert(mode).save(buffer, format_name)
-    return buffer.getvalue()
-
-
-def png_declaring(width, height):
-    """A valid PNG header declaring `width` × `height`, with a few bytes of data: a bomb."""
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
-        + chunk(b"IEND", b"")
-    )
-
 
 SEEDS = {name: picture(name, (300, 200)) for name in ("JPEG", "PNG", "GIF", "WEBP", "AVIF")}
 SVG_WITH_SCRIPT = (
@@ -87,42 +55,16 @@ def english_messages():
         yield
 
 
-@pytest.fixture
-def server(httpserver, settings):
-    """A loopback picture server the fetcher may reach, with pictures turned on."""
-    settings.INGEST_FETCH_IMAGES = True
-    settings.INGEST_FETCH_ALLOWED_ADDRESSES = ["127.0.0.1/32"]
-    settings.INGEST_FETCH_ALLOWED_PORTS = [80, 443, httpserver.port]
-    return httpserver
-
-
-def serve(server, path, body, content_type):
-    server.expect_request(path).respond_with_data(body, content_type=content_type)
-    return server.url_for(path)
-
-
-def hits(server, path):
-    return sum(request.path == path for request, _response in server.log)
-
-
-def with_picture(url, **changes):
-    return dispatch(images=(Image(url=url, caption=CAPTION, credit=CREDIT),), **changes)
-
-
-def article(outcome):
-    return ArticlePage.objects.select_related("lead_image").get(pk=outcome.article.pk)
-
-
 # Stored ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("format_name", "content_type", "extension"),
     [("JPEG", "image/jpeg", "jpg"), ("PNG", "image/png", "png"), ("WEBP", "image/webp", "webp")],
 )
 def test_a_partner_picture_becomes_the_lead_image_with_its_caption_and_credit(
-    server, format_name, content_type, extension
+    picture_server, format_name, content_type, extension
 ):
     body = picture(format_name)
-    url = serve(server, f"/photos/grues-du-port.{extension}", body, content_type)
+    url = serve(picture_server, f"/photos/grues-du-port.{extension}", body, content_type)
 
     outcome = ingest_article(with_picture(url), section=make_section(), publish=True)
 
@@ -141,24 +83,24 @@ def test_a_partner_picture_becomes_the_lead_image_with_its_caption_and_credit(
     assert (rendition.width, rendition.height) == (640, 360)
 
 
-def test_the_extension_in_the_url_is_not_believed_the_bytes_are(server):
-    url = serve(server, "/photo.png", picture("JPEG"), "image/jpeg")
+def test_the_extension_in_the_url_is_not_believed_the_bytes_are(picture_server):
+    url = serve(picture_server, "/photo.png", picture("JPEG"), "image/jpeg")
 
     page = article(ingest_article(with_picture(url), section=make_section()))
 
     assert page.lead_image.file.name.endswith(".jpg")
 
 
-def test_the_first_picture_leads_and_each_is_stored_once(server):
-    first = serve(server, "/a.jpg", picture("JPEG"), "image/jpeg")
-    second = serve(server, "/b.png", picture("PNG", (400, 300)), "image/png")
+def test_the_first_picture_leads_and_each_is_stored_once(picture_server):
+    first = serve(picture_server, "/a.jpg", picture("JPEG"), "image/jpeg")
+    second = serve(picture_server, "/b.png", picture("PNG", (400, 300)), "image/png")
     item = dispatch(images=(Image(url=first), Image(url=second), Image(url=first)))
 
     page = article(ingest_article(item, section=make_section()))
 
     assert page.lead_image.source_url == first
     assert sorted(NewsImage.objects.values_list("source_url", flat=True)) == [first, second]
-    assert (hits(server, "/a.jpg"), hits(server, "/b.png")) == (1, 1)
+    assert (hits(picture_server, "/a.jpg"), hits(picture_server, "/b.png")) == (1, 1)
 
 
 # Refused ---------------------------------------------------------------------------------------
@@ -199,9 +141,9 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("case", REFUSALS, ids=list(REFUSALS))
-def test_a_refused_picture_leaves_the_article_without_it_and_says_why(server, case):
+def test_a_refused_picture_leaves_the_article_without_it_and_says_why(picture_server, case):
     body, content_type, code, reason = REFUSALS[case]
-    url = serve(server, "/picture", body, content_type)
+    url = serve(picture_server, "/picture", body, content_type)
 
     outcome = ingest_article(with_picture(url), section=make_section(), publish=True)
 
@@ -215,11 +157,11 @@ def test_a_refused_picture_leaves_the_article_without_it_and_says_why(server, ca
     assert [warning for warning in outcome.warnings if code in warning] != []
 
 
-def test_a_picture_over_the_size_cap_is_refused_while_it_streams(server, settings):
+def test_a_picture_over_the_size_cap_is_refused_while_it_streams(picture_server, settings):
     settings.INGEST_IMAGE_MAX_BYTES = 5_000
     body = picture("PNG", (1600, 1200))
     assert len(body) > 5_000
-    url = serve(server, "/big.png", body, "image/png")
+    url = serve(picture_server, "/big.png", body, "image/png")
 
     outcome = ingest_article(with_picture(url), section=make_section())
 
@@ -232,12 +174,14 @@ def test_a_picture_over_the_size_cap_is_refused_while_it_streams(server, setting
     "location",
     ["http://10.0.0.1/photo.jpg", "http://169.254.169.254/latest/meta-data/", "http://[::1]/x"],
 )
-def test_a_redirect_to_a_private_address_is_refused(server, location):
-    server.expect_request("/photo.jpg").respond_with_data(
+def test_a_redirect_to_a_private_address_is_refused(picture_server, location):
+    picture_server.expect_request("/photo.jpg").respond_with_data(
         "", status=302, headers={"Location": location}
     )
 
-    outcome = ingest_article(with_picture(server.url_for("/photo.jpg")), section=make_section())
+    outcome = ingest_article(
+        with_picture(picture_server.url_for("/photo.jpg")), section=make_section()
+    )
 
     failure = IngestFailure.objects.get()
     assert failure.code == "picture_unavailable"
@@ -245,9 +189,9 @@ def test_a_redirect_to_a_private_address_is_refused(server, location):
     assert article(outcome).lead_image is None
 
 
-def test_the_next_picture_leads_when_the_first_is_refused(server):
-    refused = serve(server, "/drawing.svg", SVG_WITHOUT_SCRIPT, "image/svg+xml")
-    accepted = serve(server, "/photo.jpg", picture("JPEG"), "image/jpeg")
+def test_the_next_picture_leads_when_the_first_is_refused(picture_server):
+    refused = serve(picture_server, "/drawing.svg", SVG_WITHOUT_SCRIPT, "image/svg+xml")
+    accepted = serve(picture_server, "/photo.jpg", picture("JPEG"), "image/jpeg")
     item = dispatch(images=(Image(url=refused), Image(url=accepted, caption=CAPTION)))
 
     page = article(ingest_article(item, section=make_section()))
@@ -256,13 +200,13 @@ def test_the_next_picture_leads_when_the_first_is_refused(server):
     assert IngestFailure.objects.get().code == "svg_picture"
 
 
-def test_pictures_are_not_fetched_when_they_are_turned_off(server, settings):
+def test_pictures_are_not_fetched_when_they_are_turned_off(picture_server, settings):
     settings.INGEST_FETCH_IMAGES = False
-    url = serve(server, "/photo.jpg", picture("JPEG"), "image/jpeg")
+    url = serve(picture_server, "/photo.jpg", picture("JPEG"), "image/jpeg")
 
     page = article(ingest_article(with_picture(url), section=make_section()))
 
-    assert page.lead_image is None and hits(server, "/photo.jpg") == 0
+    assert page.lead_image is None and hits(picture_server, "/photo.jpg") == 0
 
 
 def test_the_checks_read_bytes_alone():
@@ -317,87 +261,3 @@ def test_every_picture_ingest_keeps_can_be_made_into_every_rendition(format_name
 
     specs = every_spec(stored)
     assert len(stored.get_renditions(*specs)) == len(specs)
-
-
-# Ingested again --------------------------------------------------------------------------------
-def test_an_article_ingested_again_downloads_its_picture_once(server):
-    url = serve(server, "/photo.jpg", picture("JPEG"), "image/jpeg")
-    section = make_section()
-    first = ingest_article(with_picture(url), section=section, publish=True)
-
-    same = ingest_article(with_picture(url), section=section)
-    newer = ingest_article(with_picture(url, version=2, title="Sfax: les travaux"), section=section)
-
-    assert (same.action, newer.action) == (IngestOutcome.UNCHANGED, IngestOutcome.UPDATED)
-    assert hits(server, "/photo.jpg") == 1
-    assert NewsImage.objects.count() == 1
-    page = article(first)
-    assert page.title == "Sfax: les travaux"
-    assert page.lead_image.source_url == url
-
-
-def test_a_newer_partner_picture_replaces_the_one_ingest_had_set(server):
-    old = serve(server, "/old.jpg", picture("JPEG"), "image/jpeg")
-    new = serve(server, "/new.jpg", picture("JPEG", (1000, 700)), "image/jpeg")
-    section = make_section()
-    first = ingest_article(with_picture(old), section=section, publish=True)
-
-    ingest_article(with_picture(new, version=2, title="Sfax: nouvelle photo"), section=section)
-
-    assert article(first).lead_image.source_url == new
-
-
-@pytest.fixture
-def editor():
-    user = get_user_model().objects.create_user("photo-editrice", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-def own_picture():
-    image = NewsImage(title="Photo maison", caption="Notre photographe sur le port.")
-    image.file.save("maison.jpg", ContentFile(picture("JPEG", (900, 600))), save=False)
-    image.width, image.height = 900, 600
-    image.save()
-    return image
-
-
-def test_ingest_never_replaces_a_lead_image_an_editor_chose(server, editor):
-    url = serve(server, "/photo.jpg", picture("JPEG"), "image/jpeg")
-    newer = serve(server, "/photo-v2.jpg", picture("JPEG", (1000, 700)), "image/jpeg")
-    section = make_section()
-    first = ingest_article(with_picture(url), section=section, publish=True)
-    chosen = own_picture()
-    draft = article(first).get_latest_revision_as_object()
-    draft.lead_image = chosen
-    draft.save_revision(user=editor).publish(user=editor)
-
-    again = ingest_article(with_picture(url, version=2, title="Titre v2"), section=section)
-    newest = ingest_article(with_picture(newer, version=3, title="Titre v3"), section=section)
-
-    assert (again.action, newest.action) == (IngestOutcome.HELD, IngestOutcome.HELD)
-    assert article(first).lead_image == chosen
-    assert hits(server, "/photo.jpg") == 1  # held already: not downloaded again
-    assert hits(server, "/photo-v2.jpg") == 1  # stored for the editor, not put on the page
-    pending = PendingPartnerUpdate.objects.get(state="pending")
-    assert pending.content["pictures"] == [NewsImage.objects.get(source_url=newer).pk]
-    # Applying the partner's text keeps the editor's picture.
-    revision = apply_partner_update(pending, actor=editor)
-    assert revision.as_object().lead_image_id == chosen.pk
-    assert revision.as_object().title == "Titre v3"
-
-
-def test_applying_a_held_update_gives_a_picture_to_a_draft_that_has_none(server, editor):
-    section = make_section()
-    first = ingest_article(dispatch(), section=section, publish=True)
-    draft = article(first).get_latest_revision_as_object()
-    draft.title = "Titre de la rédaction"
-    draft.save_revision(user=editor).publish(user=editor)
-    url = serve(server, "/photo.jpg", picture("JPEG"), "image/jpeg")
-
-    outcome = ingest_article(with_picture(url, version=2, title="Titre v2"), section=section)
-    revision = apply_partner_update(PendingPartnerUpdate.objects.get(), actor=editor)
-
-    assert outcome.action == IngestOutcome.HELD
-    assert article(first).lead_image is None  # the live page is untouched
-    assert revision.as_object().lead_image == NewsImage.objects.get(source_url=url)
