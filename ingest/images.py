@@ -42,6 +42,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
@@ -91,16 +92,17 @@ DECLARED_TYPES = {
     "application/pdf": "pdf",
 }
 UNDECLARED_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+# What the bytes are, as a refusal says it to the editor.
 CONTENT_NAMES = {
-    "jpeg": "a JPEG picture",
-    "png": "a PNG picture",
-    "gif": "a GIF picture",
-    "webp": "a WebP picture",
-    "avif": "an AVIF picture",
-    "svg": "an SVG drawing",
-    "html": "an HTML page",
-    "pdf": "a PDF document",
-    None: "content of an unknown kind",
+    "jpeg": _("a JPEG picture"),
+    "png": _("a PNG picture"),
+    "gif": _("a GIF picture"),
+    "webp": _("a WebP picture"),
+    "avif": _("an AVIF picture"),
+    "svg": _("an SVG drawing"),
+    "html": _("an HTML page"),
+    "pdf": _("a PDF document"),
+    None: _("content of an unknown kind"),
 }
 ACCEPT_HEADER = "image/avif,image/webp,image/jpeg,image/png,image/gif;q=0.9"
 AVIF_BRANDS = frozenset({b"avif", b"avis"})
@@ -236,7 +238,8 @@ def check_picture(content: bytes, *, declared: str, url: str) -> CheckedPicture:
     if found == "svg" or claimed == "svg":
         raise SVGPicture(url=url)
     if found not in ACCEPTED_FORMATS:
-        raise NotAPicture(url=url, found=CONTENT_NAMES[found], declared=declared or "nothing")
+        declared_as = declared or _("no type at all")
+        raise NotAPicture(url=url, found=CONTENT_NAMES[found], declared=declared_as)
     if claimed is not None and claimed != found:
         raise PictureTypeMismatch(url=url, declared=declared, found=CONTENT_NAMES[found])
     pillow_format = ACCEPTED_FORMATS[found][0]
@@ -266,7 +269,8 @@ def check_picture(content: bytes, *, declared: str, url: str) -> CheckedPicture:
         raise PictureUnreadable(
             url=url,
             format=pillow_format,
-            reason=f"its pixels ({mode}) cannot be made into renditions",
+            reason=_("its pixel format (%(mode)s) cannot be made into web pictures")
+            % {"mode": mode},
         )
     return CheckedPicture(format=found, width=width, height=height)
 

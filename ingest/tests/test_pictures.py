@@ -135,7 +135,7 @@ REFUSALS = {
         picture("PNG", mode="I;16"),
         "image/png",
         "picture_unreadable",
-        "(I;16) cannot be made into renditions",
+        "pixel format (I;16) cannot be made into web pictures",
     ),
 }
 
