@@ -6,6 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SMTP_PORT ?= 1025
 WEB_WORKERS ?= 2
+# The site's public address (the Wagtail Site's host and port, so canonical URLs, sitemaps
+# and JSON-LD, and every email link): where `make run` serves, unless ROTATIVE_BASE_URL
+# names another (a proxy, a domain name). Set-up and every process of `make run` get it.
+BASE_URL = $(or $(strip $(ROTATIVE_BASE_URL)),http://$(HOST):$(PORT))
 STAMP := $(VENV)/.installed
 
 .PHONY: run test bench lint lock setup
@@ -19,7 +23,7 @@ $(STAMP): requirements.lock
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py setup_newsroom
+	ROTATIVE_BASE_URL='$(BASE_URL)' $(PY) manage.py setup_newsroom
 
 # Serves the site through gunicorn (whitenoise for static files) with, beside it: a local
 # SMTP sink keeping every email as an .eml file in var/outbox (the admin's Inbox lists them),
@@ -27,9 +31,10 @@ setup: $(STAMP)
 # Wagtail's scheduled publishing, the queueing of due feeds and of due alerts and digests.
 # rotative/launcher.py checks that PORT and SMTP_PORT are free first, points the site's
 # EMAIL_PORT at the sink, and stops everything, saying why, as soon as one process stops.
+# Its processes inherit ROTATIVE_BASE_URL (BASE_URL above), as set-up did.
 run: setup
-	@$(PY) -m rotative.launcher --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT) \
-		--web-workers $(WEB_WORKERS)
+	@ROTATIVE_BASE_URL='$(BASE_URL)' $(PY) -m rotative.launcher --host $(HOST) --port $(PORT) \
+		--smtp-port $(SMTP_PORT) --web-workers $(WEB_WORKERS)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

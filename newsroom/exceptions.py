@@ -32,3 +32,23 @@ class DomainError(Exception):
         template = message if message is not None else self.default_message
         self.message = str(template) % params if params else str(template)
         super().__init__(self.message)
+
+
+class SiteAddressInvalid(DomainError):
+    """ROTATIVE_BASE_URL cannot be the Wagtail Site's address (issue #14)."""
+
+    code = "site_address_invalid"
+    default_message = _(
+        "ROTATIVE_BASE_URL must be the site's address alone, http://host[:port] or "
+        "https://host, with no path or query (e.g. https://news.example.org), not “%(address)s”."
+    )
+
+
+class SiteAddressTaken(DomainError):
+    """Another Wagtail Site holds that host and port: two sites cannot share one address."""
+
+    code = "site_address_taken"
+    default_message = _(
+        "Another Wagtail site already has the address %(address)s: change or delete it in "
+        "Settings → Sites first."
+    )

@@ -7,12 +7,14 @@ their text (`articles.py`), so the content model stays at the bottom layer.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.html import escape
 from wagtail.models import Page, Site
 
 from newsroom.models import HomePage, SectionPage
+from newsroom.site_address import site_address
 
 from .articles import AUTHORS, DEMO_ARTICLES, SECTIONS, SEED_LIKE_ARTICLE_SLUG, SOURCES, TOPICS
 
@@ -81,9 +83,11 @@ def _serve_from_default_site(home: HomePage) -> None:
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         if not Site.objects.exists():
+            # At the site's public address, as set-up gives it to an existing Site (issue #14).
+            hostname, port = site_address(settings.ROTATIVE_BASE_URL)
             Site.objects.create(
-                hostname="localhost",
-                port=80,
+                hostname=hostname,
+                port=port,
                 site_name=SITE_NAME,
                 root_page=home,
                 is_default_site=True,

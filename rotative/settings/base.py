@@ -7,6 +7,7 @@ The environment is read here, once. Anything unset falls back to the embedded de
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,23 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# The site's public address: email links, the admin's, and the Wagtail Site that canonical
+# URLs, sitemaps and JSON-LD are built on (`setup_newsroom` gives it this host and port).
+# `make run` sets it to http://HOST:PORT; empty counts as unset (issue #14).
+ROTATIVE_BASE_URL = os.environ.get("ROTATIVE_BASE_URL", "").strip() or "http://127.0.0.1:8000"
+
+
+def _host_of(url):
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # "http://[::1" — production.py says what is wrong with it
+        return ""
+
+
+# The base URL's own host is served too (`HOST=192.0.2.7 make run`); production names its own.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ",".join(["localhost", "127.0.0.1", "[::1]", _host_of(ROTATIVE_BASE_URL)])
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -186,7 +203,6 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("ROTATIVE_SITE_NAME", "Mena News")
-ROTATIVE_BASE_URL = os.environ.get("ROTATIVE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_BASE_URL = ROTATIVE_BASE_URL
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}

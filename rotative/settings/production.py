@@ -30,11 +30,23 @@ _REQUIRED = {
 for _name, _meaning in _REQUIRED.items():
     if not os.environ.get(_name, "").strip(" ,"):
         raise ImproperlyConfigured(f"{_name} must be set in production: {_meaning}.")
-_base_url = urlsplit(ROTATIVE_BASE_URL)
+try:
+    _base_url = urlsplit(ROTATIVE_BASE_URL)
+    _base_port = _base_url.port
+except ValueError:
+    _base_url, _base_port = urlsplit(""), None
 if _base_url.scheme != "https" or not _base_url.hostname:
     raise ImproperlyConfigured(
         f"ROTATIVE_BASE_URL must be the site's https:// address in production, "
         f"not {ROTATIVE_BASE_URL!r}."
+    )
+# The Wagtail Site that canonical URLs, sitemaps and JSON-LD are built on has a host and a
+# port, no path, and says https only on 443 (issue #14); email links add their paths to it.
+_beyond_host = (_base_url.path.strip("/"), _base_url.query, _base_url.fragment)
+if any(_beyond_host) or _base_port not in (None, 443):
+    raise ImproperlyConfigured(
+        f"ROTATIVE_BASE_URL must be the site's address alone, https://host with no port, path "
+        f"or query (e.g. https://news.example.org), not {ROTATIVE_BASE_URL!r}."
     )
 
 DEBUG = False

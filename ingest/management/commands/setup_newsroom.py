@@ -1,18 +1,23 @@
 """First-run set-up for `make run`: an admin account, the site tree and the demo content.
 
 Safe to run on every start: it creates what is missing and never touches existing content.
+The one thing it keeps in step on every run is the Wagtail Site's address, given from
+ROTATIVE_BASE_URL (issue #14): canonical URLs, sitemaps and JSON-LD are built on it.
 """
 
 import os
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from ingest.demo import load_demo_content
+from newsroom.exceptions import DomainError
+from newsroom.site_address import serve_site_at, site_address
 
 ADMIN_USERNAME = "admin"
 
@@ -24,12 +29,24 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="Create the admin account only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        base_url = settings.ROTATIVE_BASE_URL
+        try:
+            site_address(base_url)  # refused before anything is written
+        except DomainError as error:
+            raise CommandError(error.message) from error
         self.ensure_admin()
         # The curated gazetteer first, so demo articles are enriched against it.
         call_command("load_gazetteer", stdout=self.stdout)
         if not options["no_demo"]:
             report = load_demo_content()
             self.stdout.write(str(report))
+        try:
+            site, changed = serve_site_at(base_url)
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        if site is not None:
+            state = "now served at" if changed else "served at"
+            self.stdout.write(f"Site: {state} {site.root_url}/ (ROTATIVE_BASE_URL)")
 
     @transaction.atomic
     def ensure_admin(self) -> None:
