@@ -18,6 +18,7 @@ class SourceFeed(models.Model):
         FEED = "feed", _("RSS, Atom or JSON Feed")
         HTML = "html", _("Web page")
         NEWSML = "newsml", _("NewsML-G2")
+        NITF = "nitf", _("NITF (a bare agency story)")
         PLAINTEXT = "plaintext", _("Plain text")
 
     source = models.ForeignKey(

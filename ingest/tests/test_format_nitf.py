@@ -15,9 +15,10 @@ from django.core.management import call_command
 from lxml import etree
 
 from ingest.exceptions import EmptyArticle, FormatError, UnsafeXML, XMLTooLarge
-from ingest.formats import RawDocument, detect_adapter
+from ingest.formats import ADAPTERS_BY_NAME, RawDocument, detect_adapter
 from ingest.formats.newsml import NewsMLAdapter
 from ingest.formats.nitf import NITFAdapter
+from ingest.models import SourceFeed
 from ingest.models import IngestedItem
 from ingest.services import IngestOutcome, extract_document, extract_location, ingest_article
 from newsroom.article import Dateline, Image
@@ -345,3 +346,8 @@ def test_the_ingest_command_reads_an_nitf_file_once_and_follows_its_next_version
     draft = ArticlePage.objects.get().get_latest_revision_as_object()
     assert draft.title == "Sfax rénove ses canalisations d'ici 2026"
     assert draft.dateline_text() == "Sfax, 5 mars 2024"
+
+
+def test_a_source_feed_can_be_told_each_format_ingest_reads():
+    """A partner sending bare NITF can have it named on their feed, as for every format."""
+    assert set(SourceFeed.Format.values) - {""} == set(ADAPTERS_BY_NAME)
