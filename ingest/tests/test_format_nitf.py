@@ -18,8 +18,7 @@ from ingest.exceptions import EmptyArticle, FormatError, UnsafeXML, XMLTooLarge
 from ingest.formats import ADAPTERS_BY_NAME, RawDocument, detect_adapter
 from ingest.formats.newsml import NewsMLAdapter
 from ingest.formats.nitf import NITFAdapter
-from ingest.models import SourceFeed
-from ingest.models import IngestedItem
+from ingest.models import IngestedItem, SourceFeed
 from ingest.services import IngestOutcome, extract_document, extract_location, ingest_article
 from newsroom.article import Dateline, Image
 from newsroom.models import ArticlePage
