@@ -17,7 +17,7 @@ from ingest.language import detect_language
 from ingest.sanitise import safe_url
 from newsroom.article import Dateline, ExtractedArticle, Image, SourceCredit
 
-from .reading import Entry, Feed, without_repeats
+from .reading import Entry, Feed
 
 FORMAT_NAME = "feed"  # the adapter's name, recorded on every article
 SUMMARY_ONLY = "summary_only"
@@ -50,6 +50,23 @@ def _body_and_standfirst(entry: Entry) -> tuple[list[str], str, bool]:
     return content, standfirst, False
 
 
+def _pictures(entry: Entry, base: str) -> tuple[Image, ...]:
+    """The entry's pictures at safe absolute URLs, each once: a picture listed twice (an
+    enclosure and a media:content, say) keeps the caption and credit either gives it."""
+    pictures: dict[str, Image] = {}
+    for image in entry.images:
+        url = safe_url(image.url, base)
+        if not url:
+            continue
+        seen = pictures.get(url)
+        pictures[url] = Image(
+            url=url,
+            caption=(seen.caption if seen else "") or image.caption,
+            credit=(seen.credit if seen else "") or image.credit,
+        )
+    return tuple(pictures.values())
+
+
 def entry_article(
     entry: Entry, feed: Feed, feed_link: str, warnings: list[str]
 ) -> ExtractedArticle:
@@ -72,10 +89,7 @@ def entry_article(
         source=SourceCredit(outlet=feed.title, author=author, url=link),
         language=entry.language or feed.language or detect_language(text),
         published=entry.published,
-        images=tuple(
-            Image(url=url)
-            for url in without_repeats(safe_url(url, link or feed_link) for url in entry.image_urls)
-        ),
+        images=_pictures(entry, link or feed_link),
         format=FORMAT_NAME,
         warnings=tuple([*warnings, SUMMARY_ONLY] if summary_only else warnings),
         guid=entry.guid or link or entry.link,

@@ -28,8 +28,10 @@ import feedparser
 from ingest.exceptions import FormatError, MalformedFeed
 from ingest.safe_xml import MAX_XML_BYTES, ensure_safe_xml
 from ingest.sanitise import html_to_paragraphs, html_to_text, text_to_paragraphs
+from newsroom.article import Image
 
 from ..base import RawDocument
+from .media import RawItem, entry_pictures, read_media
 
 # The options every XML feed is parsed with; the fixture benchmark uses the same.
 FEEDPARSER_OPTIONS = {"sanitize_html": False, "resolve_relative_uris": False}
@@ -59,7 +61,7 @@ class Entry:
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
     tags: list[str] = field(default_factory=list)
-    image_urls: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)  # URLs as the feed gives them
     content: _Text = field(default_factory=_Text)
     summary: _Text = field(default_factory=_Text)
     language: str = ""
@@ -158,12 +160,16 @@ def parse_feed_bytes(content: bytes, content_type: str = "") -> feedparser.FeedP
     """
     # Refuses entity tricks, oversize input and encodings it cannot read (FormatError).
     ensure_safe_xml(content)
-    content = _shorten_bylines(content)
+    return _feedparser(_shorten_bylines(content), content_type)
+
+
+def _feedparser(content: bytes, content_type: str) -> feedparser.FeedParserDict:
+    """feedparser on bytes that already passed `ensure_safe_xml` (or came out of lxml)."""
     headers = {"content-type": content_type} if content_type else {}
     return feedparser.parse(io.BytesIO(content), response_headers=headers, **FEEDPARSER_OPTIONS)
 
 
-def _entry_from_feedparser(entry: Any) -> Entry:
+def _entry_from_feedparser(entry: Any, item: RawItem | None = None) -> Entry:
     contents = entry.get("content") or []
     # Prefer an HTML body, and the longest when there are several (Atom allows only one,
     # RSS may carry content:encoded alongside xhtml:body).
@@ -177,19 +183,6 @@ def _entry_from_feedparser(entry: Any) -> Entry:
     authors = [_author_name(author) for author in entry.get("authors") or []]
     if not any(authors) and entry.get("author"):
         authors = [_author_name({"name": entry.get("author")})]
-
-    images = [
-        link.get("href")
-        for link in entry.get("enclosures") or []
-        if (link.get("type") or "").startswith("image/")
-    ]
-    images += [
-        media.get("url")
-        for media in entry.get("media_content") or []
-        if media.get("medium") == "image" or (media.get("type") or "").startswith("image/")
-    ]
-    if not images:
-        images = [media.get("url") for media in entry.get("media_thumbnail") or []]
 
     detail_language = next(
         (
@@ -211,7 +204,7 @@ def _entry_from_feedparser(entry: Any) -> Entry:
             " ".join((tag.get("term") or tag.get("label") or "").split())
             for tag in entry.get("tags") or []
         ),
-        image_urls=[url for url in images if url],
+        images=entry_pictures(entry, item),
         content=content,
         summary=summary,
         language=_language_code(detail_language),
@@ -219,7 +212,17 @@ def _entry_from_feedparser(entry: Any) -> Entry:
 
 
 def read_xml_feed(document: RawDocument) -> Feed:
-    parsed = parse_feed_bytes(document.content, document.content_type)
+    """The feed as feedparser reads it; with Media RSS, without the captions, which are
+    kept for the pictures instead (see `media`)."""
+    ensure_safe_xml(document.content)
+    content = _shorten_bylines(document.content)
+    media = read_media(content, document.content_type)
+    if media is None:
+        parsed = _feedparser(content, document.content_type)
+    else:
+        parsed = _feedparser(media.content, media.content_type)
+    entries = parsed.get("entries") or []
+    items = media.items_for(entries) if media else [None] * len(entries)
     channel = parsed.get("feed") or {}
     problem = ""
     if parsed.get("bozo"):
@@ -228,7 +231,7 @@ def read_xml_feed(document: RawDocument) -> Feed:
         title=_plain(channel.get("title") or "", channel.get("title_detail")),
         link=(channel.get("link") or "").strip(),
         language=_language_code(channel.get("language")),
-        entries=[_entry_from_feedparser(entry) for entry in parsed.get("entries") or []],
+        entries=[_entry_from_feedparser(*pair) for pair in zip(entries, items, strict=True)],
         problem=problem,
         recognised=bool(parsed.get("version")),
     )
@@ -287,7 +290,7 @@ def _entry_from_json(item: dict, feed_language: str) -> Entry:
         authors=_json_authors(item),
         published=_json_date(item.get("date_published") or item.get("date_modified")),
         tags=without_repeats(" ".join(tag.split()) for tag in tags if isinstance(tag, str)),
-        image_urls=[url for url in images if url],
+        images=[Image(url=url) for url in images if url],
         content=content,
         summary=_Text(_json_string(item, "summary"), is_html=False),
         language=_language_code(item.get("language")) or feed_language,
