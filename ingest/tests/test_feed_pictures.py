@@ -116,6 +116,18 @@ def test_an_item_whose_only_text_is_a_caption_has_no_body():
     assert item.images[0].caption == CAPTION
 
 
+def test_a_picture_title_is_the_title_of_an_item_without_one_as_feedparser_reads_it():
+    content = _rss(
+        "<item><guid>a</guid><link>https://fil.example/a</link>"
+        f"<description>{BODY}</description>"
+        '<media:content url="https://cdn.fil.example/g.jpg" medium="image">'
+        "<media:title>Le port rouvre</media:title></media:content></item>"
+    )
+    (item,) = _extract(content)
+    assert (item.title, item.body) == ("Le port rouvre", (BODY,))
+    assert item.images[0].caption == "Le port rouvre"
+
+
 def test_two_items_keep_their_own_captions_and_credits():
     first = _item(
         '<media:content url="https://cdn.fil.example/1.jpg" medium="image">'

@@ -2,6 +2,8 @@
 
 - `reading`: the feed as feedparser (XML, after our hardening) or json (JSON Feed) reads it,
   into one shape of feed and entries;
+- `media`: Media RSS captions and credits per picture, read from the raw XML, kept out of the
+  text feedparser reads;
 - `articles`: one entry as an article, and when it is only a summary;
 - `adapter`: sniffing, and which entries are read or skipped.
 """

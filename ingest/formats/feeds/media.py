@@ -2,25 +2,28 @@
 
 Why the raw XML. feedparser flattens Media RSS per entry: every <media:credit> of an item
 lands in one list and nothing says which picture it belongs to. Worse, it reads
-<media:description> as if it were the item's own <description> and <media:title> as its
-<title>: a caption then becomes a text/plain body part, or the summary, with the real
-description pushed into the content (issue #14: “Les grues du port” as the article body).
-Using feedparser's entry-level credit for the first picture would fix neither.
+<media:description> as if it were the item's own <description>: the caption becomes a
+text/plain body part, or the summary with the real description pushed into the content
+(issue #14: “Les grues du port” as the article body). Giving feedparser's entry-level credit
+and description to the first picture would fix neither, so we do not.
 
 So when a feed uses Media RSS, `read_media` parses it once with the project's safe parser
 (`ingest.safe_xml.parse_xml`: no DTD, no entities, no network), notes each item's pictures
-with their caption and credit, removes every <media:description> and <media:title> from the
-tree and gives back the tree serialised as UTF-8. feedparser reads that: it never sees a
-caption, so none can become a body, a summary or a title. Media RSS scoping holds: what a
-<media:content> says about itself wins over its <media:group>, which wins over the item.
+with their caption (media:description, else media:title) and credit, removes every
+<media:description> from the tree and gives back the tree serialised as UTF-8 for feedparser:
+it never sees a caption, so none can become a body or a summary. <media:title> stays: it
+never overrides an item's own <title>, and gives one to an item that has none, as
+feedparser's own fixtures expect. Media RSS scoping holds: what a <media:content> says
+about itself wins over its <media:group>, which wins over the item.
 
 Items are matched to feedparser's entries by order, as both read the same bytes; when the
-counts differ (an element one of them does not take for an item), by guid, then by link.
+counts differ (feedparser, unlike XML, takes <Item> for an item), by guid, then by link.
 
 Falls back to feedparser alone, as before, when the feed is ill-formed (the safe parser has
 no recovery mode, and a recovered tree could lose entries) or its HTTP charset contradicts
-its XML declaration. There a picture gets the entry-level credit only when it is the
-entry's only picture, and no caption: feedparser mixed the captions with the text.
+its XML declaration (feedparser decides those as RFC 3023 says). There a picture gets the
+entry-level credit only when it is the entry's only picture, and no caption: feedparser
+mixed the captions with the text.
 """
 
 from __future__ import annotations
@@ -191,7 +194,7 @@ def _same_encoding(first: str, second: str) -> bool:
 
 
 def read_media(content: bytes, content_type: str = "") -> MediaReading | None:
-    """The feed's pictures and their words, and the feed without them for feedparser; None
+    """The feed's pictures and their words, and the feed without captions for feedparser; None
     when it has no Media RSS or the safe parser cannot read it as feedparser would."""
     if _MEDIA_MARKER not in content:
         return None
@@ -207,7 +210,7 @@ def read_media(content: bytes, content_type: str = "") -> MediaReading | None:
         if not _same_encoding(told, declared):
             return None
     items = [_raw_item(element) for element in root.iter() if _is_feed(element, "item", "entry")]
-    for element in [el for el in root.iter() if _is_media(el, "description", "title")]:
+    for element in [el for el in root.iter() if _is_media(el, "description")]:
         _remove_keeping_tail(element)
     media_type = _CHARSET.sub("", content_type).strip()
     return MediaReading(

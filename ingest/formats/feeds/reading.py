@@ -212,8 +212,8 @@ def _entry_from_feedparser(entry: Any, item: RawItem | None = None) -> Entry:
 
 
 def read_xml_feed(document: RawDocument) -> Feed:
-    """The feed as feedparser reads it; with Media RSS, without the captions, which are
-    kept for the pictures instead (see `media`)."""
+    """The feed as feedparser reads it; with Media RSS, without the media:description
+    captions, which are kept for the pictures instead (see `media`)."""
     ensure_safe_xml(document.content)
     content = _shorten_bylines(document.content)
     media = read_media(content, document.content_type)
