@@ -83,6 +83,24 @@ class EmptyArticle(FormatError):
     default_message = _("No article text was found.")
 
 
+# What plain text must hold to be an article (issue #14): a headline, then its text.
+class OneLineText(EmptyArticle):
+    code = "one_line_text"
+    default_message = _(
+        "The text is a single line: an article needs a headline, a blank line, then its text."
+    )
+
+
+class ArticleWithoutBody(EmptyArticle):
+    """A headline, and after it only page furniture or a fragment shorter than a sentence."""
+
+    code = "no_article_body"
+    default_message = _(
+        "Only a headline was found (“%(headline)s”): an article needs its text after the "
+        "headline and a blank line."
+    )
+
+
 class InvalidArticle(IngestError):
     code = "invalid_article"
     default_message = _("The article could not be saved: %(errors)s")

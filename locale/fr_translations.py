@@ -370,6 +370,8 @@ FRENCH = {
     "The XML document, or one tag or comment in it, is larger than allowed.": "Le document XML, ou l’une de ses balises ou l’un de ses commentaires, dépasse la taille autorisée.",
     "The feed is malformed and holds no readable entry.": "Le flux est mal formé et ne contient aucune entrée lisible.",
     "No article text was found.": "Aucun texte d’article n’a été trouvé.",
+    "The text is a single line: an article needs a headline, a blank line, then its text.": "Le texte tient en une seule ligne : un article a besoin d’un titre, d’une ligne vide, puis de son texte.",
+    "Only a headline was found (“%(headline)s”): an article needs its text after the headline and a blank line.": "Seul un titre a été trouvé (« %(headline)s ») : un article a besoin de son texte après le titre et une ligne vide.",
     "The article could not be saved: %(errors)s": "L’article n’a pas pu être enregistré : %(errors)s",
     "%(url)s redirects more than %(limit)d times; use the address it finally leads to instead.": "%(url)s redirige plus de %(limit)d fois ; utilisez plutôt l’adresse d’arrivée.",
     "The address is longer than %(limit)d characters.": "L’adresse dépasse %(limit)d caractères.",
