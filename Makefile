@@ -47,6 +47,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/ingest.py
+	$(PY) bench/plaintext.py
 	$(PY) bench/feed_fixtures.py
 	$(PY) bench/enrichment.py
 	$(PY) bench/matching.py
