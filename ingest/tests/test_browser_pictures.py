@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from wagtail.models import Collection
 
 from conftest import BROWSER_TEST, WATCH_CSP
 from newsroom.models import ArticlePage
@@ -67,6 +68,10 @@ def served_site(live_server, site_tree, settings, tmp_path):
     host, port = live_server.url.removeprefix("http://").rsplit(":", 1)
     site_tree.site.hostname, site_tree.site.port = host, int(port)
     site_tree.site.save()
+    # A live-server test runs on tables an earlier transactional test may have flushed,
+    # taking with them the root collection Wagtail's migration made: put it back.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     return site_tree
 
 

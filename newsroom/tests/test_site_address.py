@@ -142,7 +142,7 @@ def test_set_up_without_demo_content_still_gives_the_site_its_address(set_up):
     ["https://www.example.org/actu/", "https://www.example.org:8443", "ftp://www.example.org"],
 )
 def test_set_up_refuses_an_address_the_site_cannot_have_and_writes_nothing(set_up, address):
-    with pytest.raises(CommandError, match="ROTATIVE_BASE_URL must be the site's address alone"):
+    with pytest.raises(CommandError, match="ROTATIVE_BASE_URL doit être l’adresse du site seule"):
         set_up(address)
 
     assert not get_user_model().objects.exists()
@@ -153,7 +153,7 @@ def test_set_up_refuses_an_address_the_site_cannot_have_and_writes_nothing(set_u
 def test_set_up_refuses_an_address_another_site_has(set_up, site_tree):
     Site.objects.create(hostname="www.example.org", port=443, root_page=site_tree.maghreb)
 
-    with pytest.raises(CommandError, match="Another Wagtail site already has the address"):
+    with pytest.raises(CommandError, match="Un autre site Wagtail a déjà l’adresse"):
         set_up(ADDRESS, "--no-demo")
 
     site = Site.objects.get(is_default_site=True)

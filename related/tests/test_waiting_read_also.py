@@ -92,7 +92,7 @@ def test_the_editor_sees_the_waiting_title_in_the_form_and_what_to_do_in_the_pre
     assert check.json()["is_valid"] is True
     assert 'class="read-also read-also--pending"' in html
     assert escape(PARTNER_TITLE) in html
-    assert "choose the article, or it is linked once an article with this title" in html
+    assert "choisissez l’article, ou il sera lié dès qu’un article portant ce titre" in html
 
 
 def test_publishing_an_article_of_that_title_links_the_waiting_block(
@@ -237,4 +237,4 @@ def test_an_empty_read_also_block_is_refused_with_a_message(site_tree, admin_cli
     assert response.status_code == 200
     assert not ArticlePage.objects.filter(slug="gaz-russe").exists()
     errors = response.context["form"].errors["body"].as_data()[0]
-    assert "give its title" in str(errors.block_errors[1].block_errors["article"])
+    assert "donnez son titre" in str(errors.block_errors[1].block_errors["article"])
