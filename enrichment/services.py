@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -34,12 +34,16 @@ from enrichment.models import (
     Quote,
     Status,
 )
-from enrichment.pipeline import Enricher, shared_enricher
 from enrichment.results import EnrichedArticle, EntityFound
 from newsroom.article import ExtractedArticle
 from newsroom.events import article_enriched
 from newsroom.models import ArticlePage, Topic
 from newsroom.text import normalise_name
+
+if TYPE_CHECKING:
+    # spaCy and its model stay out of web processes: the entity chips of a reader page read
+    # `accepted_entities` from here (issue #15). Only enriching imports the pipeline.
+    from enrichment.pipeline import Enricher
 
 LINKED_KINDS = {"PER", "ORG", "LOC"}
 
@@ -69,6 +73,8 @@ def enrich_article_page(
 ) -> EnrichmentSummary:
     """Suggestions for `page`, read from `article` when ingest handed over what it extracted,
     else from the article the page itself gives (`ArticlePage.as_article`)."""
+    from enrichment.pipeline import shared_enricher  # spaCy: workers only (issue #15)
+
     enricher = enricher or shared_enricher()
     return store_suggestions(page, enricher.enrich(article or page.as_article()))
 
@@ -80,6 +86,8 @@ def enrich_pages(
     progress: Callable[[int], object] | None = None,
 ) -> int:
     """Many pages, fed to the model in batches; `progress(done)` after each batch."""
+    from enrichment.pipeline import shared_enricher  # spaCy: workers only (issue #15)
+
     enricher = enricher or shared_enricher()
     pages = list(pages)
     done = 0

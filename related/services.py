@@ -7,8 +7,9 @@ queries (`related.candidates`) and hands them to `related.ranking`.
 changed, enriched or unpublished: the article's text profile and list, then the lists of the
 articles that list it or should now list it.
 
-`articles_to_read` is what the page shows: the editor's pins, then the stored ranking, never
-an excluded article, never one a reader cannot open.
+What the page shows is read by `related.reading` (re-exported here as `articles_to_read`),
+which imports none of this: this module reaches spaCy (`related.terms`), web processes never
+import it (issue #15).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 
 from enrichment.models import Entity
 from newsroom.models import ArticlePage, Topic
@@ -31,9 +31,11 @@ from related.candidates import (
 from related.exceptions import ArticleNotFound
 from related.models import RelatedArticle
 from related.profiles import drop_text_profile, store_text_profile
+from related.reading import DISPLAYED, articles_to_read
+
+__all__ = ["DISPLAYED", "KEPT", "articles_to_read"]
 
 KEPT = 8  # stored per article; the page shows DISPLAYED of them
-DISPLAYED = 4
 NEIGHBOURS = 20  # articles whose list is refreshed after this one changes
 TEXT_CANDIDATES = 150  # the best by text similarity (see related.candidates)
 
@@ -162,43 +164,6 @@ def refresh_after_change(page: ArticlePage) -> int:
         refresh_related(neighbour)
         refreshed += 1
     return refreshed
-
-
-# --- Reading --------------------------------------------------------------------------------
-
-
-def articles_to_read(page: ArticlePage, limit: int = DISPLAYED) -> list[ArticlePage]:
-    """What the page lists under “À lire sur le même thème”: pins first, then the ranking.
-
-    Works on previews too: pins and exclusions are read from the page object (in memory for
-    an unsaved draft), never from the database alone.
-    """
-    pinned = [pin.article_id for pin in page.related_pins.all() if pin.article_id]
-    excluded = {choice.article_id for choice in page.related_exclusions.all()}
-    excluded.add(page.pk)
-    stored = []
-    if page.pk:
-        stored = list(
-            RelatedArticle.objects.filter(article_id=page.pk)
-            .order_by("rank")
-            .values_list("candidate_id", flat=True)
-        )
-    wanted = [pk for pk in dict.fromkeys(pinned + stored) if pk not in excluded]
-    found = ArticlePage.objects.published().filter(pk__in=wanted).for_listing().in_bulk()
-    chosen = [found[pk] for pk in wanted if pk in found][:limit]
-    if stored or len(chosen) >= limit:
-        return chosen
-    # Never ranked yet (the task has not run): latest articles sharing a topic or the section.
-    return chosen + _fallback(page, excluded | set(found), limit - len(chosen))
-
-
-def _fallback(page: ArticlePage, excluded: set[int], limit: int) -> list[ArticlePage]:
-    topic_ids = [topic.pk for topic in page.topics.all()]
-    same_theme = Q(topics__in=topic_ids)
-    if page.path:
-        same_theme |= Q(path__startswith=page.path[: -page.steplen])
-    articles = ArticlePage.objects.published().exclude(pk__in=excluded).for_listing()
-    return list(articles.filter(same_theme).distinct()[:limit])
 
 
 def find_article(reference: str) -> ArticlePage:

@@ -19,7 +19,7 @@ from related.exceptions import ReadAlsoError
 from related.list_panel import RelatedListPanel
 from related.panels import ReadAlsoSuggestionsPanel
 from related.read_also import read_also_for_paragraph
-from related.services import articles_to_read
+from related.reading import DISPLAYED, articles_to_read
 
 
 def _read_also_block_state(page: ArticlePage) -> dict[str, Any]:
@@ -105,5 +105,6 @@ def related_tab() -> list[ObjectList]:
 
 @hooks.register("article_page_context")
 def read_more_on_the_same_theme(page: ArticlePage, request: HttpRequest) -> dict[str, Any]:
-    """“À lire sur le même thème” under the article: the editor's pins, then the ranking."""
-    return {"related_articles": articles_to_read(page, limit=4)}
+    """“À lire sur le même thème” under the article: the editor's pins, then the stored
+    ranking, read without the ranking code (and its spaCy) in the web process."""
+    return {"related_articles": articles_to_read(page, limit=DISPLAYED)}
