@@ -1,18 +1,24 @@
-"""Newsroom services: what happens around publishing."""
+"""Newsroom services: what happens around publishing.
+
+The reader cache is purged by page family (`newsroom.reader_purge`): the apps above call
+`purge_reader_pages` from their own ``signals.py`` for what they know (the entity pages an
+article is on, the articles that list it as related).
+"""
 
 import logging
 
-from django.core.cache import cache
+from newsroom.reader_purge import article_families, purge_reader_pages
+
+__all__ = ["article_families", "purge_reader_cache", "purge_reader_pages"]
 
 logger = logging.getLogger(__name__)
 
 
 def purge_reader_cache() -> None:
-    """Drop every cached reader page so a publish, change or removal shows at once.
+    """Make every cached reader page a miss (the site's address changed, a section came or
+    went: every page's links or navigation did).
 
-    The cache holds only reader pages and navigation, so clearing it whole is simpler and
-    safer than tracking every listing an article appears on (home, section, topics, feeds,
-    related blocks). A CDN in front would be purged here too.
+    Only the reader pages' ``site`` stamp and the navigation go; whatever else the cache
+    keeps (sign-in throttling, CSP report counts) stays.
     """
-    cache.clear()
-    logger.info("Reader cache purged")
+    purge_reader_pages(["site"])

@@ -1,15 +1,18 @@
 """Where Wagtail's page signals become the newsroom's events, and the reader cache follows.
 
 `announce_*` are the one place `article_published` and `article_unpublished` are sent from
-(see `newsroom.events`); the cache receivers only schedule the purge after commit.
+(see `newsroom.events`); the cache receivers name the page families a change affects and
+`purge_reader_pages` bumps them after commit (issue #15: never the whole cache). An
+article's families are read twice on a publish: before the save (the topics and countries
+it is leaving) and after (those it now has).
 """
 
 from typing import Any
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from newsroom import events, services, tasks
 from newsroom.models import ArticlePage, NewsImage
@@ -23,17 +26,62 @@ def announce_unpublished(sender: type[ArticlePage], instance: ArticlePage, **kwa
     events.article_unpublished.send(sender=ArticlePage, instance=instance)
 
 
-def purge_cache_after_commit(sender: Any, **kwargs: Any) -> None:
+def purge_after_publication(sender: Any, instance: Page, **kwargs: Any) -> None:
+    """Published or unpublished: an article's own families; any other page (a section, la
+    une) changes the navigation or the listings of every page."""
     if kwargs.get("raw"):
         return
-    events.on_commit_once("purge_reader_cache", services.purge_reader_cache)
+    if isinstance(instance, ArticlePage):
+        services.purge_reader_pages(services.article_families(instance))
+    else:
+        services.purge_reader_pages(["site"])
 
 
-def purge_cache_after_decision(sender: Any, by_editor: bool = False, **kwargs: Any) -> None:
-    """An editor's decision changes what the page shows (tags, linked names); a background
-    enrichment run only stores suggestions, which readers do not see."""
+def purge_what_an_article_leaves(
+    sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any
+) -> None:
+    """Before a full save (a publish) the stored topics and countries are still the old
+    ones: their pages list the article and may no longer. Draft revisions save with
+    ``update_fields`` and change nothing readers see."""
+    if kwargs.get("raw") or kwargs.get("update_fields") is not None or not instance.pk:
+        return
+    stored = ArticlePage.objects.filter(pk=instance.pk).values_list("countries", flat=True)
+    topics = ArticlePage.topics.through.objects.filter(articlepage_id=instance.pk)
+    families = {f"topic:{slug}" for slug in topics.values_list("topic__slug", flat=True)}
+    for countries in stored:
+        families.update(f"country:{str(code).upper()}" for code in countries or ())
+    if families:
+        services.purge_reader_pages(families)
+
+
+def purge_before_delete(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
+    """An article's families are read while its topics still exist; the purge waits for
+    the commit."""
+    services.purge_reader_pages(services.article_families(instance))
+
+
+def purge_site_after_delete(sender: type[Page], instance: Page, **kwargs: Any) -> None:
+    """A section or la une deleted: the navigation and every listing. An article's deletion
+    is heard here too, as its plain Page row, and was purged by `purge_before_delete`."""
+    if issubclass(instance.specific_class or Page, ArticlePage):
+        return
+    services.purge_reader_pages(["site"])
+
+
+def purge_site_after_move(sender: Any, **kwargs: Any) -> None:
+    """A moved page changes its URL, its old and new listings and maybe the navigation."""
+    services.purge_reader_pages(["site"])
+
+
+def purge_after_decision(
+    sender: Any, instance: ArticlePage, by_editor: bool = False, **kwargs: Any
+) -> None:
+    """An editor's decision changes what the article's page shows (tags, linked names), so
+    that page goes; the entity and country pages are the enrichment's to name (its
+    signals). A background enrichment run only stores suggestions, which readers do not see.
+    A topic or country decision publishes a revision, which purges as a publish does."""
     if by_editor:
-        purge_cache_after_commit(sender)
+        services.purge_reader_pages([f"article:{instance.pk}"])
 
 
 def prepare_renditions_after_commit(
@@ -58,14 +106,17 @@ def connect() -> None:
     page_unpublished.connect(
         announce_unpublished, sender=ArticlePage, dispatch_uid="newsroom_article_unpublished"
     )
-    page_published.connect(purge_cache_after_commit, dispatch_uid="newsroom_purge_published")
-    page_unpublished.connect(purge_cache_after_commit, dispatch_uid="newsroom_purge_unpublished")
-    post_delete.connect(
-        purge_cache_after_commit, sender=Page, dispatch_uid="newsroom_purge_deleted"
+    page_published.connect(purge_after_publication, dispatch_uid="newsroom_purge_published")
+    page_unpublished.connect(purge_after_publication, dispatch_uid="newsroom_purge_unpublished")
+    pre_save.connect(
+        purge_what_an_article_leaves, sender=ArticlePage, dispatch_uid="newsroom_purge_leaving"
     )
-    events.article_enriched.connect(
-        purge_cache_after_decision, dispatch_uid="newsroom_purge_enriched"
+    pre_delete.connect(
+        purge_before_delete, sender=ArticlePage, dispatch_uid="newsroom_purge_deleting"
     )
+    post_delete.connect(purge_site_after_delete, sender=Page, dispatch_uid="newsroom_purge_deleted")
+    post_page_move.connect(purge_site_after_move, dispatch_uid="newsroom_purge_moved")
+    events.article_enriched.connect(purge_after_decision, dispatch_uid="newsroom_purge_enriched")
     post_save.connect(
         prepare_renditions_after_commit, sender=NewsImage, dispatch_uid="newsroom_renditions"
     )

@@ -90,11 +90,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.cache.UpdateCacheMiddleware",
+    # The reader page cache (issue #15): stores what may be shared, purged by page family.
+    "newsroom.reader_cache.ReaderCacheUpdateMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
+    "newsroom.reader_cache.ReaderCacheFetchMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,15 +158,26 @@ elif CACHE_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
+    # One entry per reader page plus a version stamp per page family: Django's default of
+    # 300 entries kept no page of a 1,000-article site (issue #15). When full, a tenth goes.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {
+                "MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000")),
+                "CULL_FREQUENCY": 10,
+            },
         }
     }
-# Reader pages are cached whole for anonymous readers; publishing purges (newsroom.signals).
+# Reader pages are cached whole for anonymous readers (newsroom.reader_cache); a change
+# purges the page families it affects (newsroom.reader_purge).
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("CACHE_MIDDLEWARE_SECONDS", "300"))
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
+# How long a CDN may serve a page it is already refreshing (Cache-Control).
+READER_CACHE_STALE_SECONDS = int(os.environ.get("READER_CACHE_STALE_SECONDS", "60"))
+# Where the purged pages' absolute URLs are POSTed (a JSON list) after each purge, for a CDN.
+READER_CACHE_PURGE_URL = os.environ.get("READER_CACHE_PURGE_URL", "").strip()
 
 # Background work: the Django tasks API with its database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

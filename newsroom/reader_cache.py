@@ -1,0 +1,242 @@
+"""The reader page cache: one entry per page, valid while the versions of its families hold.
+
+Why not Django's per-site middleware as it is (issue #15): a purge could only empty the whole
+cache (`cache.clear()`, with everything else kept in it), each page took two entries (the
+page and its header list), and each `Accept-Language` value stored the same French page
+again. Here:
+
+- a response records the *families* it was built from (``article:<id>``, ``section:<id>``,
+  ``topic:<slug>``, ``home``, ``feeds``, ``sitemaps``, ``search``, ``entity:<slug>``,
+  ``country:<code>``, and ``site`` for every page: the navigation and the site's address).
+  Each family has a version stamp under a long-lived key; the entry stores the stamps it was
+  built under, and a hit needs them all unchanged. A purge (`newsroom.reader_purge`) gives
+  the families a change affects new stamps, so every other page stays a hit.
+  Stamps are random, never counters: a stamp the cache evicted comes back as a new value,
+  so an old entry can never become valid again;
+- the key is the page's absolute URL alone. Readers are anonymous and the site is French
+  only (``LANGUAGES``), so neither the cookie nor the language changes the page: a request
+  with a session cookie (an editor, with the userbar) or an ``Authorization`` header skips
+  the cache, and a response that sets a cookie (a CSRF form, a session) is never stored
+  and is marked private;
+- a stored response says ``Cache-Control: public, max-age=60, s-maxage=<seconds>,
+  stale-while-revalidate=<n>`` for a CDN and browsers, carries an ETag and a Last-Modified,
+  and a conditional GET that matches gets a 304, cached or not.
+
+The admin, previews (under /admin/), the newsletter's personal links, documents and the CSP
+report endpoint are not reader pages (``READER_CACHE_EXCLUDED_PREFIXES``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
+
+VERSION_PREFIX = "reader:version:"
+PAGE_PREFIX = "reader:page:"
+HIT_HEADER = "X-Reader-Cache"
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/documents/",
+    "/anymail/",
+    "/csp-reports/",
+    "/newsletter/",
+    "/static/",
+    "/media/",
+)
+
+# Families of the routes that are not Wagtail pages, by URL name; Wagtail pages say theirs
+# through the ``before_serve_page`` hook (newsroom.wagtail_hooks). The names of the apps
+# above are strings here: the newsroom imports none of them.
+ROUTE_FAMILIES: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "feed_rss": lambda kwargs: ["feeds"],
+    "feed_atom": lambda kwargs: ["feeds"],
+    "section_feed_rss": lambda kwargs: ["feeds"],
+    "section_feed_atom": lambda kwargs: ["feeds"],
+    "sitemap": lambda kwargs: ["sitemaps"],
+    "news_sitemap": lambda kwargs: ["sitemaps"],
+    "search": lambda kwargs: ["search"],
+    "search_feed": lambda kwargs: ["search", "feeds"],
+    "entity_page": lambda kwargs: [f"entity:{kwargs.get('slug', '')}"],
+    "entity_feed": lambda kwargs: [f"entity:{kwargs.get('slug', '')}", "feeds"],
+    "country_page": lambda kwargs: [f"country:{str(kwargs.get('code', '')).upper()}"],
+}
+
+
+def reader_cache() -> BaseCache:
+    return caches[getattr(settings, "CACHE_MIDDLEWARE_ALIAS", "default")]
+
+
+def page_seconds() -> int:
+    return int(getattr(settings, "CACHE_MIDDLEWARE_SECONDS", 300))
+
+
+def depends_on(request: HttpRequest, *families: str) -> None:
+    """Say that the response to `request` is built from these families (see module doc)."""
+    known = getattr(request, "_reader_families", None)
+    if known is None:
+        known = set()
+        request._reader_families = known  # type: ignore[attr-defined]
+    known.update(families)
+
+
+def families_of(request: HttpRequest) -> set[str]:
+    families = set(getattr(request, "_reader_families", ()))
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name in ROUTE_FAMILIES:
+        families.update(ROUTE_FAMILIES[match.url_name](match.kwargs))
+    families.add("site")
+    return families
+
+
+def _version_key(family: str) -> str:
+    return VERSION_PREFIX + family
+
+
+def _new_stamp() -> str:
+    return uuid.uuid4().hex
+
+
+def current_stamps(families: Iterable[str], *, create: bool = True) -> dict[str, str]:
+    """The stamps of `families`, by version key; missing ones are created when `create`."""
+    cache = reader_cache()
+    keys = [_version_key(family) for family in families]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing and create:
+        for key in missing:
+            cache.add(key, _new_stamp(), timeout=None)
+        found.update(cache.get_many(missing))
+    return found
+
+
+def bump(families: Iterable[str]) -> None:
+    """New stamps for `families`: every page built from one of them is a miss from now on."""
+    stamps = {_version_key(family): _new_stamp() for family in set(families)}
+    if stamps:
+        reader_cache().set_many(stamps, timeout=None)
+
+
+def page_key(request: HttpRequest) -> str:
+    url = request.build_absolute_uri()
+    return PAGE_PREFIX + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+def is_reader_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or page_seconds() <= 0:
+        return False
+    prefixes = tuple(getattr(settings, "READER_CACHE_EXCLUDED_PREFIXES", EXCLUDED_PREFIXES))
+    if request.path.startswith(prefixes):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not request.headers.get("Authorization")
+
+
+def _shareable(response: HttpResponse) -> bool:
+    if response.streaming or response.status_code != 200 or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-cache", "no-store")):
+        return False
+    return "*" not in response.get("Vary", "")
+
+
+def _drop_vary(response: HttpResponse, header: str) -> None:
+    """The page is French whatever the reader's language: no ``Vary: Accept-Language``."""
+    if not response.has_header("Vary"):
+        return
+    kept = [item.strip() for item in response["Vary"].split(",")]
+    kept = [item for item in kept if item and item.lower() != header.lower()]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    else:
+        del response["Vary"]
+
+
+def _reader_headers(response: HttpResponse) -> None:
+    response["Cache-Control"] = ", ".join(
+        [
+            "public",
+            f"max-age={min(60, page_seconds())}",
+            f"s-maxage={page_seconds()}",
+            f"stale-while-revalidate={int(getattr(settings, 'READER_CACHE_STALE_SECONDS', 60))}",
+        ]
+    )
+    _drop_vary(response, "Accept-Language")
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date()
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A 304 when the reader's copy is current (what ConditionalGetMiddleware does)."""
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=response.get("ETag"), last_modified=last_modified, response=response
+    )
+
+
+class ReaderCacheUpdateMiddleware:
+    """Outer half (where Django's UpdateCacheMiddleware stood): stores what may be shared.
+
+    It runs last on the way out, after the locale, session and CSRF middleware had their
+    say, so it sees the headers the reader would get.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "_reader_cache_hit", False):
+            _drop_vary(response, "Accept-Language")
+            return _conditional(request, response)
+        if not getattr(request, "_reader_cache_store", False):
+            return response
+        if not _shareable(response):
+            if response.cookies:
+                patch_cache_control(response, private=True)
+            return response
+        _reader_headers(response)
+        stamps = current_stamps(families_of(request))
+        if request.method == "GET":
+            reader_cache().set(
+                page_key(request), {"stamps": stamps, "response": response}, page_seconds()
+            )
+        response[HIT_HEADER] = "miss"
+        return _conditional(request, response)
+
+
+class ReaderCacheFetchMiddleware:
+    """Inner half (where Django's FetchFromCacheMiddleware stood): answers from the cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_reader_request(request):
+            return self.get_response(request)
+        entry = reader_cache().get(page_key(request))
+        if isinstance(entry, dict) and "stamps" in entry:
+            stamps = entry["stamps"]
+            if (
+                current_stamps([key.removeprefix(VERSION_PREFIX) for key in stamps], create=False)
+                == stamps
+            ):
+                response = entry["response"]
+                response[HIT_HEADER] = "hit"
+                request._reader_cache_hit = True  # type: ignore[attr-defined]
+                return response  # type: ignore[no-any-return]
+        request._reader_cache_store = True  # type: ignore[attr-defined]
+        return self.get_response(request)

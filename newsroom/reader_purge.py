@@ -1,0 +1,163 @@
+"""Purging exactly the reader pages a change affects, and telling a CDN which URLs they were.
+
+A purge names page families (see `newsroom.reader_cache`); in a transaction the families
+of every call are gathered and purged once, after commit, so a rolled-back publish purges
+nothing and a publish heard by several receivers bumps each family once. With
+``READER_CACHE_PURGE_URL`` set, the absolute URLs of the purged pages are then POSTed there
+as a JSON list, for a CDN (or the small service in front of one); a failure is logged and
+never breaks the publish.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+
+from newsroom import reader_cache
+from newsroom.events import on_commit_once
+
+logger = logging.getLogger(__name__)
+
+# Families whose pages are known by name; the others are resolved per family below.
+FIXED_ROUTES = {
+    "home": [("", {})],
+    "feeds": [("feed_rss", {}), ("feed_atom", {})],
+    "sitemaps": [("sitemap", {}), ("news_sitemap", {})],
+}
+PURGE_TIMEOUT_SECONDS = 5
+
+
+def article_families(article: object) -> set[str]:
+    """What publishing, unpublishing or changing `article` shows on: its page, la une, its
+    section (and the section's feeds), its topic and country pages, the feeds, sitemaps and
+    search results."""
+    families = {f"article:{article.pk}", "home", "feeds", "sitemaps", "search"}  # type: ignore[attr-defined]
+    parent_id = _parent_id(article)
+    if parent_id is not None:
+        families.add(f"section:{parent_id}")
+    if getattr(article, "pk", None):
+        families.update(f"topic:{slug}" for slug in article.topics.values_list("slug", flat=True))  # type: ignore[attr-defined]
+    families.update(f"country:{str(code).upper()}" for code in getattr(article, "countries", ()))
+    return families
+
+
+def _parent_id(article: object) -> int | None:
+    from wagtail.models import Page
+
+    path = getattr(article, "path", "")
+    depth = getattr(article, "depth", 0)
+    if not path or depth <= 1:
+        return None
+    parent = Page.objects.filter(path=path[: (depth - 1) * Page.steplen]).values("pk").first()
+    return parent["pk"] if parent else None
+
+
+class _Gathered:
+    """The families and URLs the current transaction purges when it commits."""
+
+    def __init__(self) -> None:
+        self.families: set[str] = set()
+        self.urls: set[str] = set()
+
+    def __call__(self) -> None:
+        _purge_now(self.families, self.urls)
+
+
+def purge_reader_pages(families: Iterable[str], *, urls: Iterable[str] = ()) -> None:
+    """Give `families` new version stamps after commit (at once outside a transaction).
+
+    `urls` are extra absolute URLs for the CDN. The calls of one transaction make one purge
+    (`on_commit_once`, replacing the waiting one with one that knows the families of both),
+    so each family is bumped, and the CDN called, once.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _purge_now(set(families), set(urls))
+        return
+    gathered = _Gathered()
+    gathered.families.update(families)
+    gathered.urls.update(urls)
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        waiting = getattr(callback, "run", None)
+        if isinstance(waiting, _Gathered):
+            gathered.families.update(waiting.families)
+            gathered.urls.update(waiting.urls)
+    on_commit_once("purge_reader_pages", gathered, replace=True)
+
+
+def _purge_now(families: set[str], urls: set[str]) -> None:
+    if not families:
+        return
+    reader_cache.bump(families)
+    if "site" in families:
+        from newsroom.context_processors import NAVIGATION_CACHE_KEY
+
+        reader_cache.reader_cache().delete(NAVIGATION_CACHE_KEY)
+    logger.info("Reader pages purged: %s", ", ".join(sorted(families)))
+    endpoint = getattr(settings, "READER_CACHE_PURGE_URL", "")
+    if endpoint:
+        tell_cdn(endpoint, sorted(urls | set(urls_of(families))))
+
+
+def urls_of(families: Iterable[str]) -> list[str]:
+    """The absolute URLs of the pages of `families` a CDN can purge by address."""
+    base = settings.ROTATIVE_BASE_URL.rstrip("/")
+    paths: list[str] = []
+    for family in families:
+        name, _, value = family.partition(":")
+        if family == "site":
+            paths.append("/*")
+        elif family in FIXED_ROUTES:
+            paths.extend(_reverse(route, kwargs) for route, kwargs in FIXED_ROUTES[family])
+        elif name == "article":
+            paths.append(_page_path(value))
+        elif name == "section":
+            section_path = _page_path(value)
+            paths.append(section_path)
+            slug = section_path.strip("/").rpartition("/")[2]
+            if slug:
+                paths.append(_reverse("section_feed_rss", {"section_slug": slug}))
+                paths.append(_reverse("section_feed_atom", {"section_slug": slug}))
+        elif name == "topic":
+            paths.append(f"/sujets/{value}/")
+        elif name == "entity":
+            paths.append(_reverse("entity_page", {"slug": value}))
+            paths.append(_reverse("entity_feed", {"slug": value}))
+        elif name == "country":
+            paths.append(_reverse("country_page", {"code": value}))
+    return sorted({base + path for path in paths if path})
+
+
+def _reverse(route: str, kwargs: dict[str, str]) -> str:
+    if not route:
+        return "/"
+    try:
+        return reverse(route, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def _page_path(page_id: str) -> str:
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=page_id).first() if page_id.isdigit() else None
+    return (page.get_url() or "") if page is not None else ""
+
+
+def tell_cdn(endpoint: str, urls: list[str]) -> None:
+    """POST the purged URLs to `endpoint` as a JSON list; a failure is logged, not raised."""
+    body = json.dumps(urls).encode()
+    request = urllib.request.Request(  # noqa: S310 (an address the operator configured)
+        endpoint, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT_SECONDS) as answer:  # noqa: S310
+            answer.read()
+    except (OSError, ValueError) as error:
+        logger.warning("The CDN purge at %s failed: %s (%d URLs)", endpoint, error, len(urls))
