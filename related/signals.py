@@ -22,6 +22,7 @@ from newsroom.events import (
     on_commit_once,
 )
 from newsroom.models import ArticlePage
+from newsroom.services import purge_reader_pages
 from related.models import RelatedArticle
 from related.tasks import link_read_also, refresh_listers, refresh_related_articles
 
@@ -56,7 +57,20 @@ def refresh_listers_of_deleted(sender: Any, instance: ArticlePage, **kwargs: Any
         transaction.on_commit(lambda: refresh_listers.enqueue(listers))
 
 
+def purge_listers(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
+    """The pages whose stored related list shows this article (its title, its link) are
+    purged with it (issue #15); the reader cache is the newsroom's, the lists are ours."""
+    listers = RelatedArticle.objects.filter(candidate_id=instance.pk).values_list(
+        "article_id", flat=True
+    )
+    families = {f"article:{article_id}" for article_id in listers}
+    if families:
+        purge_reader_pages(families)
+
+
 def connect() -> None:
+    article_published.connect(purge_listers, dispatch_uid="related_purge_listers_published")
+    article_unpublished.connect(purge_listers, dispatch_uid="related_purge_listers_unpublished")
     article_published.connect(refresh_after_commit, dispatch_uid="related_refresh_published")
     article_published.connect(link_read_also_after_commit, dispatch_uid="related_read_also")
     article_unpublished.connect(refresh_after_commit, dispatch_uid="related_refresh_unpublished")
