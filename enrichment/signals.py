@@ -12,10 +12,19 @@ from django.conf import settings
 from django.db.models.signals import post_save
 
 from enrichment import tasks
-from enrichment.models import Entity
+from enrichment.merges import kept_record
+from enrichment.models import ArticleCountry, ArticleEntity, Entity
 from newsroom.article import ExtractedArticle
-from newsroom.events import article_changed, article_published, entity_changed, on_commit_once
+from newsroom.events import (
+    article_changed,
+    article_enriched,
+    article_published,
+    article_unpublished,
+    entity_changed,
+    on_commit_once,
+)
 from newsroom.models import ArticlePage
+from newsroom.services import purge_reader_pages
 
 
 def _enabled() -> bool:
@@ -54,7 +63,38 @@ def announce_entity_change(
     entity_changed.send(sender=Entity, instance=instance)
 
 
+def purge_entity_pages(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
+    """The entity and country pages that list (or listed) the article: published,
+    unpublished, or an editor's decision (`by_editor`); a background run changes nothing
+    readers see (issue #15). Every link counts, rejected ones too: a rejection just
+    took the article off that page. A merged record's page is its kept record's."""
+    if kwargs.get("by_editor") is False:
+        return
+    entities = Entity.objects.filter(article_links__article_id=instance.pk).distinct()
+    families = set()
+    for entity in entities:
+        families.add(f"entity:{entity.slug}")
+        families.add(f"entity:{kept_record(entity).slug}")
+    codes = ArticleCountry.objects.filter(article_id=instance.pk).values_list("country", flat=True)
+    families.update(f"country:{str(code).upper()}" for code in codes)
+    if families:
+        purge_reader_pages(families)
+
+
+def purge_pages_of_entity(sender: Any, instance: Entity, **kwargs: Any) -> None:
+    """A renamed or merged record: its page and the articles that show its name."""
+    articles = ArticleEntity.objects.filter(entity=instance).values_list("article_id", flat=True)
+    purge_reader_pages(
+        {f"entity:{instance.slug}", f"entity:{kept_record(instance).slug}"}
+        | {f"article:{article_id}" for article_id in articles}
+    )
+
+
 def connect() -> None:
+    article_published.connect(purge_entity_pages, dispatch_uid="enrichment_purge_published")
+    article_unpublished.connect(purge_entity_pages, dispatch_uid="enrichment_purge_unpublished")
+    article_enriched.connect(purge_entity_pages, dispatch_uid="enrichment_purge_decided")
+    entity_changed.connect(purge_pages_of_entity, dispatch_uid="enrichment_purge_entity")
     article_published.connect(enrich_after_publish, dispatch_uid="enrichment_enrich_published")
     article_changed.connect(enrich_after_change, dispatch_uid="enrichment_enrich_changed")
     post_save.connect(
