@@ -182,9 +182,10 @@ def _reader_headers(response: HttpResponse) -> None:
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """A 304 when the reader's copy is current (what ConditionalGetMiddleware does)."""
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-    return get_conditional_response(
+    answer = get_conditional_response(
         request, etag=response.get("ETag"), last_modified=last_modified, response=response
     )
+    return answer if answer is not None else response
 
 
 class ReaderCacheUpdateMiddleware:
@@ -227,7 +228,7 @@ class ReaderCacheFetchMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_reader_request(request):
             return self.get_response(request)
-        entry = reader_cache().get(page_key(request))
+        entry: Any = reader_cache().get(page_key(request))
         if isinstance(entry, dict) and "stamps" in entry:
             stamps = entry["stamps"]
             if (
@@ -237,6 +238,6 @@ class ReaderCacheFetchMiddleware:
                 response = entry["response"]
                 response[HIT_HEADER] = "hit"
                 request._reader_cache_hit = True  # type: ignore[attr-defined]
-                return response  # type: ignore[no-any-return]
+                return response
         request._reader_cache_store = True  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -25,7 +25,7 @@ from newsroom.events import on_commit_once
 logger = logging.getLogger(__name__)
 
 # Families whose pages are known by name; the others are resolved per family below.
-FIXED_ROUTES = {
+FIXED_ROUTES: dict[str, list[tuple[str, dict[str, str]]]] = {
     "home": [("", {})],
     "feeds": [("feed_rss", {}), ("feed_atom", {})],
     "sitemaps": [("sitemap", {}), ("news_sitemap", {})],

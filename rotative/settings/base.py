@@ -150,6 +150,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when CACHE_URL is set (shared by every web process), otherwise a file cache
 # in var/ so the several gunicorn workers of `make run` still share one cache.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
 if CACHE_URL == "dummy://":
     # No caching at all: for measuring (bench/) and debugging what readers would see uncached.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
