@@ -14,6 +14,7 @@ import json
 import logging
 import urllib.request
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -83,12 +84,29 @@ def purge_reader_pages(families: Iterable[str], *, urls: Iterable[str] = ()) -> 
     gathered = _Gathered()
     gathered.families.update(families)
     gathered.urls.update(urls)
-    for _savepoints, callback, _robust in connection.run_on_commit:
-        waiting = getattr(callback, "run", None)
-        if isinstance(waiting, _Gathered):
-            gathered.families.update(waiting.families)
-            gathered.urls.update(waiting.urls)
+    for waiting in _waiting(connection):
+        gathered.families.update(waiting.families)
+        gathered.urls.update(waiting.urls)
     on_commit_once("purge_reader_pages", gathered, replace=True)
+
+
+def _waiting(connection: Any) -> list[_Gathered]:
+    """The purges waiting for the commit of the transaction the code is in: the scope of
+    `on_commit_once` (the outermost block that is not a test case's), read the same way."""
+    blocks = connection.atomic_blocks
+    index = next(
+        (i for i, block in enumerate(blocks) if not getattr(block, "_from_testcase", False)),
+        None,
+    )
+    if index is None:
+        return []
+    scope = connection.savepoint_ids[index - 1] if index > 0 else None
+    return [
+        callback.run
+        for savepoints, callback, _robust in connection.run_on_commit
+        if isinstance(getattr(callback, "run", None), _Gathered)
+        and (scope is None or scope in savepoints)
+    ]
 
 
 def _purge_now(families: set[str], urls: set[str]) -> None:

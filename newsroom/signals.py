@@ -32,17 +32,20 @@ def purge_after_publication(sender: Any, instance: Page, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
     if isinstance(instance, ArticlePage):
-        services.purge_reader_pages(services.article_families(instance))
+        leaving = instance.__dict__.pop("_reader_families_before", set())
+        services.purge_reader_pages(services.article_families(instance) | leaving)
     else:
         services.purge_reader_pages(["site"])
 
 
-def purge_what_an_article_leaves(
+def remember_what_an_article_leaves(
     sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any
 ) -> None:
     """Before a full save (a publish) the stored topics and countries are still the old
-    ones: their pages list the article and may no longer. Draft revisions save with
-    ``update_fields`` and change nothing readers see."""
+    ones: their pages list the article and may no longer. They are remembered on the
+    instance, which Wagtail then announces as published, and purged with the rest after
+    the save (purged now, a reader could cache the old page again before it). Draft
+    revisions save with ``update_fields`` and change nothing readers see."""
     if kwargs.get("raw") or kwargs.get("update_fields") is not None or not instance.pk:
         return
     stored = ArticlePage.objects.filter(pk=instance.pk).values_list("countries", flat=True)
@@ -50,8 +53,7 @@ def purge_what_an_article_leaves(
     families = {f"topic:{slug}" for slug in topics.values_list("topic__slug", flat=True)}
     for countries in stored:
         families.update(f"country:{str(code).upper()}" for code in countries or ())
-    if families:
-        services.purge_reader_pages(families)
+    instance._reader_families_before = families  # type: ignore[attr-defined]
 
 
 def purge_before_delete(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
@@ -109,7 +111,7 @@ def connect() -> None:
     page_published.connect(purge_after_publication, dispatch_uid="newsroom_purge_published")
     page_unpublished.connect(purge_after_publication, dispatch_uid="newsroom_purge_unpublished")
     pre_save.connect(
-        purge_what_an_article_leaves, sender=ArticlePage, dispatch_uid="newsroom_purge_leaving"
+        remember_what_an_article_leaves, sender=ArticlePage, dispatch_uid="newsroom_purge_leaving"
     )
     pre_delete.connect(
         purge_before_delete, sender=ArticlePage, dispatch_uid="newsroom_purge_deleting"
