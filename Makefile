@@ -46,6 +46,7 @@ test: $(STAMP)
 # PostgreSQL). Each prints its baseline beside it.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/web_worker.py
 	$(PY) bench/ingest.py
 	$(PY) bench/plaintext.py
 	$(PY) bench/feed_fixtures.py
