@@ -55,6 +55,12 @@ def test_importing_the_wsgi_application_imports_no_nlp(served):
     assert worker["nlp_after_wsgi"] == NOT_IMPORTED
 
 
+def test_the_wsgi_application_freezes_what_loading_made(served):
+    """A full collection in a request must not walk the framework (`gc.freeze`)."""
+    _, worker = served
+    assert worker["frozen_objects"] > 100_000
+
+
 def test_reader_pages_are_served_without_importing_nlp(served):
     _, worker = served
     assert {name: page["status"] for name, page in worker["pages"].items()} == {

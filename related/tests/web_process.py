@@ -102,6 +102,7 @@ def serve(database: str, article_url: str) -> dict:
         "wsgi_ms": round((time.perf_counter() - started) * 1000, 1),
         "wsgi_modules": len(after_wsgi - before),
         "nlp_after_wsgi": {name: name in sys.modules for name in NLP_MODULES},
+        "frozen_objects": gc.get_freeze_count(),
         "pages": {},
     }
     from django.test import Client
