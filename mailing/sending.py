@@ -44,22 +44,29 @@ commits are what bound the loss.
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db import connection as db_connection
-from django.db.models import Q
 from django.utils import timezone
 
+from mailing.claims import (
+    claim_due,
+    count_due,
+    held,
+    lease_seconds,
+    mark_sent,
+    release,
+    setting,
+)
+from mailing.editions import EditionCache
 from mailing.exceptions import EmptyMessage
 from mailing.models import Delivery, Subscriber, Suppression
-from mailing.rendering import ArticleCache, render_delivery
-from mailing.services.confirming import awaiting_confirmation
+from mailing.preparing import CHUNK_SIZE, Ready, finish, prepare, why_not_send
+from mailing.rendering import ensure_message_id, render_delivery
 from mailing.transport import (
     TEMPORARY_ERRORS,
     Failure,
@@ -69,30 +76,25 @@ from mailing.transport import (
     provider_message_id,
 )
 
+__all__ = [
+    "RateLimiter",
+    "claim_due",
+    "count_due",
+    "release",
+    "send_due",
+    "setting",
+    "why_not_send",
+]
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_RATE_PER_SECOND = 10
-DEFAULT_LEASE_SECONDS = 600
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_RETRY_BASE_SECONDS = 60
 DEFAULT_RETRY_MAX_SECONDS = 6 * 3600
 DEFAULT_SMTP_TIMEOUT_SECONDS = 30
 DEFAULT_PAUSE_AFTER_FAILURES = 5
-
-# A bounce, a complaint or a hand-made entry also stops the confirmation mail; an earlier
-# unsubscribe does not, or a reader who left could never come back through the form.
-BLOCKS_CONFIRMATION = (
-    Suppression.Reason.BOUNCE,
-    Suppression.Reason.COMPLAINT,
-    Suppression.Reason.MANUAL,
-)
-
-
-def setting(name: str, default):
-    """A MAILING_* setting, or its default when the settings leave it out."""
-    value = getattr(settings, name, None)
-    return default if value is None else value
 
 
 @dataclass
@@ -129,81 +131,11 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def due(now: datetime) -> Q:
-    """Rows a worker may claim at `now`: queued and due, or held by a worker past its lease."""
-    lease = timedelta(seconds=setting("MAILING_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
-    return Q(status=Delivery.Status.QUEUED, not_before__lte=now) | Q(
-        status=Delivery.Status.SENDING, claimed_at__lt=now - lease
-    )
-
-
-def count_due(*, now: datetime | None = None) -> int:
-    return Delivery.objects.filter(due(now or timezone.now())).count()
-
-
-def claim_due(*, worker_id: str, batch_size: int, now: datetime) -> list[Delivery]:
-    """Mark up to `batch_size` due rows `sending` for `worker_id`; return the rows it won."""
-    candidates = Delivery.objects.filter(due(now)).order_by("not_before", "pk")
-    with transaction.atomic():
-        if db_connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        pks = list(candidates.values_list("pk", flat=True)[:batch_size])
-        if not pks:
-            return []
-        # Conditional: a row another worker claimed meanwhile no longer matches `due`.
-        Delivery.objects.filter(due(now), pk__in=pks).update(
-            status=Delivery.Status.SENDING, claimed_by=worker_id, claimed_at=now
-        )
-    return list(
-        Delivery.objects.filter(
-            pk__in=pks, status=Delivery.Status.SENDING, claimed_by=worker_id, claimed_at=now
-        ).order_by("not_before", "pk")
-    )
-
-
-def release(pks: list[int], *, worker_id: str, not_before: datetime | None = None) -> int:
-    """Give claimed rows back to the queue untouched (no attempt is counted)."""
-    fields: dict[str, Any] = {
-        "status": Delivery.Status.QUEUED,
-        "claimed_by": "",
-        "claimed_at": None,
-    }
-    if not_before is not None:
-        fields["not_before"] = not_before
-    return Delivery.objects.filter(
-        pk__in=pks, claimed_by=worker_id, status=Delivery.Status.SENDING
-    ).update(**fields)
-
-
 def retry_delay(attempts: int) -> timedelta:
     """1 min, 2, 4, 8… after the 1st, 2nd, 3rd, 4th failed attempt, at most 6 h."""
     base = setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS)
     cap = setting("MAILING_RETRY_MAX_SECONDS", DEFAULT_RETRY_MAX_SECONDS)
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
-
-
-def why_not_send(delivery: Delivery) -> str:
-    """Empty if the delivery may go out now; otherwise why not, re-checked at send time."""
-    subscriber = delivery.subscriber
-    if delivery.kind == Delivery.Kind.CONFIRMATION:
-        # A new reader, or an active one confirming new interests they asked for.
-        waiting = subscriber.status == Subscriber.Status.PENDING or (
-            subscriber.status == Subscriber.Status.ACTIVE and awaiting_confirmation(subscriber)
-        )
-        if not waiting:
-            return f"subscriber is {subscriber.status} with nothing to confirm"
-        suppressions = Suppression.objects.filter(reason__in=BLOCKS_CONFIRMATION)
-    else:
-        if subscriber.status != Subscriber.Status.ACTIVE:
-            return f"subscriber is {subscriber.status}"
-        suppressions = Suppression.objects.all()
-    # Addresses are compared as stored and lower-cased: both use the unique index.
-    reason = (
-        suppressions.filter(email__in={subscriber.email, subscriber.email.lower()})
-        .values_list("reason", flat=True)
-        .first()
-    )
-    return f"address suppressed ({reason})" if reason else ""
 
 
 def send_due(
@@ -237,15 +169,27 @@ def send_due(
     if not claimed:
         return report
     pending = [delivery.pk for delivery in claimed]
-    articles = ArticleCache()
+    editions = EditionCache()
     pause_after = setting("MAILING_PAUSE_AFTER_FAILURES", DEFAULT_PAUSE_AFTER_FAILURES)
     failures_in_a_row = 0
     timeout = setting("EMAIL_TIMEOUT", DEFAULT_SMTP_TIMEOUT_SECONDS)
+    # A claim is renewed at most this long before its message starts (it was renewed before
+    # each message): well inside the lease, so a live worker never loses its rows.
+    renew_after = lease_seconds() / 4
+    ready: dict[int, Ready] = {}
+    renewed = 0.0
+    stopped = False
     with MailConnection(timeout=timeout) as mail_connection:
-        while pending:
+        while pending and not stopped:
             if should_stop():
                 break
-            pk = pending.pop(0)
+            if pending[0] not in ready or time.monotonic() - renewed > renew_after:
+                renewed = time.monotonic()
+                ready = prepare(pending[:CHUNK_SIZE], worker_id, clock(), report)
+            pk = pending[0]
+            if pk not in ready:  # suppressed or lost: already counted
+                pending.pop(0)
+                continue
             try:
                 mail_connection.ensure_open()
             except TEMPORARY_ERRORS as error:
@@ -253,9 +197,10 @@ def send_due(
                 # batch later without counting an attempt.
                 report.server_error = f"{type(error).__name__}: {error}"
                 logger.warning("SMTP server unreachable, batch released: %s", error)
-                pending.insert(0, pk)
                 break
-            if _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles):
+            pending.pop(0)
+            item = ready.pop(pk)
+            if _send_one(item, worker_id, mail_connection, limiter, clock, report, editions):
                 failures_in_a_row += 1
             else:
                 failures_in_a_row = 0
@@ -264,7 +209,7 @@ def send_due(
                 # quota): stop burning the readers' attempts; the rest waits for later.
                 report.server_error = f"{failures_in_a_row} temporary failures in a row"
                 logger.warning("Sending paused: %s", report.server_error)
-                break
+                stopped = True
     if pending:
         delay = timedelta(seconds=setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS))
         not_before = clock() + delay if report.server_error else None
@@ -272,21 +217,19 @@ def send_due(
     return report
 
 
-def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) -> bool:
+def _send_one(item: Ready, worker_id, mail_connection, limiter, clock, report, editions) -> bool:
     """Send one claimed row and record the outcome; True if the server failed it for now."""
-    mine = Delivery.objects.filter(pk=pk, claimed_by=worker_id, status=Delivery.Status.SENDING)
-    if not mine.update(claimed_at=clock()):
-        report.lost_claims += 1  # Another worker took it over after our lease: theirs now.
-        return False
-    delivery = Delivery.objects.select_related("subscriber").get(pk=pk)
-    reason = why_not_send(delivery)
-    if reason:
-        _finish(mine, report, "suppressed", status=Delivery.Status.SUPPRESSED, last_error=reason)
-        return False
+    delivery = item.delivery
+    pk = delivery.pk
+    mine = held([pk], worker_id)  # lazy: only the rarer outcomes below evaluate it
     try:
-        message = render_delivery(delivery, articles=articles)
+        if delivery.kind == Delivery.Kind.CONFIRMATION:
+            ensure_message_id(delivery)
+            message = render_delivery(delivery, articles=editions.articles)
+        else:
+            message = editions.fill(delivery, item.article_ids, delivery.message_id)
     except EmptyMessage:
-        _finish(
+        finish(
             mine,
             report,
             "suppressed",
@@ -298,7 +241,7 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) 
         raise  # The database is away: the row stays claimed and is retried after the lease.
     except Exception as error:  # noqa: BLE001 - a template or data bug must not stall the queue
         logger.exception("Delivery %s could not be rendered", pk)
-        _finish(
+        finish(
             mine,
             report,
             "failed",
@@ -310,25 +253,24 @@ def _send_one(pk, worker_id, mail_connection, limiter, clock, report, articles) 
 
     limiter.wait()
     try:
-        mail_connection.send(message)
+        sent = mail_connection.send(message)
     except TEMPORARY_ERRORS as error:
         failure = classify(error)
         if failure.reconnect or not mail_connection.usable():
             mail_connection.close()
         _record_failure(delivery, mine, failure, clock(), report)
         return not failure.permanent
-    provider_id = provider_message_id(message)
-    marked = _finish(
-        mine,
-        report,
-        "sent",
-        status=Delivery.Status.SENT,
+    marked = mark_sent(
+        pk,
+        worker_id=worker_id,
         attempts=delivery.attempts + 1,
         sent_at=clock(),
-        provider_message_id=provider_id[:300],
-        last_error="",
+        provider_id=provider_message_id(sent),
     )
-    if not marked:
+    if marked:
+        report.sent += 1
+    else:
+        report.lost_claims += 1
         logger.warning("Delivery %s was sent after its claim was taken over", pk)
     if delivery.kind == Delivery.Kind.CONFIRMATION:
         Subscriber.objects.filter(pk=delivery.subscriber_id).update(confirmation_sent_at=clock())
@@ -353,7 +295,7 @@ def _record_failure(delivery, mine, failure: Failure, now, report) -> None:
                 suppression.reason = Suppression.Reason.BOUNCE
                 suppression.detail = failure.detail
                 suppression.save(update_fields=["reason", "detail"])
-            _finish(
+            finish(
                 mine,
                 report,
                 "bounced",
@@ -363,7 +305,7 @@ def _record_failure(delivery, mine, failure: Failure, now, report) -> None:
             )
         return
     if attempts >= setting("MAILING_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS):
-        _finish(
+        finish(
             mine,
             report,
             "failed",
@@ -375,7 +317,7 @@ def _record_failure(delivery, mine, failure: Failure, now, report) -> None:
     logger.info(
         "Delivery %s will be retried (attempt %s): %s", delivery.pk, attempts, failure.detail
     )
-    _finish(
+    finish(
         mine,
         report,
         "retried",
@@ -386,13 +328,3 @@ def _record_failure(delivery, mine, failure: Failure, now, report) -> None:
         claimed_at=None,
         last_error=failure.detail,
     )
-
-
-def _finish(mine, report: SendReport, outcome: str, **fields) -> bool:
-    """Write the outcome on the row if this worker still holds it; count it."""
-    updated = mine.update(**fields)
-    if updated:
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    else:
-        report.lost_claims += 1
-    return bool(updated)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Self, cast
 
 from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 logger = logging.getLogger(__name__)
 
@@ -116,10 +117,24 @@ class MailConnection:
             backend.open()
             self.backend = backend
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Any) -> Any:
+        """Send one message; return the EmailMessage sent, or the raw one over SMTP.
+
+        A message with `raw_bytes` (mailing.editions) goes straight to the SMTP connection,
+        as Django's backend would send it after serialising; any other backend gets its
+        EmailMessage (`message.message`).
+        """
         # Opened by ensure_open(), which the sender calls before each message.
-        if cast(BaseEmailBackend, self.backend).send_messages([message]) != 1:
+        backend = cast(BaseEmailBackend, self.backend)
+        if hasattr(message, "raw_bytes"):
+            smtp = getattr(backend, "connection", None)
+            if isinstance(backend, SmtpBackend) and isinstance(smtp, smtplib.SMTP):
+                smtp.sendmail(message.envelope_from, message.envelope_to, message.raw_bytes())
+                return message
+            message = message.message
+        if backend.send_messages([message]) != 1:
             raise smtplib.SMTPException("the mail backend did not send the message")
+        return message
 
     def usable(self) -> bool:
         # smtplib closes its socket itself after a 421 reply; Django's backend does not notice.
