@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(PY) bench/sending.py
 	$(PY) bench/related.py
 	$(PY) bench/search.py
+	$(PY) bench/reader_cache.py
 
 # What CI and the pre-commit hook check: style, the one-way layers (.importlinter), module
 # sizes, types (mypy with django-stubs), Django's system checks and missing migrations.
