@@ -33,6 +33,7 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != RE
 sys.path.insert(0, str(REPO))
 DB_PATH = Path(tempfile.gettempdir()) / "rotative_bench_reader_cache.sqlite3"
 CACHE_DIR = Path(tempfile.gettempdir()) / "rotative_bench_reader_cache"
+CACHE_URL = os.environ.get("CACHE_URL", "")
 
 STOCK_MIDDLEWARE = {
     "newsroom.reader_cache.ReaderCacheUpdateMiddleware": (
@@ -104,15 +105,17 @@ def scenario(name: str, urls: list[str], reread: int, section, purge_old_way: bo
     from django.test import Client, override_settings
 
     from newsroom.tests.factories import ArticlePageFactory
+    from rotative.settings import base as base_settings
 
     shutil.rmtree(CACHE_DIR, ignore_errors=True)
-    base_options = {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 10}
+    production = dict(base_settings.CACHES["default"]) if not CACHE_URL else {}
     caches = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(CACHE_DIR),
-            **({} if purge_old_way else {"OPTIONS": base_options}),
         }
+        if purge_old_way or not production
+        else {**production, "LOCATION": str(CACHE_DIR)}
     }
     middleware = list(settings.MIDDLEWARE)
     if purge_old_way:
