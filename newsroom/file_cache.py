@@ -24,4 +24,4 @@ class FileCache(FileBasedCache):
         if self._stores_since_check < self._cull_check_every:
             return
         self._stores_since_check = 0
-        super()._cull()
+        super()._cull()  # type: ignore[misc]

@@ -53,7 +53,7 @@ def remember_what_an_article_leaves(
     families = {f"topic:{slug}" for slug in topics.values_list("topic__slug", flat=True)}
     for countries in stored:
         families.update(f"country:{str(code).upper()}" for code in countries or ())
-    instance._reader_families_before = families  # type: ignore[attr-defined]
+    instance._reader_families_before = families
 
 
 def purge_before_delete(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
