@@ -11,7 +11,9 @@ articles (test settings, local-memory cache: every page is an uncached render).
 
     .venv/bin/python bench/web_worker.py [--articles 60] [--rounds 3] [--baseline REV] [--json]
 
-Figures are medians over the rounds; the rounds alternate the two trees.
+Figures are medians over the rounds; the rounds alternate the two trees. After the five
+first pages each worker also times, warm, the related block (its articles and four cards)
+and the whole uncached article, 50 times each: the block's share of the render.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def run(tree: Path, *args: str) -> tuple[dict, float]:
         DJANGO_SETTINGS_MODULE="rotative.settings.test",
         PYTHONPATH=str(tree),
         ROTATIVE_VAR_DIR=str(tree / "var"),
+        WEB_PROCESS_TIME_BLOCK="1",
     )
     started = time.perf_counter()
     result = subprocess.run(  # noqa: S603 - our own interpreter and script
@@ -79,6 +82,11 @@ def figures(report: dict, process_ms: float) -> dict:
         "max_rss_mb": report["max_rss_mb"],
         "gc_collections": report["gc_ms"]["count"],
         "max_gc_pause_ms": report["gc_ms"]["max"],
+        "related_block_ms": report["block"]["block_ms"],
+        "uncached_article_ms": report["block"]["article_ms"],
+        "related_block_share_pct": 100
+        * report["block"]["block_ms"]
+        / report["block"]["article_ms"],
         "nlp_imported": sorted(name for name, seen in report["nlp_after_pages"].items() if seen),
     }
 

@@ -141,7 +141,43 @@ def serve(database: str, article_url: str) -> dict:
     report["modules"] = len(set(sys.modules) - before)
     report["nlp_after_pages"] = {name: name in sys.modules for name in NLP_MODULES}
     report["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if os.environ.get("WEB_PROCESS_TIME_BLOCK"):
+        report["block"] = _time_block(client, article_url)
     return report
+
+
+def _time_block(client: object, article_url: str, renders: int = 50) -> dict:
+    """The related block beside the whole uncached article, warm (the bench only)."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    try:
+        from related.reading import articles_to_read
+    except ImportError:  # before issue #15
+        from related.services import articles_to_read
+    from newsroom.models import ArticlePage
+
+    slug = article_url.strip("/").rsplit("/", 1)[-1]
+    request = RequestFactory().get(article_url)
+
+    def block() -> None:
+        page = ArticlePage.objects.get(slug=slug)  # pins and exclusions read again
+        for article in articles_to_read(page):
+            render_to_string("components/article_card.html", {"article": article}, request)
+
+    def article() -> None:
+        cache.clear()
+        client.get(article_url)  # type: ignore[attr-defined]
+
+    timings = {}
+    for name, step in (("block", block), ("article", article)):
+        step()
+        start = time.perf_counter()
+        for _ in range(renders):
+            step()
+        timings[f"{name}_ms"] = round((time.perf_counter() - start) * 1000 / renders, 2)
+    return timings
 
 
 if __name__ == "__main__":
