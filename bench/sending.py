@@ -10,7 +10,13 @@ The sink is aiosmtpd's discarding `Sink` handler in its own process (it must not
 with the sender for the GIL). The database is a fresh, migrated SQLite file in a temporary
 directory, so nothing of `var/` is touched.
 
-    .venv/bin/python bench/sending.py [-n 500]
+    .venv/bin/python bench/sending.py [-n 500] [--workers N]
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/<fresh db> \
+        .venv/bin/python bench/sending.py
+
+`--workers N` also times `manage.py send_deliveries --workers N` (N processes, N connections)
+over a second queue of N messages. BENCH_DATABASE_URL names an empty database to use instead
+of SQLite (its tables are created, and the rows left there).
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ WORKDIR = Path(tempfile.mkdtemp(prefix="rotative-bench-sending-"))
 
 sys.path.insert(0, str(REPO))
 os.environ["DJANGO_SETTINGS_MODULE"] = "rotative.settings.test"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+)
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
@@ -100,6 +108,7 @@ def build_site_and_queue(count: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=500, help="messages per run (default 500)")
+    parser.add_argument("--workers", type=int, default=0, help="also time N worker processes")
     args = parser.parse_args()
 
     import django
@@ -142,6 +151,7 @@ def main() -> None:
             for sender, recipients, data in raw:
                 smtp.sendmail(sender, recipients, data)
         bare = time.perf_counter() - started
+        workers = time_workers(args.workers, args.n, port) if args.workers else None
     finally:
         sink.terminate()
         sink.wait()
@@ -151,10 +161,56 @@ def main() -> None:
     print(f"send_due (render + ledger + one connection): {args.n / ours:8.1f} msg/s")
     print(f"bare smtplib loop, pre-rendered, one conn.:  {args.n / bare:8.1f} msg/s")
     print(f"ratio send_due / bare smtplib:               {bare / ours:8.3f}")
+    if workers is not None:
+        print(f"send_deliveries --workers {args.workers}:           {args.n / workers:8.1f} msg/s")
+        print(f"ratio workers / bare smtplib:                {bare / workers:8.3f}")
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     print(
         f"of which rendering alone (templates + MJML): {rendering / args.n * 1000:.2f} ms/msg; "
         f"SMTP alone {bare / args.n * 1000:.2f} ms/msg; send_due {ours / args.n * 1000:.2f} ms/msg"
     )
+
+
+def time_workers(count: int, n: int, port: int) -> float:
+    """Seconds `manage.py send_deliveries --workers count` takes over n fresh queued alerts."""
+    from django.db import connection
+
+    from mailing.models import Delivery, PendingMatch, Subscriber
+
+    match = PendingMatch.objects.first()
+    subscribers = Subscriber.objects.bulk_create(
+        Subscriber(email=f"lectrice{k}@example.org", status=Subscriber.Status.ACTIVE)
+        for k in range(n)
+    )
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(subscriber=s, kind=Delivery.Kind.ALERT, message_key=f"w:{s.pk}")
+        for s in subscribers
+    )
+    PendingMatch.objects.bulk_create(
+        PendingMatch(
+            subscriber=d.subscriber, article_id=match.article_id, delivery=d, frequency="instant"
+        )
+        for d in deliveries
+    )
+    connection.close()
+    (WORKDIR / "bench_settings.py").write_text(
+        "from rotative.settings.test import *  # noqa: F403\n"
+        'EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"\n'
+        f'EMAIL_HOST, EMAIL_PORT = "127.0.0.1", {port}\n'
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join([str(WORKDIR), str(REPO)]),
+    }
+    command = [sys.executable, "manage.py", "send_deliveries", "--rate", "0"]
+    command += ["--batch-size", "200", "--workers", str(count)]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    seconds = time.perf_counter() - started
+    sent = Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status="sent").count()
+    assert sent == n, f"{sent} of {n} sent by the workers"
+    return seconds
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ Confirmations are one per reader and carry a per-reader link in many places: the
 """
 
 import binascii
+import re
 import secrets
 from dataclasses import dataclass, field
 from email.header import Header
@@ -50,6 +51,7 @@ from mailing.rendering import (
 )
 
 DIGESTS = (Delivery.Kind.DAILY, Delivery.Kind.WEEKLY)
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 MAX_LINE = 998  # RFC 5322 §2.1.1, and Django's threshold for quoted-printable
 
 
@@ -87,6 +89,8 @@ class FilledMessage:
 
     @cached_property
     def to_header(self) -> str:
+        if PLAIN_ADDRESS.fullmatch(self.to):  # nearly every reader: nothing to encode
+            return self.to
         return sanitize_address(self.to, settings.DEFAULT_CHARSET)
 
     @property

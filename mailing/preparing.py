@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection as db_connection
-from django.db.models import QuerySet
 
 from mailing.claims import held, renew
 from mailing.models import Delivery, PendingMatch, Subscriber, Suppression
@@ -114,7 +113,7 @@ def prepare(pks: list[int], worker_id: str, now: datetime, report: Any) -> dict[
     return ready
 
 
-def finish(mine: QuerySet[Delivery], report: Any, outcome: str, **fields: Any) -> bool:
+def finish(mine: Any, report: Any, outcome: str, **fields: Any) -> bool:
     """Write the outcome on the row if this worker still holds it; count it."""
     updated = mine.update(**fields)
     if updated:

@@ -7,11 +7,14 @@ One pass of `send_due`:
    PostgreSQL locks them with `SELECT … FOR UPDATE SKIP LOCKED`; elsewhere (SQLite) a
    conditional `UPDATE … WHERE pk IN (…) AND <still due>` decides, and the rows this worker
    actually won are read back. Either way two workers never hold the same row.
-2. For each row: **renew** the claim (a conditional UPDATE: if another worker took the row
-   over, skip it), re-read the subscriber and the suppression list (an opt-out or a bounce
-   since the row was queued stops it: status `suppressed`), render it, wait for the rate
-   limiter, send it over the batch's one connection, and **mark** it at once. Every step is
-   its own autocommitted statement, so a crash loses at most the message in flight.
+2. For each chunk of rows (`preparing.CHUNK_SIZE`, and again whenever a quarter of the lease
+   has passed): **renew** the claims in one conditional UPDATE (rows another worker took
+   over are skipped), read the subscribers, the suppression list and the matched articles in
+   a few queries (an opt-out or a bounce since the row was queued stops it: `suppressed`),
+   and store the Message-IDs. Then for each row: fill the edition's email with the reader's
+   values (mailing.editions: templates and MJML run once per edition, never per reader),
+   wait for the rate limiter, send it over the batch's one connection, and **mark** it at
+   once (one UPDATE, committed), so a killed worker loses at most the message in flight.
 3. Failures: a temporary one (SMTP 4xx, a dropped or refused connection, a timeout) puts the
    row back in the queue with exponential backoff, up to `MAILING_MAX_ATTEMPTS` attempts, then
    `failed`. A permanent one for the recipient (5xx at RCPT or DATA) is `bounced` and adds a
@@ -33,8 +36,13 @@ worker causes at most one duplicate: it sends one message at a time, and the row
 but had not started are sent once, later, by another worker. The resend carries the same
 Message-ID (`rendering.ensure_message_id` stores it before the first attempt), so a receiver
 can recognise it. N worker processes killed at once: at most N duplicates. Keep the lease
-well above the SMTP timeout (the claim is renewed before each message), so a live worker
-never loses its rows to another.
+well above the SMTP timeout (claims are renewed at least every quarter of the lease), so a
+live worker never loses its rows to another. On PostgreSQL a pass commits without waiting
+for the disk (`claims.quick_commits`): a crash of PostgreSQL itself, not of a worker, may
+forget the last fraction of a second of marks, and those messages go again, same Message-ID.
+
+Throughput: N processes (`send_deliveries --workers N`, or N commands) each hold their own
+claims and connection; on PostgreSQL they never wait for each other (SKIP LOCKED).
 
 Talking to the server (the connection, the pacing, sorting its refusals) is mailing.transport.
 `send_due` must run outside `transaction.atomic()` (a task, the command): its per-message
@@ -49,6 +57,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -59,6 +68,7 @@ from mailing.claims import (
     held,
     lease_seconds,
     mark_sent,
+    quick_commits,
     release,
     setting,
 )
@@ -163,6 +173,11 @@ def send_due(
     def clock():
         return now if now is not None else timezone.now()
 
+    with quick_commits():
+        return _pass(batch_size, limiter, worker_id, should_stop, clock)
+
+
+def _pass(batch_size, limiter, worker_id, should_stop, clock) -> SendReport:
     report = SendReport(worker_id=worker_id)
     claimed = claim_due(worker_id=worker_id, batch_size=batch_size, now=clock())
     report.claimed = len(claimed)
@@ -221,7 +236,7 @@ def _send_one(item: Ready, worker_id, mail_connection, limiter, clock, report, e
     """Send one claimed row and record the outcome; True if the server failed it for now."""
     delivery = item.delivery
     pk = delivery.pk
-    mine = held([pk], worker_id)  # lazy: only the rarer outcomes below evaluate it
+    mine = Held(pk, worker_id)  # only the rarer outcomes below build its query
     try:
         if delivery.kind == Delivery.Kind.CONFIRMATION:
             ensure_message_id(delivery)
@@ -328,3 +343,13 @@ def _record_failure(delivery, mine, failure: Failure, now, report) -> None:
         claimed_at=None,
         last_error=failure.detail,
     )
+
+
+class Held:
+    """The row `pk` while `worker_id` holds it, as a queryset built on first use."""
+
+    def __init__(self, pk: int, worker_id: str) -> None:
+        self.pk, self.worker_id = pk, worker_id
+
+    def update(self, **fields: Any) -> int:
+        return held([self.pk], self.worker_id).update(**fields)

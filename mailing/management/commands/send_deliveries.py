@@ -128,9 +128,10 @@ class Command(BaseCommand):
         progress = Progress()
         try:
             while any(child.poll() is None for child in children):
-                self.idle(progress.every)
-                sent = Delivery.objects.filter(status=Delivery.Status.SENT).count() - sent_before
-                self.stdout.write(progress.line(sent=sent))
+                self.idle(0.25)
+                if progress.due():
+                    sent = Delivery.objects.filter(status=Delivery.Status.SENT).count()
+                    self.stdout.write(progress.line(sent=sent - sent_before))
                 if self.stopping or (not loop and count_due() == 0 and not self.sending()):
                     break
         finally:
