@@ -37,9 +37,10 @@ but had not started are sent once, later, by another worker. The resend carries 
 Message-ID (`rendering.ensure_message_id` stores it before the first attempt), so a receiver
 can recognise it. N worker processes killed at once: at most N duplicates. Keep the lease
 well above the SMTP timeout (claims are renewed at least every quarter of the lease), so a
-live worker never loses its rows to another. On PostgreSQL a pass commits without waiting
-for the disk (`claims.quick_commits`): a crash of PostgreSQL itself, not of a worker, may
-forget the last fraction of a second of marks, and those messages go again, same Message-ID.
+live worker never loses its rows to another. With MAILING_FAST_COMMITS (PostgreSQL, off by
+default) a pass commits without waiting for the disk (`claims.quick_commits`): a crash of
+PostgreSQL itself, not of a worker, may forget the last fraction of a second of marks, and
+those messages go again, same Message-ID.
 
 Throughput: N processes (`send_deliveries --workers N`, or N commands) each hold their own
 claims and connection; on PostgreSQL they never wait for each other (SKIP LOCKED).
