@@ -20,6 +20,7 @@ from django.db import transaction
 
 from enrichment.models import Entity
 from newsroom.models import ArticlePage, Topic
+from newsroom.services import purge_reader_pages
 from related import ranking
 from related.candidates import (
     entity_candidates,
@@ -120,7 +121,8 @@ def explain(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> list[Ra
 @transaction.atomic
 def store_related(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> None:
     """Replace the article's stored list with the first `KEPT` of `ranked`, with the names
-    behind its reasons (the editor's Related tab shows them)."""
+    behind its reasons (the editor's Related tab shows them); the article's cached page is
+    purged, since it shows the list."""
     RelatedArticle.objects.filter(article=page).delete()
     RelatedArticle.objects.bulk_create(
         [
@@ -134,6 +136,7 @@ def store_related(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> N
             for position, entry in enumerate(explain(page, ranked[:KEPT]), start=1)
         ]
     )
+    purge_reader_pages([f"article:{page.pk}"])
 
 
 def refresh_related(page: ArticlePage, *, limit: int = KEPT) -> list[ranking.RankedCandidate]:
