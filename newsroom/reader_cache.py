@@ -54,23 +54,6 @@ EXCLUDED_PREFIXES = (
     "/media/",
 )
 
-# Families of the routes that are not Wagtail pages, by URL name; Wagtail pages say theirs
-# through the ``before_serve_page`` hook (newsroom.wagtail_hooks). The names of the apps
-# above are strings here: the newsroom imports none of them.
-ROUTE_FAMILIES: dict[str, Callable[[dict[str, Any]], list[str]]] = {
-    "feed_rss": lambda kwargs: ["feeds"],
-    "feed_atom": lambda kwargs: ["feeds"],
-    "section_feed_rss": lambda kwargs: ["feeds"],
-    "section_feed_atom": lambda kwargs: ["feeds"],
-    "sitemap": lambda kwargs: ["sitemaps"],
-    "news_sitemap": lambda kwargs: ["sitemaps"],
-    "search": lambda kwargs: ["search"],
-    "search_feed": lambda kwargs: ["search", "feeds"],
-    "entity_page": lambda kwargs: [f"entity:{kwargs.get('slug', '')}"],
-    "entity_feed": lambda kwargs: [f"entity:{kwargs.get('slug', '')}", "feeds"],
-    "country_page": lambda kwargs: [f"country:{str(kwargs.get('code', '')).upper()}"],
-}
-
 
 def reader_cache() -> BaseCache:
     return caches[getattr(settings, "CACHE_MIDDLEWARE_ALIAS", "default")]
@@ -89,13 +72,23 @@ def depends_on(request: HttpRequest, *families: str) -> None:
     known.update(families)
 
 
+def reader_page(
+    view: Callable[..., HttpResponse], families: Callable[[dict[str, Any]], Iterable[str]]
+) -> Callable[..., HttpResponse]:
+    """`view` (a function or a Feed), saying which families its response is built from,
+    given its URL's arguments. Each app wraps its own routes in its ``urls.py``, so the
+    newsroom knows no route of the apps above it; Wagtail pages say theirs through the
+    ``before_serve_page`` hook (newsroom.wagtail_hooks)."""
+
+    def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        depends_on(request, *families(kwargs))
+        return view(request, *args, **kwargs)
+
+    return serve
+
+
 def families_of(request: HttpRequest) -> set[str]:
-    families = set(getattr(request, "_reader_families", ()))
-    match = getattr(request, "resolver_match", None)
-    if match is not None and match.url_name in ROUTE_FAMILIES:
-        families.update(ROUTE_FAMILIES[match.url_name](match.kwargs))
-    families.add("site")
-    return families
+    return {*getattr(request, "_reader_families", ()), "site"}
 
 
 def _version_key(family: str) -> str:

@@ -49,14 +49,12 @@ def article_families(article: object) -> set[str]:
 
 
 def _parent_id(article: object) -> int | None:
-    from wagtail.models import Page
-
-    path = getattr(article, "path", "")
-    depth = getattr(article, "depth", 0)
-    if not path or depth <= 1:
+    """The section's id, read from the tree path (a page being saved may not be in the
+    database yet, but its path is set)."""
+    if getattr(article, "depth", 0) <= 1 or not getattr(article, "path", ""):
         return None
-    parent = Page.objects.filter(path=path[: (depth - 1) * Page.steplen]).values("pk").first()
-    return parent["pk"] if parent else None
+    parent = article.get_parent()  # type: ignore[attr-defined]
+    return parent.pk if parent is not None else None
 
 
 class _Gathered:
