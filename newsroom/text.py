@@ -275,8 +275,12 @@ _NOT_TEXT = re.compile(
     + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
     + "]"
 )
-# A terminal colour or cursor sequence ("\x1b[31m"): its tail is garbage once ESC is gone.
-_TERMINAL_SEQUENCE = re.compile("(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]")
+# A terminal colour or cursor sequence ("\x1b[31m", "\x9b2J"): its tail is garbage once the
+# control is gone. Only the forms terminals really send: digits and separators, then one
+# final byte. A wider reading swallowed text that follows a stray C1 byte, "\x9b<s" of a
+# "<script>" tag the HTML cleaner then no longer saw whole (found by hypothesis, #14); a
+# lone 8-bit CSI needs a digit, since it is also cp1252's "›" read as Latin-1.
+_TERMINAL_SEQUENCE = re.compile("\x1b\\[[0-9;:?]*[ -/]?[@-~]|\x9b[0-9][0-9;:]*[@-~]")
 # Controls that separate words (vertical tab, form feed, the information separators, NEL)
 # become a space rather than gluing the words either side together.
 _SEPARATORS = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f\x85", " "))
