@@ -10,11 +10,12 @@ it is leaving) and after (those it now has).
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from newsroom import events, services, tasks
+from newsroom import events, restrictions, services, tasks
 from newsroom.models import ArticlePage, NewsImage
 
 
@@ -71,7 +72,19 @@ def purge_site_after_delete(sender: type[Page], instance: Page, **kwargs: Any) -
 
 
 def purge_site_after_move(sender: Any, **kwargs: Any) -> None:
-    """A moved page changes its URL, its old and new listings and maybe the navigation."""
+    """A moved page changes its URL, its old and new listings and maybe the navigation; a
+    restricted one, the paths that are private."""
+    restrictions.forget_restricted_paths()
+    services.purge_reader_pages(["site"])
+
+
+def purge_after_restriction(sender: type[PageViewRestriction], **kwargs: Any) -> None:
+    """A page made private (or public again) leaves (or joins) every listing, the related
+    blocks and the feeds, and its own cached page must stop being served to everyone. The
+    paths are forgotten now and again after the commit: a reader in between may have read
+    the old ones back into the cache."""
+    restrictions.forget_restricted_paths()
+    transaction.on_commit(restrictions.forget_restricted_paths)
     services.purge_reader_pages(["site"])
 
 
@@ -118,6 +131,12 @@ def connect() -> None:
     )
     post_delete.connect(purge_site_after_delete, sender=Page, dispatch_uid="newsroom_purge_deleted")
     post_page_move.connect(purge_site_after_move, dispatch_uid="newsroom_purge_moved")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            purge_after_restriction,
+            sender=PageViewRestriction,
+            dispatch_uid=f"newsroom_purge_restriction_{signal is post_save}",
+        )
     events.article_enriched.connect(purge_after_decision, dispatch_uid="newsroom_purge_enriched")
     post_save.connect(
         prepare_renditions_after_commit, sender=NewsImage, dispatch_uid="newsroom_renditions"

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import date as format_date
@@ -31,6 +32,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
+from newsroom import restrictions
 from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 from newsroom.blocks import ArticleBodyBlock, plain_paragraphs, read_also_links
 from newsroom.forms import CleanTextPageForm
@@ -42,6 +44,10 @@ ARTICLES_PER_PAGE = 20
 
 class ArticlePageQuerySet(PageQuerySet):
     """Read rules for articles, shared by pages, feeds, sitemaps and (later) digests."""
+
+    def private_q(self) -> Q:
+        """Wagtail's rule, with the restricted paths read once (`newsroom.restrictions`)."""
+        return restrictions.private_q()
 
     def published(self) -> ArticlePageQuerySet:
         """Articles a reader may see, newest first."""
@@ -85,12 +91,12 @@ class HomePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
+    def front_page_context(self) -> dict[str, Any]:
+        """The lead story and each section's latest four: la une's own page only (the topic
+        pages routed here have no use for them)."""
         articles = ArticlePage.objects.published().descendant_of(self).for_listing()
         lead = self.lead_article if self.lead_article and self.lead_article.live else None
         lead = lead or articles.first()
-        context["lead_article"] = lead
         sections = SectionPage.objects.child_of(self).live().public()
         section_blocks = []
         for section in sections:
@@ -98,12 +104,11 @@ class HomePage(RoutablePageMixin, Page):
             if lead is not None:
                 latest = latest.exclude(pk=lead.pk)
             section_blocks.append((section, list(latest[:4])))
-        context["section_blocks"] = section_blocks
-        return context
+        return {"lead_article": lead, "section_blocks": section_blocks}
 
     @path("")
     def front_page(self, request: HttpRequest) -> HttpResponse:
-        return self.render(request)
+        return self.render(request, context_overrides=self.front_page_context())
 
     @path("sujets/<slug:slug>/", name="topic")
     def topic_page(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -322,6 +327,8 @@ class ArticlePage(Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Reader-page context, with what the apps above add (hook ``article_page_context``,
         e.g. “À lire sur le même thème” from related articles)."""
+        if self.pk:
+            prefetch_related_objects([self], "topics", "authors", "dateline_places")
         context = super().get_context(request, *args, **kwargs)
         for hook in hooks.get_hooks("article_page_context"):
             context.update(hook(self, request))
