@@ -1,7 +1,8 @@
 """Readers' search: Wagtail's search with French terms beside a naive `icontains` scan.
 
     .venv/bin/python bench/search.py [--sizes 1000,10000] [--databases sqlite,postgres]
-                                     [--rounds 3] [--keep]
+                                     [--rounds 3] [--keep] [--reuse] [--no-filters]
+                                     [--profile]
 
 Data — published articles from the French Wikinews corpus (WiNER-fr, `../shared/data/ner/`,
 964 articles, CC BY 2.5), then articles recombined from corpus paragraphs (a corpus article's
@@ -13,6 +14,8 @@ publish leaves them), then indexed with Wagtail's own indexer (`backend.add_bulk
 `manage.py update_index` does) — minutes faster than publishing 10,000 pages one by one.
 Each database is fresh: a temporary SQLite file, or the PostgreSQL database
 `rotative_bench_search` at postgres://postgres@127.0.0.1:5432, created and dropped here.
+`--keep` leaves it in place and `--reuse` starts from the one left (it grows it if it is
+smaller than asked), so a second run measures without building 10,000 articles again.
 
 Queries — about 150, from the corpus: the most frequent annotated names (people,
 organisations, places), other-language aliases of tagged gazetteer entities ("Putin"),
@@ -22,8 +25,10 @@ Each query runs, interleaved, (a) `search_articles` (French terms, entity detect
 of up to 1,000 ids), (a+) the same plus the first page of 20 results with highlighted
 snippets, as /recherche/ renders them, and (b) the naive scan: published articles whose
 title, standfirst or body `icontains` every word, counted, the newest 20 fetched. Each
-figure is the median of `--rounds` runs after one warm-up; p50/p99 are over the queries.
-One child process per database; the table compares them side by side.
+figure is the median of `--rounds` runs after one warm-up; p50/p95/p99 are over the
+queries. One child process per database; the table compares them side by side.
+`--no-filters` skips the filtered runs (quicker at 100,000 articles); `--profile` prints,
+per database and size, where (a+) spends its time (cProfile, cumulative) to stderr.
 """
 
 from __future__ import annotations
@@ -71,17 +76,23 @@ def log(message: str) -> None:
 # --- Database -------------------------------------------------------------------------------
 
 
-def configure(database: str) -> str:
-    """Point Django at a fresh, separate database; returns its description."""
+def configure(database: str, *, reuse: bool = False) -> str:
+    """Point Django at a fresh (or, with `reuse`, the kept) database; returns its description."""
     if database == "postgres":
         import psycopg
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            admin.execute(f'CREATE DATABASE "{PG_NAME}"')
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (PG_NAME,)
+            ).fetchone()
+            if exists and not reuse:
+                admin.execute(f'DROP DATABASE "{PG_NAME}"')
+            if not exists or not reuse:
+                admin.execute(f'CREATE DATABASE "{PG_NAME}"')
         url, where = f"{PG_SERVER}/{PG_NAME}", f"PostgreSQL database {PG_NAME}"
     else:
-        remove_sqlite()
+        if not reuse:
+            remove_sqlite()
         url, where = f"sqlite:///{SQLITE_PATH}", f"SQLite file {SQLITE_PATH}"
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "rotative.settings.test"
@@ -388,6 +399,7 @@ def measure(queries, rounds: int) -> dict:
     return {
         name: {
             "p50": percentile(values, 50),
+            "p95": percentile(values, 95),
             "p99": percentile(values, 99),
             "mean": statistics.fmean(values),
         }
@@ -399,6 +411,24 @@ def measure(queries, rounds: int) -> dict:
         "zero_naive": sum(1 for n in found["naive"] if n == 0),
         "entity_queries": found["entity"],
     }
+
+
+def profile(queries, size: int) -> None:
+    """Where (a+) spends its time over all the queries: cProfile's top functions, to stderr."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _, query in queries:
+        ours(query, with_page=True)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(40)
+    log(f"--- profile of (a+) at {size} articles, {len(queries)} queries ---")
+    log(out.getvalue())
 
 
 def filter_choices(sections) -> dict:
@@ -493,9 +523,10 @@ def data_sizes() -> dict:
 # --- One database (child process) -----------------------------------------------------------
 
 
-def worker(database: str, sizes: list[int], rounds: int, keep: bool) -> None:
+def worker(database: str, sizes: list[int], args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    where = configure(database)
+    rounds, keep = args.rounds, args.keep
+    where = configure(database, reuse=args.reuse)
     from django.core.management import call_command
 
     from enrichment.gazetteer import load_gazetteer
@@ -516,7 +547,10 @@ def worker(database: str, sizes: list[int], rounds: int, keep: bool) -> None:
             queries = build_queries(records)
         log(f"{database}: {len(queries)} queries × {rounds} rounds at {size}")
         result = measure(queries, rounds)
-        result |= measure_filters(queries, filter_choices(sections), rounds)
+        if args.profile:
+            profile(queries, size)
+        if not args.no_filters:
+            result |= measure_filters(queries, filter_choices(sections), rounds)
         output["sizes"].append({"size": size, **built, **data_sizes(), **result})
     output["queries"] = Counter(kind for kind, _ in queries)
     output["examples"] = [query for _, query in queries[::15]]
@@ -543,8 +577,9 @@ def report(outputs: list[dict]) -> None:
     )
     header = (
         f"{'database':9} {'articles':>8} {'text MB':>7} {'db MB':>6} "
-        f"{'(a) p50':>8} {'p99':>7} {'(a+) p50':>9} {'p99':>7} {'(b) p50':>8} {'p99':>7} "
-        f"{'b/a+ p50':>9} {'p99':>6} {'found a':>8} {'found b':>8} {'none a/b':>9}"
+        f"{'(a) p50':>8} {'p95':>6} {'p99':>6} {'(a+) p50':>9} {'p95':>6} {'p99':>6} "
+        f"{'(b) p50':>8} {'p95':>6} {'p99':>6} {'b/a+ p50':>9} {'p95':>6} {'p99':>6} "
+        f"{'found a':>8} {'found b':>8} {'none a/b':>9}"
     )
     print(header)
     for output in outputs:
@@ -552,9 +587,12 @@ def report(outputs: list[dict]) -> None:
             a, page, b = row["search"], row["page"], row["naive"]
             print(
                 f"{output['database']:9} {row['articles']:>8,} {row['text_mb']:>7.1f} "
-                f"{row['database_mb']:>6.0f} {a['p50']:>8.1f} {a['p99']:>7.1f} "
-                f"{page['p50']:>9.1f} {page['p99']:>7.1f} {b['p50']:>8.1f} {b['p99']:>7.1f} "
-                f"{b['p50'] / page['p50']:>8.1f}x {b['p99'] / page['p99']:>5.1f}x "
+                f"{row['database_mb']:>6.0f} "
+                f"{a['p50']:>8.1f} {a['p95']:>6.1f} {a['p99']:>6.1f} "
+                f"{page['p50']:>9.1f} {page['p95']:>6.1f} {page['p99']:>6.1f} "
+                f"{b['p50']:>8.1f} {b['p95']:>6.1f} {b['p99']:>6.1f} "
+                f"{b['p50'] / page['p50']:>8.1f}x {b['p95'] / page['p95']:>5.1f}x "
+                f"{b['p99'] / page['p99']:>5.1f}x "
                 f"{row['found_search']:>8.1f} {row['found_naive']:>8.1f} "
                 f"{row['zero_search']:>4}/{row['zero_naive']:<4}"
             )
@@ -565,6 +603,8 @@ def report(outputs: list[dict]) -> None:
     )
     for output in outputs:
         for row in output["sizes"]:
+            if "filtered_backend" not in row:
+                continue
             backend, intersect = row["filtered_backend"], row["filtered_intersect"]
             print(
                 f"  {output['database']:9} {row['articles']:>7,}: in backend "
@@ -590,16 +630,21 @@ def main():
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each query (median)")
     parser.add_argument("--keep", action="store_true", help="keep the bench databases")
+    parser.add_argument("--reuse", action="store_true", help="start from the kept databases")
+    parser.add_argument("--no-filters", action="store_true", help="skip the filtered runs")
+    parser.add_argument("--profile", action="store_true", help="cProfile of (a+) to stderr")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
     if args.worker:
-        worker(args.worker, sizes, args.rounds, args.keep)
+        worker(args.worker, sizes, args)
         return
     outputs = []
+    flags = [f"--{name.replace('_', '-')}" for name in ("keep", "reuse", "no_filters", "profile")]
     for database in args.databases.split(","):
         command = [sys.executable, __file__, "--worker", database, "--sizes", args.sizes]
-        command += ["--rounds", str(args.rounds)] + (["--keep"] if args.keep else [])
+        command += ["--rounds", str(args.rounds)]
+        command += [flag for flag in flags if getattr(args, flag[2:].replace("-", "_"))]
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
         if done.returncode:
             sys.exit(f"the {database} run failed (exit {done.returncode})")
