@@ -5,8 +5,9 @@ The schema is the contract between the parts of `mailing`:
   - Subscription and SubscriptionKey: what each reader follows, and the inverted index
     (section | topic | country | entity | keyword term → subscription) that lets one
     article find its readers among a million without a loop over all of them;
-  - PendingMatch: an article matched for a subscriber and not yet sent (instant alerts are
-    bundled, digests collect them);
+  - MatchedArticle: when each article was last matched, one row per article;
+  - PendingMatch: an article in a subscriber's message: instant alerts' recipients are
+    written when the article is matched, a digest's contents when the digest is built;
   - Delivery: the ledger, one row per (subscriber, message key), unique, so a retry or a
     second worker can never send the same message twice;
   - Suppression: addresses we must not write to again (bounces, complaints, unsubscribes).
@@ -134,16 +135,41 @@ class SubscriptionKey(models.Model):
     # Denormalised so matching filters and groups without joining the subscriber.
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    # Since when this reader has been filed under this key, kept across rebuilds while the
+    # subscription stays the same: a digest built later takes only the articles matched
+    # since then, as matching each article at publication did (#15).
+    since = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["key"], name="mailing_key_lookup")]
+        indexes = [
+            # Covers the lookup that decides an article's readers: ids only, no table read.
+            models.Index(fields=["key", "frequency", "subscriber"], name="mailing_key_readers"),
+        ]
 
     def __str__(self):
         return f"{self.key} → {self.subscription_id}"
 
 
+class MatchedArticle(models.Model):
+    """When an article was last matched (published, or re-matched after an editor's change).
+
+    One row per article, not per reader: a digest, when it is built, takes the articles
+    matched since the reader's previous digest and decides then which of them are theirs
+    (#15). Instant alerts still get their PendingMatch rows at once.
+    """
+
+    article = models.OneToOneField(
+        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    matched_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"article {self.article_id} matched {self.matched_at:%Y-%m-%d %H:%M}"
+
+
 class PendingMatch(models.Model):
-    """An article a subscriber should hear about, not yet sent in any message."""
+    """An article in a subscriber's alert or digest: written at once for instant alerts,
+    when the digest is built for daily and weekly ones (#15)."""
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")

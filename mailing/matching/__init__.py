@@ -2,9 +2,11 @@
 
     index: SubscriptionKey rows, the inverted index (`index_subscriber`), and the keys an
         article carries (`article_profile`, `article_keys`).
-    matches: `match_article` looks the article's keys up in the index, checks keyword
-        queries exactly against the text, and writes one PendingMatch per (subscriber,
-        frequency), with the reasons.
+    matches: the matching rule (`Verdicts`) and `find_matches`, which applies it to every
+        reader over the index in SQL; `match_article` records the article as matched
+        (MatchedArticle) and writes a PendingMatch for each instant-alert reader only.
+    digests: a digest's contents, decided when it is built: the articles matched since the
+        reader's previous digest, by the same rule (#15).
     queueing: `queue_instant_alerts`, `queue_digests`: PendingMatch rows not yet in a
         message → one Delivery per subscriber and message key, the matches attached to it.
         Sending (mailing.sending) renders and sends the Delivery rows.
@@ -12,12 +14,13 @@
 Idempotence comes from the unique constraints, (subscriber, article, frequency) for matches
 and (subscriber, message_key) for deliveries: running anything here twice writes nothing
 new. So PendingMatch rows must outlive the message that carried them (delivery set): they
-are what keeps a republished article from alerting the same readers twice.
+are what keeps a republished or re-matched article out of a reader's second alert or digest.
 
 The names callers use are re-exported here: `from mailing import matching` reads as one
 module, and `matching.index_subscriber` is the one name the services call.
 """
 
+from mailing.matching.digests import collect_digest_matches
 from mailing.matching.index import (
     ALL,
     ArticleProfile,
@@ -29,7 +32,15 @@ from mailing.matching.index import (
     subscription_keys,
     term_key,
 )
-from mailing.matching.matches import MATCH_WINDOW, find_matches, match_article, write_matches
+from mailing.matching.matches import (
+    MATCH_WINDOW,
+    Verdicts,
+    excluded_subscribers,
+    find_matches,
+    insert_matches,
+    match_article,
+    write_matches,
+)
 from mailing.matching.queueing import (
     PARIS,
     WEEKLY_DIGEST_WEEKDAY,
@@ -47,14 +58,18 @@ __all__ = [
     "PARIS",
     "WEEKLY_DIGEST_WEEKDAY",
     "ArticleProfile",
+    "Verdicts",
     "DigestPeriod",
     "article_keys",
     "article_profile",
     "article_text",
+    "collect_digest_matches",
     "digest_period",
+    "excluded_subscribers",
     "find_matches",
     "index_key",
     "index_subscriber",
+    "insert_matches",
     "match_article",
     "queue_digests",
     "queue_due_messages",

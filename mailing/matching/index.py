@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django_countries import countries
 
 from enrichment.merges import merge_chain
@@ -65,16 +65,30 @@ def subscription_keys(subscription: Subscription) -> list[str]:
 
 @transaction.atomic
 def index_subscriber(subscriber: Subscriber) -> int:
-    """Rebuild a subscriber's index rows: none unless they are active. Returns the row count."""
-    SubscriptionKey.objects.filter(subscriber=subscriber).delete()
+    """Rebuild a subscriber's index rows: none unless they are active. Returns the row count.
+
+    A row that stays (same subscription, key and frequency) keeps its `since`: a digest
+    built later counts the reader as following it from then on, not from this rebuild. A
+    pause or an unsubscription drops every row, so a comeback starts afresh.
+    """
+    existing = SubscriptionKey.objects.filter(subscriber=subscriber)
+    since = {
+        (subscription_id, key, frequency): moment
+        for subscription_id, key, frequency, moment in existing.values_list(
+            "subscription_id", "key", "frequency", "since"
+        )
+    }
+    existing.delete()
     if subscriber.status != Subscriber.Status.ACTIVE:
         return 0
+    now = timezone.now()
     rows = [
         SubscriptionKey(
             key=key,
             subscription=subscription,
             subscriber=subscriber,
             frequency=subscription.frequency,
+            since=since.get((subscription.pk, key, subscription.frequency), now),
         )
         for subscription in Subscription.objects.filter(subscriber=subscriber)
         for key in dict.fromkeys(subscription_keys(subscription))

@@ -1,7 +1,8 @@
 """Queueing messages: waiting PendingMatch rows become one Delivery per reader and message.
 
 queue_instant_alerts bundles matches a few minutes apart into one alert; queue_digests
-queues the daily and weekly digests at each reader's hour (Europe/Paris). The unique
+decides each due reader's digest contents (mailing.matching.digests) and queues the daily
+and weekly digests at each reader's hour (Europe/Paris). The unique
 (subscriber, message_key) makes queueing twice write nothing new; sending (mailing.sending)
 renders and sends the Delivery rows.
 """
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from mailing.matching.digests import collect_digest_matches
 from mailing.matching.index import chunked
 from mailing.models import Delivery, Frequency, PendingMatch, Subscriber, Subscription, Suppression
 
@@ -155,7 +157,9 @@ def queue_digests(frequency: str, now: datetime | None = None) -> int:
     a week from WEEKLY_DIGEST_WEEKDAY) in which they have had no digest; a new reader once
     it has come after they subscribed (no digest of one article minutes after signing up).
     A due reader with nothing waiting gets no message, and that period's digest is over
-    for them: what is matched later waits for the next one. Returns the digests queued.
+    for them: what is matched later waits for the next one. The contents are the articles
+    matched since the reader's previous digest that match their subscriptions now (#15).
+    Returns the digests queued.
     """
     now = now or timezone.now()
     period = digest_period(frequency, now)
@@ -167,6 +171,8 @@ def queue_digests(frequency: str, now: datetime | None = None) -> int:
     )
     if period.hour_matters:
         due = due.filter(digest_hour__lte=local_hour)
+    # The contents are decided now, from what was matched since each reader's last digest.
+    collect_digest_matches(frequency, dict(due.values_list("pk", period.stamp)), now=now)
     waiting = PendingMatch.objects.filter(
         subscriber=OuterRef("pk"), frequency=frequency, delivery__isnull=True, matched_at__lte=now
     )
