@@ -1,15 +1,29 @@
-"""Reader-site throughput: article page requests per second against a static baseline.
+"""Reader-site throughput: the article page under wrk, beside its baselines in the same run.
 
 For each data size (the demo content; the demo plus the French Wikinews corpus, ~1,000
-articles) it builds a fresh SQLite site, starts gunicorn exactly as `make run` does, and
-measures with wrk, side by side in the same server:
-  - the article page, uncached (CACHE_URL=dummy://) and cached (the default file cache);
-  - the same article's HTML saved as a static file and served by whitenoise.
-The figure is the ratio page/static: it cancels out most of the noise of a shared machine.
-Rounds are interleaved and the median is reported.
+articles) a fresh SQLite site is built and gunicorn started exactly as `make run` does
+(2 sync workers, production-like settings, `--workers`). All servers run side by side and
+wrk (c=8, `--connections`) is pointed at each in turn, round after round (the median of
+`--rounds` is reported, p99 is the worst round's):
+
+  baseline   nothing cached (CACHE_URL=dummy://): Wagtail's plain ``serve()`` of the page,
+             every query and render each time — the "no optimisation" peer the issue asks
+             for when bakerydemo is not at hand (its own table had the two within 0.65–1.35×);
+  uncached   the page cache off (CACHE_MIDDLEWARE_SECONDS=0) but the long-lived keys kept
+             (navigation, site roots, restricted paths): what a reader meets after a purge;
+  cached     the reader cache on, as in production; and the same with
+             ``Accept-Encoding: gzip`` (a browser), which gets the stored compressed copy;
+  nginx      the same HTML bytes as a static file from nginx, ``Connection: close`` (as
+             gunicorn's sync workers answer) and keep-alive.
+
+Goals (issue #15): uncached >= 4x the baseline with p99 < 50 ms; cached >= 0.5x nginx with
+``Connection: close``. With ``--before PATH`` (another checkout of the repository, its own
+.venv or this one's) the same three Rotative servers run from that tree too, in the same
+rounds, for a before/after on one machine at one moment.
 
     make bench                       # both sizes
-    make bench BENCH_ARGS="--sizes demo --seconds 3 --rounds 1"
+    .venv/bin/python bench/run.py --sizes demo --seconds 3 --rounds 1
+    .venv/bin/python bench/run.py --sizes wikinews --before /tmp/old-checkout
 """
 
 import argparse
@@ -27,14 +41,17 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PYTHON = REPO / ".venv" / "bin" / "python"
-GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 RESULTS = REPO / "bench" / "results"
 STATIC_COPY = "bench/article.html"
 
 SIZES = {
     "demo": [["load_demo_content"]],
     "wikinews": [["load_demo_content"], ["import_wikinews"]],
+}
+MODES = {
+    "baseline": {"CACHE_URL": "dummy://"},
+    "uncached": {"CACHE_MIDDLEWARE_SECONDS": "0"},
+    "cached": {},
 }
 
 FIND_ARTICLE = """
@@ -47,23 +64,45 @@ open({path!r}, "wb").write(html)
 print(article.url, ArticlePage.objects.published().count(), len(html))
 """
 
+NGINX_CONF = """
+daemon off;
+worker_processes 2;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp};
+    proxy_temp_path {tmp};
+    fastcgi_temp_path {tmp};
+    uwsgi_temp_path {tmp};
+    scgi_temp_path {tmp};
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ root {root}; default_type text/html; }}
+    }}
+}}
+"""
 
-def ensure_wrk():
-    if shutil.which("wrk"):
+
+def ensure(program, package):
+    if shutil.which(program):
         return
-    print("Installing wrk (Debian package) for the load generator…", flush=True)
+    print(f"Installing {package} (Debian package) for the benchmark…", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "wrk"],
-        check=True,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-    )
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
 
 
-def manage(env, *args):
+def python_of(tree):
+    own = tree / ".venv" / "bin" / "python"
+    return own if own.exists() else REPO / ".venv" / "bin" / "python"
+
+
+def manage(tree, env, *args):
     return subprocess.run(
-        [str(PYTHON), "manage.py", *args],
-        cwd=REPO,
+        [str(python_of(tree)), "manage.py", *args],
+        cwd=tree,
         env=env,
         check=True,
         capture_output=True,
@@ -71,24 +110,22 @@ def manage(env, *args):
     ).stdout
 
 
-def build_site(size, workdir):
-    """A fresh database of the given size; returns (env, article URL, article count)."""
-    var = workdir / size
+def build_site(tree, size, var):
+    """A fresh database of the given size; returns (env, article URL, article count, bytes)."""
     env = {
         **os.environ,
         "ROTATIVE_VAR_DIR": str(var),
         "DJANGO_SETTINGS_MODULE": "rotative.settings.dev",
-        "DATABASE_URL": "",
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("DATABASE_URL")
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
+    env.pop("DATABASE_URL", None)
+    manage(tree, env, "migrate", "--noinput", "-v0")
+    manage(tree, env, "collectstatic", "--noinput", "-v0")
     for command in SIZES[size]:
-        manage(env, *command)
+        manage(tree, env, *command)
     static_copy = var / "static" / STATIC_COPY
     static_copy.parent.mkdir(parents=True, exist_ok=True)
-    out = manage(env, "shell", "-c", FIND_ARTICLE.format(path=str(static_copy)))
+    out = manage(tree, env, "shell", "-c", FIND_ARTICLE.format(path=str(static_copy)))
     url, count, html_bytes = out.strip().splitlines()[-1].split()
     return env, url, int(count), int(html_bytes)
 
@@ -99,54 +136,133 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(env, port, workers):
+def wait_for(url, server):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise RuntimeError(f"{url} did not answer")
+
+
+def start_gunicorn(tree, env, workers):
+    port = free_port()
+    gunicorn = python_of(tree).parent / "gunicorn"
     server = subprocess.Popen(
-        [str(GUNICORN), "rotative.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        cwd=REPO,
+        [str(gunicorn), "rotative.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        cwd=tree,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
+    wait_for(f"http://127.0.0.1:{port}/robots.txt", server)
+    return server, port
 
 
-def wrk(url, seconds, connections):
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
+def start_nginx(root, tmp):
+    port = free_port()
+    conf = Path(tmp) / f"nginx-{port}.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=root))
+    server = subprocess.Popen(
+        ["nginx", "-c", str(conf), "-p", str(tmp)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(f"http://127.0.0.1:{port}/{STATIC_COPY}", server)
+    return server, port
+
+
+def wrk(url, seconds, connections, headers=()):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non_2xx:
         raise RuntimeError(f"{url}: {non_2xx.group(1)} error responses\n{out}")
-    return rps, p50
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        "p99_ms": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+    }
 
 
-def measure(env, port, article_url, args):
-    base = f"http://127.0.0.1:{port}"
-    targets = {"page": base + article_url, "static": f"{base}/static/{STATIC_COPY}"}
-    for url in targets.values():  # warm up: imports, templates, cache fill
-        for _ in range(20):
-            urllib.request.urlopen(url, timeout=10).read()
-    samples = {name: [] for name in targets}
-    latencies = {}
-    for _ in range(args.rounds):
-        for name, url in targets.items():
-            rps, p50 = wrk(url, args.seconds, args.connections)
-            samples[name].append(rps)
-            latencies[name] = p50
-    return {name: (statistics.median(values), latencies[name]) for name, values in samples.items()}
+def _ms(value):
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def targets_for(tree_name, tree, size, tmp, args, servers):
+    """Start the three Rotative servers of one tree; returns {name: (url, headers)}."""
+    env, url, count, html_bytes = build_site(tree, size, Path(tmp) / tree_name / size)
+    found = {"articles": count, "html_bytes": html_bytes, "var": env["ROTATIVE_VAR_DIR"]}
+    targets = {}
+    for mode, overrides in MODES.items():
+        server, port = start_gunicorn(tree, {**env, **overrides}, args.workers)
+        servers.append(server)
+        targets[f"{tree_name} {mode}"] = (f"http://127.0.0.1:{port}{url}", ())
+        if mode == "cached":
+            gzip = (f"http://127.0.0.1:{port}{url}", ("Accept-Encoding: gzip",))
+            targets[f"{tree_name} cached, gzip"] = gzip
+    return targets, found
+
+
+def run_size(size, args, tmp):
+    servers = []
+    try:
+        targets, found = targets_for("after", REPO, size, tmp, args, servers)
+        if args.before:
+            before, _ = targets_for("before", Path(args.before).resolve(), size, tmp, args, servers)
+            targets.update(before)
+        nginx, port = start_nginx(Path(found["var"]) / "static", tmp)
+        servers.append(nginx)
+        static = f"http://127.0.0.1:{port}/{STATIC_COPY}"
+        targets["nginx, Connection: close"] = (static, ("Connection: close",))
+        targets["nginx, keep-alive"] = (static, ())
+        for target, headers in targets.values():  # warm up: imports, templates, cache fill
+            for _ in range(20):
+                request = urllib.request.Request(
+                    target, headers=dict(h.split(": ") for h in headers)
+                )
+                urllib.request.urlopen(request, timeout=30).read()
+        samples = {name: [] for name in targets}
+        for _ in range(args.rounds):
+            for name, (target, headers) in targets.items():
+                samples[name].append(wrk(target, args.seconds, args.connections, headers))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+    rows = {}
+    for name, runs in samples.items():
+        rows[name] = {
+            "rps": round(statistics.median(run["rps"] for run in runs), 1),
+            "p50_ms": round(statistics.median(run["p50_ms"] for run in runs), 2),
+            "p99_ms": round(max(run["p99_ms"] for run in runs), 2),
+        }
+    return rows, found
+
+
+def report(size, rows, found):
+    print(f"\n[{size}: {found['articles']} articles, article page {found['html_bytes']:,} bytes]")
+    baseline = rows["after baseline"]["rps"]
+    close = rows["nginx, Connection: close"]["rps"]
+    for name, row in rows.items():
+        print(
+            f"  {name:28s} {row['rps']:9.1f} req/s  p50 {row['p50_ms']:7.2f} ms  "
+            f"p99 {row['p99_ms']:7.2f} ms  | x baseline {row['rps'] / baseline:6.2f}  "
+            f"| x nginx close {row['rps'] / close:5.2f}",
+            flush=True,
+        )
+    uncached, cached = rows["after uncached"], rows["after cached"]
+    print(
+        f"  goals: uncached {uncached['rps'] / baseline:.2f}x baseline (>= 4), p99 "
+        f"{uncached['p99_ms']:.1f} ms (< 50); cached {cached['rps'] / close:.2f}x nginx "
+        "Connection: close (>= 0.5)"
+    )
 
 
 def main():
@@ -156,50 +272,22 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, as make run")
+    parser.add_argument("--before", help="another checkout, measured in the same rounds")
     args = parser.parse_args()
-    ensure_wrk()
-    rows = []
+    ensure("wrk", "wrk")
+    ensure("nginx", "nginx-light")
+    results = {}
     with tempfile.TemporaryDirectory(prefix="rotative-bench-") as tmp:
         for size in args.sizes:
-            print(f"[{size}] building the site…", flush=True)
-            env, url, count, html_bytes = build_site(size, Path(tmp))
-            for mode, cache_url in (("uncached", "dummy://"), ("cached", "")):
-                port = free_port()
-                server = start_server({**env, "CACHE_URL": cache_url}, port, args.workers)
-                try:
-                    result = measure(env, port, url, args)
-                finally:
-                    server.terminate()
-                    server.wait(timeout=10)
-                page_rps, page_p50 = result["page"]
-                static_rps, static_p50 = result["static"]
-                row = {
-                    "size": size,
-                    "articles": count,
-                    "mode": mode,
-                    "page_rps": round(page_rps, 1),
-                    "page_p50": page_p50,
-                    "static_rps": round(static_rps, 1),
-                    "static_p50": static_p50,
-                    "ratio": round(page_rps / static_rps, 3),
-                    "html_bytes": html_bytes,
-                }
-                rows.append(row)
-                print(
-                    f"[{size}: {count} articles] {mode:8s} article page {page_rps:8.1f} req/s "
-                    f"(p50 {page_p50}) | same HTML as static file {static_rps:8.1f} req/s "
-                    f"(p50 {static_p50}) | ratio {row['ratio']:.3f}",
-                    flush=True,
-                )
+            print(f"[{size}] building the site(s)…", flush=True)
+            rows, found = run_size(size, args, tmp)
+            report(size, rows, found)
+            found.pop("var")
+            results[size] = {**found, "rows": rows}
     RESULTS.mkdir(exist_ok=True)
-    meta = {
-        "workers": args.workers,
-        "connections": args.connections,
-        "seconds": args.seconds,
-        "rounds": args.rounds,
-        "cpus": os.cpu_count(),
-    }
-    (RESULTS / "pages.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    meta = {key: getattr(args, key) for key in ("workers", "connections", "seconds", "rounds")}
+    meta["cpus"] = os.cpu_count()
+    (RESULTS / "pages.json").write_text(json.dumps({"meta": meta, "sizes": results}, indent=2))
     print(f"Written to {RESULTS / 'pages.json'}")
 
 

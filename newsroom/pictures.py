@@ -111,7 +111,9 @@ def shared_picture(
     image: NewsImage, root_url: str, *, filter_spec: str = SHARE_FILTER, with_length: bool = False
 ) -> SharedPicture:
     """One rendition of `image` for `og:image`, or (with its length) for a feed."""
-    rendition = image.get_rendition(filter_spec)
+    # get_renditions, not get_rendition: the singular writes its result back to the cache
+    # even when it came from the renditions prefetched with the image (a file write a page).
+    rendition = image.get_renditions(filter_spec)[filter_spec]
     return SharedPicture(
         url=absolute_url(rendition.url, root_url),
         width=rendition.width,

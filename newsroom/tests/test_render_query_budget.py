@@ -68,3 +68,28 @@ def test_an_articles_own_lists_are_each_read_once(site_tree, client):
     for table in ("newsroom_topic", "newsroom_author", "newsroom_articledatelineplace"):
         reads = [sql for sql in queries if f'FROM "{table}"' in sql]
         assert len(reads) == 1, (table, reads)
+
+
+def test_an_articles_pictures_are_not_written_back_to_the_cache_on_each_render(
+    site_tree, client, monkeypatch
+):
+    """Wagtail writes renditions it did not find prefetched back to the cache, one entry
+    each (a file write each with the file cache): 13 per article page before #15."""
+    from django.core.cache import cache
+
+    from newsroom.tests.test_pictures_shown import news_image
+
+    article = ArticlePageFactory(parent=site_tree.maghreb, lead_image=news_image())
+    client.get(article.url)  # the renditions are made and stored once
+    written = []
+    for name in ("set", "set_many"):
+        store = getattr(cache, name)
+
+        def counting(key, *args, _store=store, **kwargs):
+            written.extend([key] if isinstance(key, str) else list(key))
+            return _store(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, name, counting)
+
+    uncached_queries(client, article.url)
+    assert not [key for key in written if "rendition" in key], written
