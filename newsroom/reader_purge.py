@@ -14,7 +14,7 @@ import json
 import logging
 import urllib.request
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +22,9 @@ from django.urls import NoReverseMatch, reverse
 
 from newsroom import reader_cache
 from newsroom.events import on_commit_once
+
+if TYPE_CHECKING:
+    from newsroom.models import ArticlePage
 
 logger = logging.getLogger(__name__)
 
@@ -34,26 +37,35 @@ FIXED_ROUTES: dict[str, list[tuple[str, dict[str, str]]]] = {
 PURGE_TIMEOUT_SECONDS = 5
 
 
-def article_families(article: object) -> set[str]:
+def article_families(article: ArticlePage) -> set[str]:
     """What publishing, unpublishing or changing `article` shows on: its page, la une, its
     section (and the section's feeds), its topic and country pages, the feeds, sitemaps and
     search results."""
-    families = {f"article:{article.pk}", "home", "feeds", "sitemaps", "search"}  # type: ignore[attr-defined]
+    families = {f"article:{article.pk}", "home", "feeds", "sitemaps", "search"}
     parent_id = _parent_id(article)
     if parent_id is not None:
         families.add(f"section:{parent_id}")
-    if getattr(article, "pk", None):
-        families.update(f"topic:{slug}" for slug in article.topics.values_list("slug", flat=True))  # type: ignore[attr-defined]
-    families.update(f"country:{str(code).upper()}" for code in getattr(article, "countries", ()))
+    if article.pk:
+        families.update(f"topic:{slug}" for slug in article.topics.values_list("slug", flat=True))
+    families.update(f"country:{code}" for code in country_codes(article.countries))
     return families
 
 
-def _parent_id(article: object) -> int | None:
+def country_codes(countries: str | Iterable[object] | None) -> list[str]:
+    """The codes of a CountryField(multiple=True) value, upper case. A page restored from a
+    revision, or built by hand before its first save, can hold the stored form, "LB,JO",
+    which iterated letter by letter purged ``country:L``, ``country:,``…"""
+    if isinstance(countries, str):
+        return [code.strip().upper() for code in countries.split(",") if code.strip()]
+    return [str(getattr(code, "code", code)).upper() for code in countries or ()]
+
+
+def _parent_id(article: ArticlePage) -> int | None:
     """The section's id, read from the tree path (a page being saved may not be in the
     database yet, but its path is set)."""
-    if getattr(article, "depth", 0) <= 1 or not getattr(article, "path", ""):
+    if article.depth is None or article.depth <= 1 or not article.path:
         return None
-    parent = article.get_parent()  # type: ignore[attr-defined]
+    parent = article.get_parent()
     return parent.pk if parent is not None else None
 
 

@@ -17,6 +17,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from newsroom import events, restrictions, services, tasks
 from newsroom.models import ArticlePage, NewsImage
+from newsroom.reader_purge import country_codes
 
 
 def announce_published(sender: type[ArticlePage], instance: ArticlePage, **kwargs: Any) -> None:
@@ -52,8 +53,8 @@ def remember_what_an_article_leaves(
     stored = ArticlePage.objects.filter(pk=instance.pk).values_list("countries", flat=True)
     topics = ArticlePage.topics.through.objects.filter(articlepage_id=instance.pk)
     families = {f"topic:{slug}" for slug in topics.values_list("topic__slug", flat=True)}
-    for countries in stored:
-        families.update(f"country:{str(code).upper()}" for code in countries or ())
+    for countries in stored:  # the stored form, "LB,JO"
+        families.update(f"country:{code}" for code in country_codes(countries))
     instance._reader_families_before = families
 
 

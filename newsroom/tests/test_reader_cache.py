@@ -100,6 +100,27 @@ def test_an_article_leaving_a_topic_purges_that_topic_page(
     assert "Le gazoduc" not in response.content.decode()
 
 
+def test_an_article_leaving_countries_purges_those_country_pages_only(
+    site_tree, client, django_capture_on_commit_callbacks
+):
+    article = ArticlePageFactory(parent=site_tree.maghreb, countries=["LB", "JO", "SY"])
+    ArticlePageFactory(parent=site_tree.golfe, countries=["QA"])
+    cached(client, "/pays/lb/", "/pays/jo/", "/pays/qa/")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        draft = article.get_latest_revision_as_object()
+        draft.countries = ["JO"]
+        draft.save_revision().publish()
+
+    assert callbacks, "the purge waits for the commit"
+    for url in ("/pays/lb/", "/pays/jo/"):
+        assert not hit(client, url), f"{url} still served from the cache"
+    assert hit(client, "/pays/qa/")
+    # The stored form "LB,JO,SY" is read as codes, not letters ("country:L", "country:,").
+    stamps = reader_cache.current_stamps(["country:L", "country:,"], create=False)
+    assert not stamps, stamps
+
+
 def test_unpublishing_purges_the_article_and_la_une(
     site_tree, client, django_capture_on_commit_callbacks
 ):
