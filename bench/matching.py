@@ -275,8 +275,8 @@ def load(total: int, texts: list[str]) -> dict:
     with transaction.atomic():
         write_rows(
             Subscriber._meta.db_table,
-            ["id", "email", "status", "digest_hour", "created_at"],
-            (row + (CREATED,) for row in subscribers),
+            ["id", "email", "status", "digest_hour", "created_at", "token_version"],
+            (row + (CREATED, 0) for row in subscribers),
         )
         write_rows(
             Subscription._meta.db_table,
@@ -285,8 +285,8 @@ def load(total: int, texts: list[str]) -> dict:
         )
         write_rows(
             SubscriptionKey._meta.db_table,
-            ["key", "subscription_id", "subscriber_id", "frequency"],
-            index_rows(subscribers, subscriptions),
+            ["key", "subscription_id", "subscriber_id", "frequency", "since"],
+            (row + (CREATED,) for row in index_rows(subscribers, subscriptions)),
         )
         write_rows(
             Suppression._meta.db_table,
@@ -344,7 +344,7 @@ def publish(section, text: str, *, topics=(), countries=(), entities=()):
 def articles(data: dict, texts: list[str]) -> list[tuple[str, object]]:
     by_length = sorted(texts, key=len)
     sections, topics, entities = data["sections"], data["topics"], data["entities"]
-    return [
+    chosen = [
         (
             "typical: mid-popular tags",
             publish(
@@ -377,6 +377,21 @@ def articles(data: dict, texts: list[str]) -> list[tuple[str, object]]:
         ),
         ("wire copy: untagged", publish(sections[3], by_length[len(by_length) * 3 // 4])),
     ]
+    rng = random.Random(SEED + 1)  # noqa: S311 (reproducible data, not secrets)
+    for number in range(4):  # a day's ordinary articles, tagged at random
+        chosen.append(
+            (
+                f"ordinary {number + 1}: random tags",
+                publish(
+                    rng.choice(sections),
+                    rng.choice(texts),
+                    topics=rng.sample(topics, rng.randint(1, 3)),
+                    countries=rng.sample(COUNTRIES, rng.randint(0, 2)),
+                    entities=rng.sample(entities, rng.randint(0, 4)),
+                ),
+            )
+        )
+    return chosen
 
 
 def naive_matches(article) -> dict[tuple[int, str], list[str]]:
@@ -411,45 +426,96 @@ def naive_matches(article) -> dict[tuple[int, str], list[str]]:
     }
 
 
-def measure(article, rounds: int) -> dict:
-    """Finding alone, then finding and writing, for the index (a) and the loop (b),
-    interleaved round by round; the best time of each is kept (the machine is shared)."""
+def old_design(article) -> int:
+    """What publishing cost before #15: every reader found, one PendingMatch row each."""
     from django.utils import timezone
 
-    from mailing.matching import article_profile, find_matches, match_article, write_matches
-    from mailing.models import PendingMatch
+    from mailing.matching import article_profile, find_matches, write_matches
+
+    return write_matches(article.pk, find_matches(article_profile(article)), now=timezone.now())
+
+
+def measure(article, rounds: int) -> dict:
+    """Interleaved, round by round, for one article: (a) the decision publication makes
+    now (instant-alert readers, ids and reasons), (a+w) publishing as a whole
+    (`match_article`: decision, rows, MatchedArticle), (old) the design before #15 (every
+    reader, a row each), and (b) the naive loop over every subscription. Each time kept."""
+    from mailing.matching import article_profile, find_matches, match_article
+    from mailing.models import Frequency, MatchedArticle, PendingMatch
 
     written = PendingMatch.objects.filter(article=article)
-    times = {"index_find": [], "loop_find": [], "index_total": [], "loop_total": []}
+    times = {"decision": [], "publish": [], "old": [], "loop": []}
+    instant = [Frequency.INSTANT]
     for _ in range(rounds):
         started = time.perf_counter()
-        profile = article_profile(article)
-        find_matches(profile)
-        times["index_find"].append(time.perf_counter() - started)
+        decided = find_matches(article_profile(article), frequencies=instant)
+        times["decision"].append(time.perf_counter() - started)
 
         started = time.perf_counter()
-        count = match_article(article)
-        times["index_total"].append(time.perf_counter() - started)
-        ours = {
-            (subscriber_id, frequency): reasons
-            for subscriber_id, frequency, reasons in written.values_list(
-                "subscriber_id", "frequency", "reasons"
-            )
+        rows_now = match_article(article)
+        times["publish"].append(time.perf_counter() - started)
+        stored = {
+            (pk, f): list(r)
+            for pk, f, r in written.values_list("subscriber_id", "frequency", "reasons")
         }
+        written.delete()
+        MatchedArticle.objects.filter(article=article).delete()
+
+        started = time.perf_counter()
+        rows_before = old_design(article)
+        times["old"].append(time.perf_counter() - started)
         written.delete()
 
         started = time.perf_counter()
         theirs = naive_matches(article)
-        times["loop_find"].append(time.perf_counter() - started)
-        rows = [(pk, frequency, reasons) for (pk, frequency), reasons in sorted(theirs.items())]
-        write_matches(article.pk, rows, now=timezone.now())
-        times["loop_total"].append(time.perf_counter() - started)
-        written.delete()
+        times["loop"].append(time.perf_counter() - started)
+    everyone = {(pk, f): reasons for pk, f, reasons in find_matches(article_profile(article))}
+    theirs_instant = {pair: r for pair, r in theirs.items() if pair[1] == Frequency.INSTANT}
+    same = everyone == theirs and {(pk, f): r for pk, f, r in decided} == theirs_instant == stored
     return {
-        "keys": len(profile.keys()),
-        "matches": count,
-        "same": ours == theirs,
-        **{name: min(values) for name, values in times.items()},
+        "keys": len(article_profile(article).keys()),
+        "matches": len(theirs),
+        "rows_before": rows_before,
+        "rows_now": rows_now,
+        "same": same,
+        "times": times,
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure_digest(published: list) -> dict:
+    """The daily digest built for every daily reader after the articles were published:
+    its contents decided then, compared with what the design before #15 stored."""
+    from django.utils import timezone
+
+    from mailing.matching import article_profile, find_matches, match_article, queue_digests
+    from mailing.models import Delivery, Frequency, PendingMatch, Subscriber
+
+    expected = set()
+    for article in published:
+        match_article(article)
+        profile = article_profile(article)
+        expected |= {
+            (pk, article.pk) for pk, _, _ in find_matches(profile, frequencies=[Frequency.DAILY])
+        }
+    Subscriber.objects.update(digest_hour=0)  # everyone's hour has come
+    started = time.perf_counter()
+    digests = queue_digests(Frequency.DAILY, now=timezone.now())
+    elapsed = time.perf_counter() - started
+    contents = set(
+        PendingMatch.objects.filter(
+            frequency=Frequency.DAILY, delivery__kind=Delivery.Kind.DAILY
+        ).values_list("subscriber_id", "article_id")
+    )
+    return {
+        "digests": digests,
+        "rows": len(contents),
+        "seconds": elapsed,
+        "same": contents == expected,
     }
 
 
@@ -458,7 +524,8 @@ def main():
     parser.add_argument("--subscriptions", type=int, default=1_000_000)
     parser.add_argument("--postgres", action="store_true", help=f"use {PG_SERVER}/{PG_NAME}")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
-    parser.add_argument("--rounds", type=int, default=2, help="best of this many runs")
+    parser.add_argument("--rounds", type=int, default=2, help="runs per article")
+    parser.add_argument("--no-digest", action="store_true", help="skip the digest build")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -481,29 +548,57 @@ def main():
         f"setup: migrate {migrated:.1f} s, generate {data['generated']:.1f} s, "
         f"bulk insert + index {data['written']:.1f} s"
     )
-    print(f"{'':38} {'':>5} {'':>8} {'finding the readers':^26} {'finding + writing':^26}")
     print(
-        f"{'article':38} {'keys':>5} {'matches':>8} {'(a) index':>10} {'(b) loop':>9} "
-        f"{'b/a':>5} {'(a) index':>10} {'(b) loop':>9} {'b/a':>5} same"
+        "per article: (a) the decision publication makes (instant-alert readers), (a+w) "
+        "publishing as a whole (decision, rows, MatchedArticle), (old) the design before "
+        "#15 (every reader, a row each), (b) the naive loop over every subscription; "
+        "best of the rounds"
+    )
+    print(
+        f"{'article':36} {'keys':>5} {'readers':>8} {'rows old':>9} {'rows now':>9} "
+        f"{'(a)':>8} {'(a+w)':>8} {'(old)':>8} {'(b)':>7} {'b/a':>6} {'b/(a+w)':>8} same"
     )
     results = []
     for label, article in articles(data, texts):
         r = measure(article, args.rounds)
+        r["article"] = article
         results.append(r)
+        best = {name: min(values) for name, values in r["times"].items()}
         print(
-            f"{label:38} {r['keys']:>5} {r['matches']:>8,} {r['index_find']:>9.3f}s "
-            f"{r['loop_find']:>8.2f}s {r['loop_find'] / r['index_find']:>4.1f}x "
-            f"{r['index_total']:>9.3f}s {r['loop_total']:>8.2f}s "
-            f"{r['loop_total'] / r['index_total']:>4.1f}x {'yes' if r['same'] else 'NO'}"
+            f"{label:36} {r['keys']:>5} {r['matches']:>8,} {r['rows_before']:>9,} "
+            f"{r['rows_now']:>9,} {best['decision'] * 1000:>6.1f}ms "
+            f"{best['publish'] * 1000:>6.1f}ms {best['old']:>7.3f}s {best['loop']:>6.2f}s "
+            f"{best['loop'] / best['decision']:>5.0f}x {best['loop'] / best['publish']:>7.0f}x "
+            f"{'yes' if r['same'] else 'NO'}"
         )
-    totals = {key: sum(r[key] for r in results) for key in results[0] if key != "same"}
+    samples = {name: [t for r in results for t in r["times"][name]] for name in results[0]["times"]}
+    p50 = {name: percentile(values, 0.5) for name, values in samples.items()}
+    p95 = {name: percentile(values, 0.95) for name, values in samples.items()}
     print(
-        f"all articles: finding (a) {totals['index_find']:.2f} s, (b) {totals['loop_find']:.2f} s, "
-        f"ratio {totals['loop_find'] / totals['index_find']:.1f}x; with writing (a) "
-        f"{totals['index_total']:.2f} s, (b) {totals['loop_total']:.2f} s, ratio "
-        f"{totals['loop_total'] / totals['index_total']:.1f}x; "
-        f"run {time.perf_counter() - started:.0f} s"
+        f"over {len(results)} articles x {args.rounds} rounds, p50 / p95: (a) decision "
+        f"{p50['decision'] * 1000:.1f} / {p95['decision'] * 1000:.1f} ms, (a+w) publishing "
+        f"{p50['publish'] * 1000:.1f} / {p95['publish'] * 1000:.1f} ms, (old) "
+        f"{p50['old'] * 1000:.0f} / {p95['old'] * 1000:.0f} ms, (b) naive loop "
+        f"{p50['loop'] * 1000:.0f} / {p95['loop'] * 1000:.0f} ms; p50 ratios: b/a "
+        f"{p50['loop'] / p50['decision']:.0f}x, b/(a+w) {p50['loop'] / p50['publish']:.0f}x, "
+        f"old/(a+w) {p50['old'] / p50['publish']:.0f}x"
     )
+    rows_before = sum(r["rows_before"] for r in results) / len(results)
+    rows_now = sum(r["rows_now"] for r in results) / len(results)
+    print(
+        f"rows written per published article: {rows_before:,.0f} before #15, "
+        f"{rows_now:,.0f} now (instant alerts only) + 1 MatchedArticle"
+    )
+    if not args.no_digest:
+        digest = measure_digest([r["article"] for r in results])
+        print(
+            f"daily digest built after these {len(results)} articles: {digest['digests']:,} "
+            f"digests, {digest['rows']:,} contents rows decided at build time in "
+            f"{digest['seconds']:.1f} s (matching, deliveries, attaching); same as the "
+            f"design before #15 would have stored: {'yes' if digest['same'] else 'NO'}"
+        )
+        results.append({"same": digest["same"]})
+    print(f"run {time.perf_counter() - started:.0f} s")
     if not all(r["same"] for r in results):
         sys.exit("the index and the loop disagree")
     if args.postgres and not args.keep:

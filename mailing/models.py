@@ -143,7 +143,10 @@ class SubscriptionKey(models.Model):
     class Meta:
         indexes = [
             # Covers the lookup that decides an article's readers: ids only, no table read.
-            models.Index(fields=["key", "frequency", "subscriber"], name="mailing_key_readers"),
+            models.Index(
+                fields=["key", "frequency", "subscriber", "subscription"],
+                name="mailing_key_readers",
+            ),
         ]
 
     def __str__(self):

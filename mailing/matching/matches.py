@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from mailing.matching.index import (
@@ -68,16 +67,18 @@ class Verdicts:
             self._verdicts[value] = parse_query(value).matches(self.profile.text)
         return f"keywords:{label or value}" if self._verdicts[value] else None
 
-    def in_order(self, reasons: list[str]) -> list[str]:
-        """Each reason once, in the order of the article's tagging, keywords last."""
-        if len(reasons) == 1:
-            return reasons
+    def in_order(self, reasons: Sequence[str]) -> list[str]:
+        """Each reason once, in the order of the article's tagging, keywords last.
+
+        The same list for every reader with the same reasons: callers must not change it.
+        """
         combination = tuple(reasons)
-        if combination not in self._ordered:
-            self._ordered[combination] = sorted(
+        ordered = self._ordered.get(combination)
+        if ordered is None:
+            ordered = self._ordered[combination] = sorted(
                 set(reasons), key=lambda reason: (self._rank.get(reason, len(self._rank)), reason)
             )
-        return self._ordered[combination]
+        return ordered
 
 
 def _select(sql: str, keys: Sequence[str], params: Sequence[Any] = ()) -> Iterator[tuple]:
@@ -90,18 +91,28 @@ def _select(sql: str, keys: Sequence[str], params: Sequence[Any] = ()) -> Iterat
 
 
 def excluded_subscribers() -> set[int]:
-    """Indexed readers who must not match: suppressed, or no longer active (a stale index).
+    """Readers the index may still list who must not match: not active, or suppressed.
 
-    Both sets are normally tiny, so two small queries beat joining every index row to its
-    subscriber (measured: 2.2 s instead of 0.9 s for 250,000 rows on SQLite).
+    Two reads on a plain cursor, of the status index and of the suppression list (at
+    1,000,000 subscriptions: 9 ms, where an EXISTS per inactive reader took 23 ms, the same
+    through the ORM 25–50 ms, and checking the status of every index row found doubled
+    the lookup).
     """
-    suppressed = Subscriber.objects.filter(
-        status=Subscriber.Status.ACTIVE, email__in=Suppression.objects.values("email")
-    )
-    stale = Subscriber.objects.exclude(status=Subscriber.Status.ACTIVE).filter(
-        Exists(SubscriptionKey.objects.filter(subscriber=OuterRef("pk")))
-    )
-    return {*suppressed.values_list("pk", flat=True), *stale.values_list("pk", flat=True)}
+    quote = connection.ops.quote_name
+    subscribers = quote(Subscriber._meta.db_table)
+    suppressions = quote(Suppression._meta.db_table)
+    inactive = [status for status in Subscriber.Status if status != Subscriber.Status.ACTIVE]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {subscribers} WHERE status IN ({', '.join(['%s'] * len(inactive))})",  # noqa: S608
+            inactive,
+        )
+        excluded = {pk for (pk,) in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT id FROM {subscribers} WHERE email IN (SELECT email FROM {suppressions})"  # noqa: S608
+        )
+        excluded.update(pk for (pk,) in cursor.fetchall())
+    return excluded
 
 
 def find_matches(
@@ -114,50 +125,71 @@ def find_matches(
     `frequencies` narrows it (publication asks for instant alerts only). Readers who are
     not active, or whose address is suppressed, are left out even when the index still
     lists them.
+
+    Tags: one query per (key, frequency) reads subscriber ids from the covering index, and
+    sets do the rest (a reader is found once, the reason tuple shared by every reader found
+    only through that key); Python touches a reader one by one only when several keys find
+    them. Words: one query per chunk of words, each keyword query checked once.
     """
     if excluded is None:
         excluded = excluded_subscribers()
     verdicts = Verdicts(profile)
     keys_table = connection.ops.quote_name(SubscriptionKey._meta.db_table)
     subscriptions = connection.ops.quote_name(Subscription._meta.db_table)
-    narrowed, params = "", list(frequencies or ())
-    if frequencies:
-        narrowed = f" AND k.frequency IN ({', '.join(['%s'] * len(params))})"
-    found: dict[tuple[int, str], list[str]] = {}
+    wanted = list(frequencies or Frequency.values)
+    found: dict[str, dict[int, tuple[str, ...]]] = {frequency: {} for frequency in wanted}
+    # Reasons are tuples shared by every reader with the same ones: one per combination.
+    combined: dict[tuple[int, str], tuple[str, ...]] = {}
 
-    fixed = (
-        f"SELECT k.key, k.subscriber_id, k.frequency FROM {keys_table} k "  # noqa: S608
-        f"WHERE k.key IN ({{keys}}){narrowed}"
-    )
-    reasons = profile.reasons
-    for key, subscriber_id, frequency in _select(fixed, list(reasons), params):
-        if subscriber_id not in excluded:
-            pair = (subscriber_id, frequency)
-            if pair in found:
-                found[pair].append(reasons[key])
-            else:
-                found[pair] = [reasons[key]]
+    def adding(reasons: tuple[str, ...], reason: str) -> tuple[str, ...]:
+        both = combined.get((id(reasons), reason))
+        if both is None:
+            both = combined[id(reasons), reason] = (*reasons, reason)
+        return both
 
+    ids = f"SELECT subscriber_id FROM {keys_table} WHERE key = %s AND frequency = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        for frequency in wanted:
+            readers = found[frequency]
+            for key, reason in profile.reasons.items():
+                cursor.execute(ids, [key, frequency])
+                matched = {pk for (pk,) in cursor.fetchall()} - excluded
+                again = matched.intersection(readers)
+                if again:
+                    for pk in again:
+                        readers[pk] = adding(readers[pk], reason)
+                    matched -= again
+                readers.update(dict.fromkeys(matched, (reason,)))
+
+    placeholders = ", ".join(["%s"] * len(wanted))
     words = (
         f"SELECT k.key, k.subscription_id, k.subscriber_id, k.frequency, s.value, s.label "  # noqa: S608
         f"FROM {keys_table} k JOIN {subscriptions} s ON s.id = k.subscription_id "
-        f"WHERE k.key IN ({{keys}}){narrowed}"
+        f"WHERE k.key IN ({{keys}}) AND k.frequency IN ({placeholders})"
     )
     seen = set()
     terms = sorted(term_key(word) for word in profile.text.words)
     for key, subscription_id, subscriber_id, frequency, value, label in _select(
-        words, terms, params
+        words, terms, wanted
     ):
         if subscription_id in seen or subscriber_id in excluded:
             continue  # a query indexed under several of the article's words is checked once
         seen.add(subscription_id)
         reason = verdicts.reason(key, value, label)
         if reason:
-            found.setdefault((subscriber_id, frequency), []).append(reason)
+            readers = found[frequency]
+            readers[subscriber_id] = adding(readers.get(subscriber_id, ()), reason)
 
-    return [
-        (pk, frequency, verdicts.in_order(found[pk, frequency])) for pk, frequency in sorted(found)
-    ]
+    # Readers found through the same keys share one tuple: put it in order once.
+    ordered: dict[int, list[str]] = {}
+    matches = []
+    for frequency, readers in found.items():
+        for pk, reasons in readers.items():
+            in_order = ordered.get(id(reasons))
+            if in_order is None:
+                in_order = ordered[id(reasons)] = verdicts.in_order(reasons)
+            matches.append((pk, frequency, in_order))
+    return matches
 
 
 def match_article(article: ArticlePage, now: datetime | None = None) -> int:

@@ -46,7 +46,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="subscriptionkey",
             index=models.Index(
-                fields=["key", "frequency", "subscriber"], name="mailing_key_readers"
+                fields=["key", "frequency", "subscriber", "subscription"],
+                name="mailing_key_readers",
             ),
         ),
     ]
