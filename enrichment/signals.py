@@ -1,7 +1,8 @@
 """Enrichment follows the newsroom's events, and announces entity changes.
 
 An article published, or written by ingest, is enriched in the background, once per
-transaction (`on_commit_once`): publishing through ingest is heard as both. What ingest
+transaction (`on_commit_once`): publishing through ingest is heard as both; and once while
+one enrichment of it waits in the queue (`enqueue_once`, issue #15). What ingest
 extracted travels with the job, so the partner's declared language and identity are kept.
 ENRICH_AUTOMATICALLY=False (the test settings) turns it off.
 """
@@ -25,6 +26,7 @@ from newsroom.events import (
 )
 from newsroom.models import ArticlePage
 from newsroom.services import purge_reader_pages
+from newsroom.task_queue import enqueue_once
 
 
 def _enabled() -> bool:
@@ -35,7 +37,7 @@ def enrich_after_publish(sender: Any, instance: ArticlePage, **kwargs: Any) -> N
     if not _enabled():
         return
     article_id = instance.pk
-    on_commit_once(("enrich", article_id), lambda: tasks.enrich_article.enqueue(article_id))
+    on_commit_once(("enrich", article_id), lambda: enqueue_once(tasks.enrich_article, article_id))
 
 
 def enrich_after_change(
@@ -48,7 +50,7 @@ def enrich_after_change(
     extracted = article.to_json() if article is not None else None
     on_commit_once(
         ("enrich", article_id),
-        lambda: tasks.enrich_article.enqueue(article_id, extracted=extracted),
+        lambda: enqueue_once(tasks.enrich_article, article_id, extracted=extracted),
         replace=True,
     )
 

@@ -9,11 +9,13 @@ from django.conf import settings
 from mailing import tasks
 from newsroom.events import article_enriched, article_published, on_commit_once
 from newsroom.models import ArticlePage
+from newsroom.task_queue import enqueue_once
 
 
 def _match_after_commit(article_id: int) -> None:
     on_commit_once(
-        ("mailing_match", article_id), lambda: tasks.match_published_article.enqueue(article_id)
+        ("mailing_match", article_id),
+        lambda: enqueue_once(tasks.match_published_article, article_id),
     )
 
 

@@ -2,7 +2,8 @@
 
 Publishing, unpublishing and enriching an article (the newsroom's `article_published`,
 `article_unpublished` and `article_enriched`) refresh its list and its neighbours'.
-Deleting one refreshes the lists that named it: their rows went with it.
+Deleting one refreshes the lists that named it: their rows went with it. A refresh already
+waiting in the queue is not asked again (`enqueue_once`, issue #15).
 RELATED_REFRESH_AUTOMATICALLY=False (the test settings) switches all of it off.
 
 Publishing one also links the title-only “À lire” blocks that name it (issue #14): no
@@ -23,6 +24,7 @@ from newsroom.events import (
 )
 from newsroom.models import ArticlePage
 from newsroom.services import purge_reader_pages
+from newsroom.task_queue import enqueue_once
 from related.models import RelatedArticle
 from related.tasks import link_read_also, refresh_listers, refresh_related_articles
 
@@ -36,7 +38,8 @@ def refresh_after_commit(sender: Any, instance: ArticlePage, **kwargs: Any) -> N
         return
     article_id = instance.pk
     on_commit_once(
-        ("related_refresh", article_id), lambda: refresh_related_articles.enqueue(article_id)
+        ("related_refresh", article_id),
+        lambda: enqueue_once(refresh_related_articles, article_id),
     )
 
 
@@ -44,7 +47,9 @@ def link_read_also_after_commit(sender: Any, instance: ArticlePage, **kwargs: An
     if kwargs.get("raw"):
         return
     article_id = instance.pk
-    on_commit_once(("related_read_also", article_id), lambda: link_read_also.enqueue(article_id))
+    on_commit_once(
+        ("related_read_also", article_id), lambda: enqueue_once(link_read_also, article_id)
+    )
 
 
 def refresh_listers_of_deleted(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
@@ -54,7 +59,7 @@ def refresh_listers_of_deleted(sender: Any, instance: ArticlePage, **kwargs: Any
         RelatedArticle.objects.filter(candidate=instance).values_list("article_id", flat=True)
     )
     if listers:
-        transaction.on_commit(lambda: refresh_listers.enqueue(listers))
+        transaction.on_commit(lambda: enqueue_once(refresh_listers, listers))
 
 
 def purge_listers(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:

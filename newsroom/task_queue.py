@@ -1,0 +1,129 @@
+"""One pending job per task and arguments, however many events or transactions asked for it.
+
+Why (issue #15): a bulk import published 1,332 articles and left 12,793 tasks, most of them
+the same job asked again — an article's enrichment, index entry, reference index and related
+list, requested by its creation, its publication and its enrichment in separate
+transactions. `on_commit_once` dedupes within one transaction only; this dedupes across
+them, against the database queue (django_tasks_db) itself.
+
+The rule that keeps it safe: a request is dropped only for a twin that has *not started*
+(status READY) and that this process holds locked until its own transaction ends. A worker
+claims a row under ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL) or ``BEGIN EXCLUSIVE``
+(SQLite), so it cannot start the twin before what asked for the job is committed, and the
+twin then reads the new state. A twin already running, locked by another process, deferred
+to another time or on another queue is never used: the job is queued again. The worst case
+is a duplicate (every coalesced task is idempotent: it recomputes from the database), never
+a lost job. Other backends (the immediate one of the tests) enqueue as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django_tasks.base import Task, TaskResult, TaskResultStatus
+from django_tasks.signals import task_enqueued
+from django_tasks.utils import normalize_json
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+# Tasks enqueued by code we do not own (Wagtail's post_save handlers, inside the saving
+# transaction) and coalesced after the fact: see `coalesce_enqueued`.
+_coalesced_paths: set[str] = set()
+
+
+def _twins(task: Task, backend: DatabaseBackend, args_kwargs: dict) -> Any:
+    """READY rows that would run exactly this job, now rather than at a chosen time."""
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        task_path=task.module_path,
+        args_kwargs=args_kwargs,
+        queue_name=task.queue_name,
+        priority=task.priority,
+        backend_name=backend.alias,
+        run_after=get_date_max(),
+    )
+
+
+def _lock_twin(twins: Any) -> bool:
+    """Whether one twin is now held by this transaction, still READY.
+
+    PostgreSQL: the row is locked with SKIP LOCKED, so this never waits (no deadlock with
+    another publisher or a worker; a row being claimed is skipped). SQLite has no row locks:
+    the UPDATE takes the database's write lock, so no worker can claim anything before this
+    transaction ends. Either way the UPDATE re-checks that the twin has not started.
+    """
+    ids = list(twins.select_for_update(skip_locked=True).values_list("pk", flat=True)[:1])
+    if not ids:
+        return False
+    held = DBTaskResult.objects.filter(pk=ids[0], status=TaskResultStatus.READY)
+    return held.update(status=TaskResultStatus.READY) == 1
+
+
+def enqueue_once(task: Task, *args: Any, **kwargs: Any) -> TaskResult | None:
+    """Enqueue `task` unless the same job is already waiting; None when it was.
+
+    Call it from an ``on_commit`` job (`on_commit_once`) or inside the transaction that
+    made the change; both are safe (see the module's docstring).
+    """
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend) or task.run_after is not None:
+        return task.enqueue(*args, **kwargs)
+    args_kwargs = normalize_json({"args": list(args), "kwargs": kwargs})
+    with transaction.atomic(using=DBTaskResult.objects.db):
+        if _lock_twin(_twins(task, backend, args_kwargs)):
+            return None
+        return task.enqueue(*args, **kwargs)
+
+
+def coalesce_enqueued(sender: type, task_result: TaskResult, **kwargs: Any) -> None:
+    """A job just enqueued by someone else's code (`task_enqueued`) is deleted again when an
+    older twin is waiting: the older one keeps its place in the queue.
+
+    The new row is ours until our transaction commits (no worker sees it), so deleting it
+    loses nothing once the twin is locked; outside a transaction, the delete only takes a
+    row that is still READY, so a worker that already claimed it runs it (a duplicate).
+    """
+    if not issubclass(sender, DatabaseBackend) or task_result.task.module_path not in (
+        _coalesced_paths
+    ):
+        return
+    task = task_result.task
+    if task.run_after is not None:
+        return
+    backend = task.get_backend()
+    args_kwargs = normalize_json({"args": task_result.args, "kwargs": task_result.kwargs})
+    with transaction.atomic(using=DBTaskResult.objects.db):
+        twins = _twins(task, backend, args_kwargs).exclude(pk=task_result.id)
+        if _lock_twin(twins):
+            DBTaskResult.objects.filter(pk=task_result.id, status=TaskResultStatus.READY).delete()
+
+
+def coalesce_task(task: Task) -> None:
+    """Coalesce every enqueue of `task`, wherever it comes from (Wagtail's index tasks)."""
+    _coalesced_paths.add(task.module_path)
+    task_enqueued.connect(coalesce_enqueued, dispatch_uid="newsroom_coalesce_enqueued")
+
+
+def queue_by_kind() -> list[dict[str, Any]]:
+    """Tasks waiting, running, done and failed, by task: what the progress command and the
+    admin's queue view show. Sorted by what is left, most first."""
+    rows = DBTaskResult.objects.values("task_path", "status").annotate(count=Count("pk"))
+    kinds: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kind = kinds.setdefault(
+            row["task_path"],
+            {
+                "task": row["task_path"].rsplit(".", 1)[-1],
+                "path": row["task_path"],
+                "READY": 0,
+                "RUNNING": 0,
+                "SUCCESSFUL": 0,
+                "FAILED": 0,
+            },
+        )
+        kind[row["status"]] = kind.get(row["status"], 0) + row["count"]
+    return sorted(
+        kinds.values(), key=lambda kind: (-(kind["READY"] + kind["RUNNING"]), kind["task"])
+    )

@@ -1,0 +1,137 @@
+"""One pending job per article and kind across transactions (issue #15), on the database
+queue the workers read (django_tasks_db), not the immediate backend of the other tests.
+
+Before `newsroom.task_queue`, publishing an article three times in three transactions left
+three enrichments, three matchings, three related refreshes and a search-index job per save.
+"""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from enrichment.tasks import enrich_article
+from newsroom.task_queue import enqueue_once
+from newsroom.tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+ENRICH = "enrichment.tasks.enrich_article"
+MATCH = "mailing.tasks.match_published_article"
+RELATED = "related.tasks.refresh_related_articles"
+LINK_READ_ALSO = "related.tasks.link_read_also"
+SEARCH_INDEX = "modelsearch.tasks.insert_or_update_object_task"
+REFERENCE_INDEX = "wagtail.tasks.update_reference_index_task"
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.ENRICH_AUTOMATICALLY = True
+    settings.RELATED_REFRESH_AUTOMATICALLY = True
+    settings.MAILING_MATCH_ON_PUBLISH = True
+
+
+def jobs(status=TaskResultStatus.READY, *, article=None) -> Counter:
+    rows = DBTaskResult.objects.filter(status=status)
+    counted = Counter()
+    for row in rows:
+        args = row.args_kwargs["args"]
+        if article is None or str(args[-1]) == str(article.pk) or args == [article.pk]:
+            counted[row.task_path] += 1
+    return counted
+
+
+def publish(page, capture):
+    with capture(execute=True), transaction.atomic():
+        page.save_revision().publish()
+
+
+def test_publishing_an_article_in_three_transactions_leaves_one_job_of_each_kind(
+    site_tree, database_queue, django_capture_on_commit_callbacks
+):
+    page = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+
+    for _ in range(3):
+        publish(page, django_capture_on_commit_callbacks)
+
+    waiting = jobs(article=page)
+    for kind in (ENRICH, MATCH, RELATED, LINK_READ_ALSO, SEARCH_INDEX, REFERENCE_INDEX):
+        assert waiting[kind] == 1, kind
+
+
+def test_a_started_job_does_not_swallow_a_new_request(
+    site_tree, database_queue, django_capture_on_commit_callbacks
+):
+    """A worker that already started read the article before this change: ask again."""
+    page = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    publish(page, django_capture_on_commit_callbacks)
+    for row in DBTaskResult.objects.filter(status=TaskResultStatus.READY):
+        row.claim("worker-1")  # what db_worker does before running it
+
+    publish(page, django_capture_on_commit_callbacks)
+
+    waiting = jobs(article=page)
+    for kind in (ENRICH, MATCH, RELATED, LINK_READ_ALSO, SEARCH_INDEX, REFERENCE_INDEX):
+        assert waiting[kind] == 1, kind
+    assert jobs(TaskResultStatus.RUNNING, article=page)[ENRICH] == 1
+
+
+def test_other_articles_and_other_arguments_are_separate_jobs(site_tree, database_queue):
+    first = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    second = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+
+    assert enqueue_once(enrich_article, first.pk) is not None
+    assert enqueue_once(enrich_article, first.pk) is None
+    assert enqueue_once(enrich_article, second.pk) is not None
+    assert enqueue_once(enrich_article, first.pk, extracted={"title": "x"}) is not None
+
+    assert DBTaskResult.objects.filter(task_path=ENRICH).count() == 3
+
+
+def test_a_job_deferred_to_later_is_not_used_for_one_asked_now(site_tree, database_queue):
+    import datetime
+
+    from django.utils import timezone
+
+    page = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    later = timezone.now() + datetime.timedelta(hours=1)
+    enrich_article.using(run_after=later).enqueue(page.pk)
+
+    assert enqueue_once(enrich_article, page.pk) is not None
+
+
+def test_a_rolled_back_request_leaves_the_waiting_job_in_place(site_tree, database_queue):
+    page = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    waiting = enqueue_once(enrich_article, page.pk)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert enqueue_once(enrich_article, page.pk) is None
+        raise RuntimeError("the publish failed")
+
+    assert list(DBTaskResult.objects.filter(task_path=ENRICH).values_list("id", flat=True)) == [
+        waiting.db_result.id
+    ]
+
+
+def test_the_progress_command_prints_done_left_and_failed_by_kind(site_tree, database_queue):
+    page = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    DBTaskResult.objects.all().delete()
+    for article_id in (page.pk, page.pk + 1000, page.pk + 2000):
+        enrich_article.enqueue(article_id)
+    done, failed, _ = DBTaskResult.objects.filter(task_path=ENRICH)
+    done.claim("w")
+    done.set_successful("ok")
+    failed.claim("w")
+    failed.set_failed(ValueError("boom"))
+
+    out = StringIO()
+    call_command("queue_progress", stdout=out)
+
+    text = out.getvalue()
+    assert "enrich_article: 1 waiting, 0 running, 1 done, 1 failed" in text
+    assert "Total: 2 done, 1 left" in text
