@@ -171,17 +171,26 @@ def queue_digests(frequency: str, now: datetime | None = None) -> int:
     )
     if period.hour_matters:
         due = due.filter(digest_hour__lte=local_hour)
-    # The contents are decided now, from what was matched since each reader's last digest.
-    collect_digest_matches(frequency, dict(due.values_list("pk", period.stamp)), now=now)
-    waiting = PendingMatch.objects.filter(
-        subscriber=OuterRef("pk"), frequency=frequency, delivery__isnull=True, matched_at__lte=now
+    rows = list(
+        due.order_by("pk").values_list(
+            "pk", period.stamp, "confirmed_at", "created_at", "digest_hour"
+        )
     )
-    candidates = due.filter(Exists(waiting)).order_by("pk")
-    rows = candidates.values_list("pk", period.stamp, "confirmed_at", "created_at", "digest_hour")
+    # The contents are decided now, from what was matched since each reader's last digest.
+    collect_digest_matches(frequency, {row[0]: row[1] for row in rows}, now=now)
+    # Who has something waiting, read once: an EXISTS per due reader was planned on the
+    # (frequency, delivery, matched_at) index, a scan of every waiting row for each reader
+    # (117 s for 11,600 digests at 100,000 subscriptions on SQLite).
+    waiting = set(
+        PendingMatch.objects.filter(
+            frequency=frequency, delivery__isnull=True, matched_at__lte=now
+        ).values_list("subscriber_id", flat=True)
+    )
     ids = [
         pk
         for pk, last, confirmed_at, created_at, hour in rows
-        if last is not None or (confirmed_at or created_at) < period.moment(hour)
+        if pk in waiting
+        and (last is not None or (confirmed_at or created_at) < period.moment(hour))
     ]
     queued = 0
     for chunk in chunked(ids):
@@ -192,7 +201,8 @@ def queue_digests(frequency: str, now: datetime | None = None) -> int:
             now=now,
             stamp=period.stamp,
         )
-    due.filter(~Exists(waiting)).update(**{period.stamp: now})
+    for chunk in chunked([row[0] for row in rows if row[0] not in waiting]):
+        Subscriber.objects.filter(pk__in=chunk).update(**{period.stamp: now})
     return queued
 
 
