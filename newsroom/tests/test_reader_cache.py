@@ -262,3 +262,37 @@ def test_a_cdn_that_fails_never_breaks_a_publish(site_tree, client, publish, cap
     assert article.live
     assert "Publiée quand même" in client.get("/").content.decode()
     assert "CDN purge" in caplog.text
+
+
+def test_a_browser_that_accepts_gzip_gets_the_copy_compressed_when_stored(site_tree, client):
+    import gzip
+
+    article = ArticlePageFactory(parent=site_tree.maghreb, title="Le port de Sfax rouvre")
+    plain = client.get(article.url)
+    assert "Content-Encoding" not in plain
+    assert "accept-encoding" in plain["Vary"].lower()  # a CDN keeps the two apart
+
+    for attempt in ("first", "second"):
+        response = client.get(article.url, headers={"Accept-Encoding": "br, gzip, deflate"})
+        assert response[reader_cache.HIT_HEADER] == "hit", attempt
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain.content
+        assert int(response["Content-Length"]) == len(response.content) < len(plain.content) / 2
+        assert response["ETag"] == f"W/{plain['ETag']}"
+
+    again = client.get(
+        article.url, headers={"Accept-Encoding": "gzip", "If-None-Match": response["ETag"]}
+    )
+    assert again.status_code == 304
+    identity = client.get(article.url, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in identity and identity.content == plain.content
+
+
+def test_the_first_reader_gets_the_compressed_copy_too(site_tree, client):
+    import gzip
+
+    article = ArticlePageFactory(parent=site_tree.maghreb)
+    first = client.get(article.url, headers={"Accept-Encoding": "gzip"})
+    assert first[reader_cache.HIT_HEADER] == "miss"
+    assert first["Content-Encoding"] == "gzip"
+    assert b"<html" in gzip.decompress(first.content)

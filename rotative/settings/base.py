@@ -90,12 +90,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The reader page cache (issue #15): stores what may be shared, purged by page family.
+    # The reader page cache (issue #15): stores what may be shared, purged by page family,
+    # and answers a hit before the session, locale and common middleware run.
     "newsroom.reader_cache.ReaderCacheUpdateMiddleware",
+    "newsroom.reader_cache.ReaderCacheFetchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "newsroom.reader_cache.ReaderCacheFetchMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
