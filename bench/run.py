@@ -14,7 +14,9 @@ wrk (c=8, `--connections`) is pointed at each in turn, round after round (the me
   cached     the reader cache on, as in production; and the same with
              ``Accept-Encoding: gzip`` (a browser), which gets the stored compressed copy;
   nginx      the same HTML bytes as a static file from nginx, ``Connection: close`` (as
-             gunicorn's sync workers answer) and keep-alive.
+             gunicorn's sync workers answer) and keep-alive;
+  ceiling    gunicorn (same workers) answering those bytes from memory, no Django at all
+             (bench/ceiling_wsgi.py): the most any cache behind this server can reach.
 
 Goals (issue #15): uncached >= 4x the baseline with p99 < 50 ms; cached >= 0.5x nginx with
 ``Connection: close``. With ``--before PATH`` (another checkout of the repository, its own
@@ -162,6 +164,20 @@ def start_gunicorn(tree, env, workers):
     return server, port
 
 
+def start_ceiling(html, workers):
+    port = free_port()
+    gunicorn = REPO / ".venv" / "bin" / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "ceiling_wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        cwd=REPO / "bench",
+        env={**os.environ, "CEILING_FILE": str(html)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(f"http://127.0.0.1:{port}/", server)
+    return server, port
+
+
 def start_nginx(root, tmp):
     port = free_port()
     conf = Path(tmp) / f"nginx-{port}.conf"
@@ -222,6 +238,9 @@ def run_size(size, args, tmp):
         static = f"http://127.0.0.1:{port}/{STATIC_COPY}"
         targets["nginx, Connection: close"] = (static, ("Connection: close",))
         targets["nginx, keep-alive"] = (static, ())
+        ceiling, port = start_ceiling(Path(found["var"]) / "static" / STATIC_COPY, args.workers)
+        servers.append(ceiling)
+        targets["ceiling: gunicorn, bytes"] = (f"http://127.0.0.1:{port}/", ())
         for target, headers in targets.values():  # warm up: imports, templates, cache fill
             for _ in range(20):
                 request = urllib.request.Request(
