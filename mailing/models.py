@@ -174,7 +174,11 @@ class PendingMatch(models.Model):
     """An article in a subscriber's alert or digest: written at once for instant alerts,
     when the digest is built for daily and weekly ones (#15)."""
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (subscriber, article, frequency) serves lookups by
+    # subscriber, and one index fewer to update per row written (#15).
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     reasons = models.JSONField(default=list)

@@ -212,7 +212,8 @@ def match_article(article: ArticlePage, now: datetime | None = None) -> int:
     instant = find_matches(article_profile(article), frequencies=[Frequency.INSTANT])
     with transaction.atomic():
         MatchedArticle.objects.update_or_create(article_id=article.pk, defaults={"matched_at": now})
-        return write_matches(article.pk, instant, now=now)
+        # In subscriber order: neighbouring rows of the unique index, fewer pages touched.
+        return write_matches(article.pk, sorted(instant), now=now)
 
 
 def write_matches(article_id: int, matches: Iterable[Match], *, now: datetime) -> int:

@@ -1,7 +1,8 @@
 """Matching decides digest contents when a digest is built (#15): one MatchedArticle row per
 article instead of a PendingMatch per reader per article, the time each reader was filed
 under a key (existing rows: from now on, their earlier articles already have their rows),
-and an index that covers the lookup deciding an article's readers."""
+an index that covers the lookup deciding an article's readers, and no separate index on
+PendingMatch.subscriber (the unique constraint starts with it)."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -42,6 +43,16 @@ class Migration(migrations.Migration):
             model_name="subscriptionkey",
             name="since",
             field=models.DateTimeField(default=django.utils.timezone.now),
+        ),
+        migrations.AlterField(
+            model_name="pendingmatch",
+            name="subscriber",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="mailing.subscriber",
+            ),
         ),
         migrations.AddIndex(
             model_name="subscriptionkey",
