@@ -150,45 +150,37 @@ def wait_for(url, server):
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_gunicorn(tree, env, workers):
+def start_server(command_for, probe, **popen):
+    """Start the server `command_for(port)` names and wait until `probe` (a path) answers."""
     port = free_port()
-    gunicorn = python_of(tree).parent / "gunicorn"
     server = subprocess.Popen(
-        [str(gunicorn), "rotative.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        cwd=tree,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command_for(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen
     )
-    wait_for(f"http://127.0.0.1:{port}/robots.txt", server)
+    wait_for(f"http://127.0.0.1:{port}{probe}", server)
     return server, port
+
+
+def gunicorn(tree, app, workers):
+    binary = str(python_of(tree).parent / "gunicorn")
+    return lambda port: [binary, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+
+
+def start_gunicorn(tree, env, workers):
+    return start_server(gunicorn(tree, "rotative.wsgi", workers), "/robots.txt", cwd=tree, env=env)
 
 
 def start_ceiling(html, workers):
-    port = free_port()
-    gunicorn = REPO / ".venv" / "bin" / "gunicorn"
-    server = subprocess.Popen(
-        [str(gunicorn), "ceiling_wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        cwd=REPO / "bench",
-        env={**os.environ, "CEILING_FILE": str(html)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for(f"http://127.0.0.1:{port}/", server)
-    return server, port
+    env = {**os.environ, "CEILING_FILE": str(html)}
+    return start_server(gunicorn(REPO, "ceiling_wsgi", workers), "/", cwd=REPO / "bench", env=env)
 
 
 def start_nginx(root, tmp):
-    port = free_port()
-    conf = Path(tmp) / f"nginx-{port}.conf"
-    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=root))
-    server = subprocess.Popen(
-        ["nginx", "-c", str(conf), "-p", str(tmp)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for(f"http://127.0.0.1:{port}/{STATIC_COPY}", server)
-    return server, port
+    def command(port):
+        conf = Path(tmp) / f"nginx-{port}.conf"
+        conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=root))
+        return ["nginx", "-c", str(conf), "-p", str(tmp)]
+
+    return start_server(command, f"/{STATIC_COPY}")
 
 
 def wrk(url, seconds, connections, headers=()):
