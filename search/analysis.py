@@ -47,6 +47,24 @@ def _matches(word: str, wanted: frozenset[str]) -> bool:
     return any(term in wanted for term in word_terms(word.lower()))
 
 
+def _hit_indexes(tokens: list[re.Match[str]], wanted: frozenset[str]) -> list[int]:
+    """Positions of the tokens holding a query term.
+
+    Each distinct spelling is read once: a body repeats its words, and the snippets of a
+    page of results read some 6,000 words (bench/search.py, #15).
+    """
+    seen: dict[str, bool] = {}
+    hits = []
+    for index, token in enumerate(tokens):
+        word = token.group()
+        matched = seen.get(word)
+        if matched is None:
+            matched = seen[word] = _matches(word, wanted)
+        if matched:
+            hits.append(index)
+    return hits
+
+
 def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> SafeString:
     """An escaped extract of `text` of at most `words` words, query words in <mark>.
 
@@ -57,7 +75,7 @@ def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> Safe
     tokens = find_words(text)
     if not tokens:
         return mark_safe(escape(text.strip()))  # noqa: S308 (escaped just here)
-    hits = [index for index, token in enumerate(tokens) if _matches(token.group(), wanted)]
+    hits = _hit_indexes(tokens, wanted)
     start = _best_window(tokens, hits, wanted, words) if hits else 0
     start = min(start, max(0, len(tokens) - words))  # a full window, even near the end
     stop = min(len(tokens), start + words)

@@ -8,10 +8,10 @@ Ranking. The query's French terms (stemmed, without accents) must all be in an a
 (operator "and"); the backend ranks those text matches. When the query names an entity
 ("Putin", "Vladimir Poutine", "بوتين"; `search.query`), the articles editors tagged with it
 are added and boosted. The two lists are fused by rank, not by score (`search.ranking`).
-Sorting by date keeps the same set, newest first. On SQLite, Wagtail's relevance costs a
-full-text match per result, so a query matching more than about 250 articles
-(SQLITE_SCORING_BUDGET) is ranked from the newest-first order (headline, tags and recency)
-rather than by the backend's score.
+Sorting by date keeps the same set, newest first. On the database backends a query
+matching at least SCORED_MATCHES articles keeps the newest of them, ranked by headline,
+tags and recency; a narrower one is ordered by the backend's own relevance score, computed
+for its matches only (see _text_matches).
 
 Filters live in `search.filters`, the shapes of what comes back in `search.results`.
 
@@ -25,8 +25,16 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection, transaction
+from django.db.models import F, IntegerField, OuterRef, Subquery
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast
+from modelsearch.query import PlainText
+from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.query import PageQuerySet
 from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
 
 from enrichment.models import Entity
 from newsroom.models import ArticlePage, SectionPage, Topic
@@ -34,7 +42,7 @@ from search.analysis import french_terms, highlight, unique_terms
 from search.exceptions import dates_reversed, query_too_long, unknown_sort
 from search.filters import accepted_links, narrow, published_articles
 from search.query import find_entity, name_terms
-from search.ranking import by_date, fuse, timestamp
+from search.ranking import by_date, fuse
 from search.results import Candidate, RankedArticle, SearchHit, SearchResults
 
 CANDIDATE_LIMIT = 1_000
@@ -42,9 +50,9 @@ MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
 SORTS = ("relevance", "date")
 SNIPPET_WORDS = 30
-# On SQLite, the backend ranks by relevance only if results × matches stay under this
-# (about 30 ms; see _text_matches).
-SQLITE_SCORING_BUDGET = 60_000
+# The database backends score by relevance a query matching fewer articles than this;
+# broader ones are ranked from the newest matches (see _text_matches).
+SCORED_MATCHES = CANDIDATE_LIMIT
 
 
 def search_articles(
@@ -115,23 +123,28 @@ def _text_matches(
 
     `articles` is `narrowed` without its filters on ids (`narrowed_by_ids`), for backends
     that cannot apply those: their matches are intersected with `narrowed` afterwards.
-    Where the backend's relevance costs a full-text match per result (SQLite: each result
-    × every article holding the terms, filtered or not), matches are scored only within
-    SQLITE_SCORING_BUDGET; more keep the newest-first order, ranked by headline, tags and
-    recency in `search.ranking.fuse`.
+
+    On the database backends (#15) the newest matches come first, at most `limit`; when
+    that is all of them (fewer than SCORED_MATCHES), they are ordered by the backend's own
+    relevance score, computed for those articles only — the same order as Wagtail's
+    relevance, without its cost (SQLite re-runs the full-text match per result; PostgreSQL
+    ranks every match, thousands for a common word). A broader query keeps the newest
+    matches, ranked by headline, tags and recency in `search.ranking.fuse`.
     """
     intersect = narrowed_by_ids and not _filters_in_backend()
     queryset = (articles if intersect else narrowed).only(*_CANDIDATE_FIELDS)
     query = " ".join(terms)
-    if sort == "relevance" and not _scoring_is_quadratic():
+    database = database_backend()
+    if sort == "relevance" and database is None:
         candidates = _rows(queryset.search(query, operator="and"), limit)
+    elif database == "postgresql":
+        candidates = newest_postgres_matches(queryset, query, limit)
     else:
         newest = queryset.order_by("-first_published_at", "-id")
         candidates = _rows(newest.search(query, operator="and", order_by_relevance=False), limit)
-        if sort == "relevance" and len(candidates) ** 2 <= SQLITE_SCORING_BUDGET:
-            everywhere = ArticlePage.objects.search(query, operator="and", order_by_relevance=False)
-            if len(candidates) * everywhere.count() <= SQLITE_SCORING_BUDGET:
-                candidates = _rows(queryset.search(query, operator="and"), limit)
+    if sort == "relevance" and database and len(candidates) < min(limit, SCORED_MATCHES):
+        scores = relevance_scores(database, query, [c.article_id for c in candidates])
+        candidates.sort(key=lambda c: (scores.get(c.article_id, 0.0), c.article_id), reverse=True)
     if intersect:
         found = [candidate.article_id for candidate in candidates]
         allowed = set(narrowed.filter(pk__in=found).values_list("pk", flat=True))
@@ -153,11 +166,84 @@ def _rows(results: Any, limit: int) -> list[Candidate]:
     return [Candidate(page.pk, page.title, page.first_published_at) for page in results]
 
 
-def _scoring_is_quadratic() -> bool:
-    """Wagtail's SQLite backend scores each result with a correlated sub-query that runs the
-    whole full-text match again (django-modelsearch #85): 13 s for 5,000 matches among
-    10,000 articles. PostgreSQL and OpenSearch score each match once."""
-    return type(get_search_backend()).__module__.startswith("modelsearch.backends.database.sqlite")
+def database_backend() -> str | None:
+    """ "sqlite" or "postgresql" for Wagtail's database backends, None for the others."""
+    module = type(get_search_backend()).__module__
+    for vendor, prefix in (("sqlite", "sqlite"), ("postgresql", "postgres")):
+        if module.startswith(f"modelsearch.backends.database.{prefix}"):
+            return vendor
+    return None
+
+
+def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> dict[int, float]:
+    """The backend's relevance of each of `article_ids` for `query`, higher is better.
+
+    The same expression as Wagtail's relevance ordering (SQLite: bm25 of the headline and
+    the text, negated, as bm25 is lower for better; PostgreSQL: ts_rank of the headline ×
+    its norm + ts_rank of the text), computed in one query for these articles only.
+    """
+    if not article_ids:
+        return {}
+    backend = get_search_backend()
+    compiler = backend.query_compiler_class(ArticlePage.objects.all(), PlainText(query, "and"))
+    content_types = get_descendants_content_types_pks(ArticlePage)
+    object_ids = [str(pk) for pk in article_ids]
+    if database == "sqlite":
+        from modelsearch.backends.database.sqlite.query import MatchExpression
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry, normalize
+
+        match = MatchExpression(
+            compiler.FTS_TABLE_FIELDS, compiler.build_search_query(normalize(compiler.query))
+        )
+        rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
+        rows = (
+            SQLiteFTSIndexEntry.objects.filter(match)
+            .filter(
+                index_entry__content_type__in=content_types,
+                index_entry__object_id__in=object_ids,
+            )
+            .annotate(score=rank)
+            .values_list("index_entry__object_id", "score")
+        )
+        return {int(object_id): -score for object_id, score in rows}
+    vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
+    rank = compiler._build_rank_expression(vectors, backend.config)
+    rows = (
+        IndexEntry.objects.filter(content_type_id__in=content_types, object_id__in=object_ids)
+        .annotate(score=rank)
+        .values_list("object_id", "score")
+    )
+    return {int(object_id): score for object_id, score in rows}
+
+
+def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> list[Candidate]:
+    """The newest `limit` articles of `queryset` holding every term, on PostgreSQL.
+
+    The match reads the GIN index on the index table's `title || body` (migration 0001).
+    PostgreSQL's planner does not see what that expression costs per row (each text's
+    vector read and concatenated): it scans the whole table instead, 140 ms for a common
+    word at 10,000 articles against 5 ms by the index (bench/search.py, #15). So the match
+    is a sub-query whose content-type test cannot use another index (`+ 0`), run with
+    sequential scans off for this one statement.
+    """
+    backend = get_search_backend()
+    compiler = backend.query_compiler_class(ArticlePage.objects.all(), PlainText(query, "and"))
+    search_query = compiler.build_tsquery(compiler.query, config=backend.config)
+    vector = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
+    entries = (
+        IndexEntry.objects.annotate(kind=F("content_type_id") + 0, vector=vector)
+        .filter(kind__in=get_descendants_content_types_pks(ArticlePage), vector=search_query)
+        .values(object_pk=Cast("object_id", IntegerField()))
+    )
+    newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        (before, _), *_ = cursor.fetchall()
+        rows = list(newest.values_list(*_CANDIDATE_FIELDS)[:limit])
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+    return [Candidate(*row) for row in rows]
 
 
 def _tagged_matches(
@@ -174,20 +260,18 @@ def _tagged_matches(
             narrowed, tagged, rest_terms, narrowed_by_ids=True, sort=sort, limit=limit
         )
     links = accepted_links(entity)
-    salience: dict[int, float] = {}
-    for article_id, score in links.values_list("article_id", "score"):
-        salience[article_id] = max(score, salience.get(article_id, score))
-    rows = narrowed.filter(pk__in=links.values("article_id")).values_list(*_CANDIDATE_FIELDS)
-    candidates = [Candidate(*row) for row in rows]
-
-    def newest(candidate: Candidate) -> tuple[float, int]:
-        return (timestamp(candidate.published_at), candidate.article_id)
-
+    tagged = narrowed.filter(pk__in=links.values("article_id"))
+    newest = (F("first_published_at").desc(nulls_last=True), F("pk").desc())
     if sort == "relevance":
-        candidates.sort(key=lambda c: (salience[c.article_id], *newest(c)), reverse=True)
+        # The link's score, the best of the records merged into the entity: one sub-query
+        # per tagged article, so only the first `limit` rows leave the database (#15).
+        best = links.filter(article_id=OuterRef("pk")).order_by("-score").values("score")[:1]
+        tagged = tagged.annotate(salience=Subquery(best)).order_by(
+            F("salience").desc(nulls_last=True), *newest
+        )
     else:
-        candidates.sort(key=newest, reverse=True)
-    return candidates[:limit]
+        tagged = tagged.order_by(*newest)
+    return [Candidate(*row) for row in tagged.values_list(*_CANDIDATE_FIELDS)[:limit]]
 
 
 def _filters_in_backend() -> bool:
@@ -209,8 +293,10 @@ def load_hits(results: SearchResults, ranked: Iterable[RankedArticle]) -> list[S
     An article unpublished since the search was ranked is left out.
     """
     ranked = list(ranked)
+    # A hit shows its headline, kicker, section, date and snippet: no lead image, topics or
+    # dateline places, so none of the card's prefetches (three queries a page, #15).
     pages = ArticlePage.objects.published().filter(pk__in=[r.article_id for r in ranked])
-    pages = {page.pk: page for page in pages.for_listing()}
+    pages = {page.pk: page for page in pages.order_by()}
     steplen = ArticlePage.steplen
     section_paths = {page.path[:-steplen] for page in pages.values()}
     sections = SectionPage.objects.filter(path__in=section_paths)

@@ -234,9 +234,8 @@ def test_relevance_puts_the_headline_first(newsroom):
     assert found_titles(search_articles("Egypte", sort="date"))[0] == "Les marchés du Golfe"
 
 
-def test_a_broad_query_on_sqlite_is_ranked_by_headline_tags_and_recency(newsroom, monkeypatch):
-    monkeypatch.setattr(services, "_scoring_is_quadratic", lambda: True)
-    monkeypatch.setattr(services, "SQLITE_SCORING_BUDGET", 0)  # every query is "broad"
+def test_a_broad_query_is_ranked_by_headline_tags_and_recency(newsroom, monkeypatch):
+    monkeypatch.setattr(services, "SCORED_MATCHES", 0)  # every query is "broad"
     from newsroom.tests.factories import ArticlePageFactory
 
     ArticlePageFactory(
