@@ -3,22 +3,60 @@
 `related.signals` imports this module in every process to enqueue; the ranking (and spaCy,
 through `related.services`) is imported by the task bodies, in the worker that runs them, so
 a web process that publishes an article never loads the NLP stack (issue #15).
+
+Priorities (issue #15): a bulk import queues, per article, an enrichment and then a related
+refresh that only means something once the article is enriched (its entities and topics
+rank it). Refreshes therefore wait behind enrichments (`REFRESH_PRIORITY`), so the one the
+publication asked for is still waiting when the enrichment asks again, and coalesces with it
+(`enqueue_once`). The neighbours' lists wait behind both (`NEIGHBOUR_PRIORITY`): one
+refresh per list however many new articles want to enter it, instead of twenty lists
+re-ranked inline by every new article.
 """
 
 from django_tasks import task
 
 from newsroom.models import ArticlePage
+from newsroom.task_queue import enqueue_once
+from related.models import RelatedArticle
 from related.read_also_waiting import link_waiting_read_also
 
+REFRESH_PRIORITY = -10
+NEIGHBOUR_PRIORITY = -20
 
-@task()
+
+@task(priority=REFRESH_PRIORITY)
 def refresh_related_articles(article_id: int) -> str:
+    """The article's profile and list, then, queued once each, the lists that name it and
+    those of its nearest articles, which may now want to list it."""
     page = ArticlePage.objects.filter(pk=article_id).first()
     if page is None:
         return "article gone"
     from related import services  # spaCy: workers only
+    from related.profiles import store_text_profile
 
-    return f"{services.refresh_after_change(page)} lists refreshed"
+    if not page.live:
+        return f"{services.refresh_after_change(page)} lists refreshed"
+    listers = set(
+        RelatedArticle.objects.filter(candidate=page).values_list("article_id", flat=True)
+    )
+    store_text_profile(page)
+    ranked = services.refresh_related(page, limit=services.NEIGHBOURS)
+    neighbours = (listers | {candidate.article_id for candidate in ranked}) - {page.pk}
+    for neighbour in sorted(neighbours):
+        enqueue_once(refresh_related_list, neighbour)
+    return f"1 list refreshed, {len(neighbours)} queued"
+
+
+@task(priority=NEIGHBOUR_PRIORITY)
+def refresh_related_list(article_id: int) -> str:
+    """One published article's stored list, ranked again (a neighbour changed)."""
+    page = ArticlePage.objects.published().filter(pk=article_id).first()
+    if page is None:
+        return "article gone or unpublished"
+    from related import services  # spaCy: workers only
+
+    services.refresh_related(page)
+    return "1 list refreshed"
 
 
 @task()
