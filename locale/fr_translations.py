@@ -625,6 +625,7 @@ FRENCH = {
     "Shown above the body, in lists and when the article is shared.": "Affichée au-dessus du texte, dans les listes et quand l’article est partagé.",
     "not shown to readers: the article is not published yet": "non montré aux lecteurs : l’article n’est pas encore publié",
     "not shown to readers yet: choose the article, or it is linked once an article with this title is published": "pas encore montré aux lecteurs : choisissez l’article, ou il sera lié dès qu’un article portant ce titre sera publié",
+    "at this pace the %(left)s left are out by %(finish)s": "à ce rythme, les %(left)s restants seront partis à %(finish)s",
 }
 
 # Plural entries: singular msgid → (French singular, French plural).
@@ -640,6 +641,10 @@ FRENCH_PLURALS = {
     "Too many failed sign-in attempts. For your security, signing in from this connection is blocked for %(minutes)s minute; try again then, or ask an administrator to unlock your account.": (
         "Trop de tentatives de connexion échouées. Par sécurité, la connexion depuis ce réseau est bloquée pendant %(minutes)s minute ; réessayez ensuite, ou demandez à un administrateur de débloquer votre compte.",
         "Trop de tentatives de connexion échouées. Par sécurité, la connexion depuis ce réseau est bloquée pendant %(minutes)s minutes ; réessayez ensuite, ou demandez à un administrateur de débloquer votre compte.",
+    ),
+    "%(per_minute)s message a minute over the last 5 minutes": (
+        "%(per_minute)s message par minute ces 5 dernières minutes",
+        "%(per_minute)s messages par minute ces 5 dernières minutes",
     ),
 }
 

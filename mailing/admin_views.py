@@ -97,6 +97,21 @@ def progress_today(now: datetime) -> dict:
     return {**counts, "owed": owed, "percent": percent, "since": midnight}
 
 
+# The sending rate the dashboard shows is measured over this much recent time.
+RATE_WINDOW = timedelta(minutes=5)
+
+
+def sending_rate(now: datetime, left: int) -> dict:
+    """Messages sent per minute over `RATE_WINDOW`, and when the `left` ones should be out
+    at that pace (None when nothing is going out)."""
+    recent = Delivery.objects.filter(
+        status=Delivery.Status.SENT, sent_at__gt=now - RATE_WINDOW, sent_at__lte=now
+    ).count()
+    per_minute = recent / (RATE_WINDOW.total_seconds() / 60)
+    finish = now + timedelta(minutes=left / per_minute) if per_minute and left else None
+    return {"per_minute": round(per_minute), "left": left, "finish": finish}
+
+
 def backlog(now: datetime) -> dict:
     queued = Delivery.objects.filter(status=Delivery.Status.QUEUED)
     sending = Delivery.objects.filter(status=Delivery.Status.SENDING)
@@ -195,8 +210,9 @@ def dashboard(request):
                 delivery_table(_("Last 24 hours"), now - timedelta(hours=24)),
                 delivery_table(_("Last 7 days"), now - timedelta(days=7)),
             ],
-            "backlog": backlog(now),
+            "backlog": (queue := backlog(now)),
             "progress": progress_today(now),
+            "rate": sending_rate(now, queue["queued"] + queue["sending"]),
             "failures": recent_failures(),
             "audience": audience(),
             "subscribers": [

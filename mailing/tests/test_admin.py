@@ -230,6 +230,35 @@ def test_the_dashboard_counts_deliveries_backlog_failures_and_readers(admin_clie
     assert data(html, "followed", "Maroc", 1)  # an ISO code without label gets its name
 
 
+def test_the_dashboard_says_the_sending_rate_and_when_the_queue_is_out(admin_client, readers):
+    leila = readers["leila"]
+    for number in range(10):  # 10 in the last 5 minutes: 2 a minute; one older is not counted
+        Delivery.objects.create(
+            subscriber=leila,
+            message_key=f"alert:rate:{number}",
+            kind="alert",
+            status="sent",
+            sent_at=NOW - timedelta(seconds=20 * number + 10),
+        )
+    Delivery.objects.create(
+        subscriber=leila,
+        message_key="alert:old",
+        kind="alert",
+        status="sent",
+        sent_at=NOW - timedelta(minutes=6),
+    )
+    for number in range(20):
+        Delivery.objects.create(
+            subscriber=leila, message_key=f"daily:left:{number}", kind="daily", status="queued"
+        )
+
+    html = admin_client.get(reverse("mailing_dashboard")).content.decode()
+
+    assert 'data-rate="2"' in html
+    assert f'data-finish="{(NOW + timedelta(minutes=10)).isoformat()}"' in html
+    assert "20 restants seront partis à 12:10" in html
+
+
 def test_the_dashboard_of_an_empty_ledger_renders(admin_client):
     response = admin_client.get(reverse("mailing_dashboard"))
 
