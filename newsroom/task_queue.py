@@ -18,10 +18,13 @@ a lost job. Other backends (the immediate one of the tests) enqueue as before.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import normalize_json
@@ -126,4 +129,32 @@ def queue_by_kind() -> list[dict[str, Any]]:
         kind[row["status"]] = kind.get(row["status"], 0) + row["count"]
     return sorted(
         kinds.values(), key=lambda kind: (-(kind["READY"] + kind["RUNNING"]), kind["task"])
+    )
+
+
+RATE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class QueueProgress:
+    """The queue as the progress command and the admin's queue view show it."""
+
+    kinds: list[dict[str, Any]]
+    done: int
+    left: int
+    per_second: float  # tasks finished over the last RATE_WINDOW
+
+    @property
+    def seconds_left(self) -> int | None:
+        return round(self.left / self.per_second) if self.per_second and self.left else None
+
+
+def queue_progress() -> QueueProgress:
+    kinds = queue_by_kind()
+    recent = DBTaskResult.objects.filter(finished_at__gte=timezone.now() - RATE_WINDOW).count()
+    return QueueProgress(
+        kinds=kinds,
+        done=sum(kind["SUCCESSFUL"] + kind["FAILED"] for kind in kinds),
+        left=sum(kind["READY"] + kind["RUNNING"] for kind in kinds),
+        per_second=recent / RATE_WINDOW.total_seconds(),
     )

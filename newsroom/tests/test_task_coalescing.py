@@ -135,3 +135,30 @@ def test_the_progress_command_prints_done_left_and_failed_by_kind(site_tree, dat
     text = out.getvalue()
     assert "enrich_article: 1 waiting, 0 running, 1 done, 1 failed" in text
     assert "Total: 2 done, 1 left" in text
+
+
+def test_the_admin_queue_view_lists_pending_tasks_by_kind(
+    site_tree, database_queue, admin_user, django_user_model, rf
+):
+    from newsroom.task_queue_admin import task_queue
+
+    page = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    DBTaskResult.objects.all().delete()
+    enqueue_once(enrich_article, page.pk)
+    enqueue_once(enrich_article, page.pk + 1000)
+
+    request = rf.get("/admin/file-des-taches/")
+    request.user = admin_user
+    response = task_queue(request)
+    response.render()
+
+    html = response.content.decode()
+    assert 'data-task="enrich_article"' in html
+    assert "<td>2</td><td>0</td><td>0</td><td>0</td>" in html
+
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request.user = django_user_model.objects.create_user("lecteur", password="x")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    assert task_queue(request).status_code in {302, 403}  # not for readers

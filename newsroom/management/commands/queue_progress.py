@@ -5,16 +5,11 @@ refreshes; the newsroom needs to see how far they are and when they will be done
 """
 
 import time
-from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from newsroom.task_queue import queue_by_kind
-
-RATE_WINDOW = timedelta(minutes=1)
+from newsroom.task_queue import queue_progress
 
 
 class Command(BaseCommand):
@@ -30,23 +25,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            left = self.report()
-            if not options["watch"] or left == 0:
+            progress = queue_progress()
+            for kind in progress.kinds:
+                self.stdout.write(
+                    f"{kind['task']}: {kind['READY']} waiting, {kind['RUNNING']} running, "
+                    f"{kind['SUCCESSFUL']} done, {kind['FAILED']} failed"
+                )
+            eta = f", about {progress.seconds_left} s left" if progress.seconds_left else ""
+            self.stdout.write(
+                f"Total: {progress.done} done, {progress.left} left, "
+                f"{progress.per_second:.1f} tasks/s{eta}"
+            )
+            if not options["watch"] or progress.left == 0:
                 return
             time.sleep(options["watch"])
-
-    def report(self) -> int:
-        kinds = queue_by_kind()
-        for kind in kinds:
-            self.stdout.write(
-                f"{kind['task']}: {kind['READY']} waiting, {kind['RUNNING']} running, "
-                f"{kind['SUCCESSFUL']} done, {kind['FAILED']} failed"
-            )
-        done = sum(kind["SUCCESSFUL"] + kind["FAILED"] for kind in kinds)
-        left = sum(kind["READY"] + kind["RUNNING"] for kind in kinds)
-        since = timezone.now() - RATE_WINDOW
-        recent = DBTaskResult.objects.filter(finished_at__gte=since).count()
-        rate = recent / RATE_WINDOW.total_seconds()
-        eta = f", about {round(left / rate)} s left" if rate and left else ""
-        self.stdout.write(f"Total: {done} done, {left} left, {rate:.1f} tasks/s{eta}")
-        return left
