@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/matching.py
 	$(PY) bench/sending.py
 	$(PY) bench/related.py
+	$(PY) bench/pipeline.py
 	$(PY) bench/search.py
 	$(PY) bench/reader_cache.py
 

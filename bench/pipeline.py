@@ -1,0 +1,257 @@
+"""The pipeline behind an import: ingest N published items, then drain the queue with workers.
+
+Issue #15: a JSON Feed of 1,332 short items ingested with ``--publish`` left 12,793 tasks
+(enrichment, search and reference index, matching, related refreshes spawning more) and one
+``db_worker`` drained them at about one article per second. This builds a fresh SQLite site
+(or a PostgreSQL database with ``--database-url``) for the working tree and, beside it in the
+same run, for a baseline revision exported with ``git archive`` (the commit before the task
+coalescing, by default); in each it writes a JSON Feed of N French Wikinews texts, runs
+``manage.py ingest FEED --publish``, counts the tasks queued by kind, then starts
+``--workers`` ``manage.py db_worker`` processes and waits until nothing is ready or running.
+
+End to end = ingest + drain: every article enriched, indexed, matched and its related list
+stored. The ratio ours / baseline is the figure (the machine is shared and noisy).
+
+    .venv/bin/python bench/pipeline.py [--items 300] [--baseline-items 100] [--workers 2]
+        [--baseline REV | --no-baseline] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WIKINEWS = REPO.parent / "shared" / "data" / "ner" / "winer_fr_2016_2017.jsonl"
+BASELINE = "9e5a818"  # the last commit before issue #15's task coalescing
+TASKS_TABLE = "django_tasks_database_dbtaskresult"
+
+
+def export(revision: str, target: Path) -> Path:
+    """The tree of `revision`, without touching the working tree's git state."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision],  # noqa: S607 - the repository's git
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout
+    target.mkdir(parents=True)
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def write_feed(path: Path, count: int) -> int:
+    """A JSON Feed of `count` short Wikinews items (headline, then the first paragraphs)."""
+    items = []
+    with WIKINEWS.open(encoding="utf-8") as lines:
+        for line in lines:
+            if len(items) >= count:
+                break
+            record = json.loads(line)
+            title, _, text = record["text"].partition("\n")
+            items.append(
+                {
+                    "id": record["url"],
+                    "url": record["url"],
+                    "title": title.strip(),
+                    "content_text": text.strip()[:1500],
+                    "date_published": "2017-01-02T10:00:00+00:00",
+                }
+            )
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Bench", "items": items}
+    path.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    return len(items)
+
+
+class Site:
+    """One tree's fresh site: its own var/ folder and database."""
+
+    def __init__(self, tree: Path, folder: Path, database_url: str | None) -> None:
+        self.tree = tree
+        folder.mkdir(parents=True, exist_ok=True)
+        self.sqlite_path = None if database_url else folder / "bench.sqlite3"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "rotative.settings.dev",
+            "ROTATIVE_VAR_DIR": str(folder),
+            "DATABASE_URL": database_url or f"sqlite:///{self.sqlite_path}",
+            "ROTATIVE_ADMIN_PASSWORD": "bench-only-password",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(tree),
+        }
+        self.database_url = database_url
+
+    def manage(self, *arguments: str) -> str:
+        done = subprocess.run(
+            [str(REPO / ".venv" / "bin" / "python"), "manage.py", *arguments],
+            cwd=self.tree,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(arguments)}: {done.stderr[-2000:]}")
+        return done.stdout
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.sqlite_path is not None:
+            with sqlite3.connect(self.sqlite_path, timeout=30) as connection:
+                return connection.execute(sql).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.database_url) as connection:
+            return connection.execute(sql).fetchall()  # type: ignore[arg-type]
+
+    def tasks_by_kind(self, status: str) -> dict[str, int]:
+        rows = self.query(
+            f"SELECT task_path, COUNT(*) FROM {TASKS_TABLE} "  # noqa: S608 - constants
+            f"WHERE status = '{status}' GROUP BY task_path"
+        )
+        return {path.rsplit(".", 1)[-1]: count for path, count in rows}
+
+    def seconds_by_kind(self) -> dict[str, list]:
+        """[tasks run, seconds spent in them] by kind, from the rows' start and end times."""
+        if self.sqlite_path is not None:
+            spent = "SUM((julianday(finished_at) - julianday(started_at)) * 86400)"
+        else:
+            spent = "SUM(EXTRACT(EPOCH FROM finished_at - started_at))"
+        rows = self.query(
+            f"SELECT task_path, COUNT(*), {spent} FROM {TASKS_TABLE} "  # noqa: S608 - constants
+            "WHERE finished_at IS NOT NULL GROUP BY task_path"
+        )
+        return {path.rsplit(".", 1)[-1]: [n, round(float(s or 0), 1)] for path, n, s in rows}
+
+    def unfinished(self) -> int:
+        rows = self.query(
+            f"SELECT COUNT(*) FROM {TASKS_TABLE} "  # noqa: S608 - constants
+            "WHERE status IN ('READY', 'RUNNING')"
+        )
+        return int(rows[0][0])
+
+    def drain(self, workers: int) -> float:
+        """Seconds until `workers` db_worker processes leave nothing ready or running."""
+        started = time.perf_counter()
+        command = [str(REPO / ".venv" / "bin" / "python"), "manage.py", "db_worker"]
+        command += ["--interval", "0.2", "--no-startup-delay", "--no-reload", "-v0"]
+        processes = [
+            subprocess.Popen(command, cwd=self.tree, env=self.env)  # noqa: S603
+            for _ in range(workers)
+        ]
+        try:
+            quiet_since = None
+            while True:
+                if any(process.poll() is not None for process in processes):
+                    raise RuntimeError("a db_worker stopped")
+                if self.unfinished() == 0:
+                    quiet_since = quiet_since or time.perf_counter()
+                    # Nothing for a whole polling round of the workers: the queue is drained.
+                    if time.perf_counter() - quiet_since > 0.6:
+                        return quiet_since - started
+                else:
+                    quiet_since = None
+                time.sleep(0.1)
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=60)
+
+
+def run_pipeline(tree: Path, folder: Path, items: int, workers: int, database_url) -> dict:
+    feed = folder / "feed.json"
+    site = Site(tree, folder / "var", database_url)
+    site.manage("migrate", "--noinput", "-v0")
+    site.manage("setup_newsroom", "--no-demo")
+    site.manage(
+        "shell", "-c", "from newsroom.demo_content import ensure_site_tree; ensure_site_tree()"
+    )
+    site.drain(workers)  # whatever set-up queued, untimed
+    count = write_feed(feed, items)
+    before = site.query(f"SELECT COUNT(*) FROM {TASKS_TABLE}")[0][0]  # noqa: S608
+    started = time.perf_counter()
+    site.manage("ingest", str(feed), "--publish")
+    ingest_seconds = time.perf_counter() - started
+    queued = site.tasks_by_kind("READY")
+    drain_seconds = site.drain(workers)
+    total = site.query(f"SELECT COUNT(*) FROM {TASKS_TABLE}")[0][0] - before  # noqa: S608
+    failed = site.tasks_by_kind("FAILED")
+    seconds_by_kind = site.seconds_by_kind()
+    live = site.query("SELECT COUNT(*) FROM wagtailcore_page WHERE live AND depth > 3")[0][0]
+    with_lists = site.query("SELECT COUNT(DISTINCT article_id) FROM related_relatedarticle")[0][0]
+    end_to_end = ingest_seconds + drain_seconds
+    return {
+        "items": count,
+        "workers": workers,
+        "ingest_s": round(ingest_seconds, 1),
+        "queued_after_ingest": sum(queued.values()),
+        "queued_by_kind": queued,
+        "tasks_run": total,
+        "failed": failed,
+        "run_by_kind_s": seconds_by_kind,
+        "drain_s": round(drain_seconds, 1),
+        "articles_per_s_end_to_end": round(count / end_to_end, 2),
+        "live_articles": live,
+        "articles_with_related_list": with_lists,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--baseline-items", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (else SQLite)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    report = {"database": "postgresql" if args.database_url else "sqlite"}
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        report["ours"] = run_pipeline(
+            REPO, Path(tmp) / "ours", args.items, args.workers, args.database_url
+        )
+        if not args.no_baseline:
+            if args.database_url:
+                raise SystemExit("--database-url runs ours only (pass --no-baseline)")
+            tree = export(args.baseline, Path(tmp) / "baseline-tree")
+            report["baseline"] = run_pipeline(
+                tree, Path(tmp) / "baseline", args.baseline_items, args.workers, None
+            )
+            report["baseline_revision"] = args.baseline
+            report["ratio"] = round(
+                report["ours"]["articles_per_s_end_to_end"]
+                / report["baseline"]["articles_per_s_end_to_end"],
+                2,
+            )
+    if args.json:
+        print(json.dumps(report, indent=2))  # noqa: T201
+        return
+    print(f"Pipeline behind an import ({report['database']}, JSON Feed of Wikinews items)")  # noqa: T201
+    for name in ("ours", "baseline"):
+        if name in report:
+            figures = report[name]
+            print(  # noqa: T201
+                f"  {name:8} {figures['items']} items, {figures['workers']} workers: "
+                f"ingest {figures['ingest_s']} s, {figures['queued_after_ingest']} tasks queued, "
+                f"{figures['tasks_run']} run, drain {figures['drain_s']} s, "
+                f"{figures['articles_per_s_end_to_end']} articles/s end to end; "
+                f"{figures['live_articles']} live, {figures['articles_with_related_list']} "
+                f"with a related list, failed {figures['failed'] or 0}"
+            )
+            print(f"           queued by kind: {figures['queued_by_kind']}")  # noqa: T201
+            print(f"           run by kind [n, s]: {figures['run_by_kind_s']}")  # noqa: T201
+    if "ratio" in report:
+        print(f"  ratio ours / baseline ({report['baseline_revision']}): {report['ratio']}x")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
