@@ -13,7 +13,8 @@ bulk-inserted with their treebeard paths computed here (no revisions: live rows,
 publish leaves them), then indexed with Wagtail's own indexer (`backend.add_bulk`, what
 `manage.py update_index` does) — minutes faster than publishing 10,000 pages one by one.
 Each database is fresh: a temporary SQLite file, or the PostgreSQL database
-`rotative_bench_search` at postgres://postgres@127.0.0.1:5432, created and dropped here.
+`rotative_bench_search` (or $BENCH_SEARCH_PG_NAME) at postgres://postgres@127.0.0.1:5432,
+created and dropped here.
 `--keep` leaves it in place and `--reuse` starts from the one left (it grows it if it is
 smaller than asked), so a second run measures without building 10,000 articles again.
 
@@ -57,7 +58,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != REPO / "bench"]
 WIKINEWS = REPO.parent / "shared" / "data" / "ner" / "winer_fr_2016_2017.jsonl"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_NAME = "rotative_bench_search"
+PG_NAME = os.environ.get("BENCH_SEARCH_PG_NAME", "rotative_bench_search")
 SQLITE_PATH = Path(tempfile.gettempdir()) / "rotative_bench_search.sqlite3"
 SEED = 2025
 PAGE_SIZE = 20

@@ -1,0 +1,115 @@
+"""What a search costs, whatever it finds: a fixed number of queries per page of results,
+and the backend's relevance order kept when it is computed for the matches only (#15)."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsroom.models import ArticlePage
+from newsroom.tests.factories import ArticlePageFactory
+from search import services
+from search.services import database_backend, load_hits, relevance_scores, search_articles
+from search.tests.conftest import days_ago, tag
+
+pytestmark = pytest.mark.django_db
+
+_numbers = itertools.count()
+
+
+def more_articles(newsroom, count, *, word="phosphate"):
+    """`count` published articles holding `word`, each tagged with Vladimir Poutine."""
+    for _ in range(count):
+        number = next(_numbers)
+        article = ArticlePageFactory(
+            parent=newsroom.site_tree.maghreb,
+            title=f"Marché numéro {number}",
+            standfirst=f"Le {word} et Poutine, semaine {number}.",
+            first_published_at=days_ago(10 + number),
+            body__0__paragraph__value=f"<p>Les exportations de {word} progressent.</p>",
+        )
+        tag(article, newsroom.poutine, with_callbacks=newsroom.callbacks)
+
+
+def queries_of(client, parameters):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/recherche/", parameters)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def busy_newsroom(newsroom, django_capture_on_commit_callbacks):
+    newsroom.callbacks = django_capture_on_commit_callbacks
+    return newsroom
+
+
+@pytest.mark.parametrize("query", ["phosphate", "Poutine phosphate", "Putin"])
+def test_a_page_of_results_costs_the_same_queries_with_2_or_20_hits(busy_newsroom, client, query):
+    more_articles(busy_newsroom, 2)
+    few = queries_of(client, {"q": query})
+    more_articles(busy_newsroom, 20, word="phosphate")
+
+    many = queries_of(client, {"q": query, "sort": "relevance"})  # another cache key
+
+    assert many <= few
+
+
+def test_one_page_of_hits_is_read_in_a_fixed_number_of_queries(
+    busy_newsroom, django_assert_max_num_queries
+):
+    more_articles(busy_newsroom, 25)
+    results = search_articles("phosphate")
+    assert results.total == 25
+
+    with django_assert_max_num_queries(3):  # the view restrictions, the pages, their sections
+        hits = load_hits(results, results.ranked[:20])
+
+    assert len(hits) == 20
+    assert "<mark>phosphate</mark>" in hits[0].snippet
+
+
+def test_matches_are_ordered_as_the_backends_relevance_orders_them(newsroom):
+    for repeats, days in ((1, 0), (4, 9), (2, 8)):  # the newest says it least
+        ArticlePageFactory(
+            parent=newsroom.site_tree.golfe,
+            title="Les marchés du Golfe",
+            slug=f"marches-du-golfe-{days}",
+            standfirst="Une semaine calme.",
+            first_published_at=days_ago(days),
+            body__0__paragraph__value="<p>" + "Le phosphate recule. " * repeats + "</p>",
+        )
+    backend_order = [
+        page.pk for page in ArticlePage.objects.live().search("phosphat", operator="and")
+    ]
+    scores = relevance_scores(database_backend(), "phosphat", backend_order)
+
+    ours = sorted(backend_order, key=lambda pk: (scores[pk], pk), reverse=True)
+
+    assert ours == backend_order
+    ranked = [item.article_id for item in search_articles("phosphate").ranked]
+    assert ranked == backend_order  # the same headline everywhere: relevance alone decides
+    assert ranked != [item.article_id for item in search_articles("phosphate", sort="date").ranked]
+
+
+def test_a_query_matching_too_many_to_score_keeps_the_newest_first(newsroom, monkeypatch):
+    for repeats, days in ((1, 0), (4, 9)):
+        ArticlePageFactory(
+            parent=newsroom.site_tree.golfe,
+            title="Les marchés du Golfe",
+            slug=f"marches-du-golfe-{days}",
+            standfirst="Une semaine calme.",
+            first_published_at=days_ago(days),
+            body__0__paragraph__value="<p>" + "Le phosphate recule. " * repeats + "</p>",
+        )
+    scored = [item.article_id for item in search_articles("phosphate").ranked]
+    monkeypatch.setattr(services, "SCORED_MATCHES", 2)
+
+    broad = [item.article_id for item in search_articles("phosphate").ranked]
+
+    assert broad == list(reversed(scored))
+
+
+def test_the_database_backend_is_recognised():
+    assert database_backend() == connection.vendor
