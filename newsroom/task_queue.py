@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import normalize_json
@@ -36,7 +37,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 _coalesced_paths: set[str] = set()
 
 
-def _twins(task: Task, backend: DatabaseBackend, args_kwargs: dict) -> Any:
+def _twins(task: Task, backend: BaseTaskBackend, args_kwargs: dict) -> Any:
     """READY rows that would run exactly this job, now rather than at a chosen time."""
     return DBTaskResult.objects.filter(
         status=TaskResultStatus.READY,

@@ -12,7 +12,7 @@
 from functools import partial
 from typing import Any
 
-from modelsearch.tasks import insert_or_update_object_task
+from modelsearch.tasks import insert_or_update_object_task  # type: ignore[import-untyped]
 from wagtail.tasks import update_reference_index_task
 
 from enrichment.models import Entity
