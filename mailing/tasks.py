@@ -1,5 +1,6 @@
 """Background matching and queueing through the Django tasks API: never in a request."""
 
+from django.utils import timezone
 from django_tasks import task
 
 from mailing import matching, services
@@ -19,7 +20,8 @@ def apply_sign_up(attempt_id: int) -> bool:
 
 @task()
 def match_published_article(article_id: int) -> int:
-    """Match a newly published article; alerts are bundled later by `queue_due_messages`."""
+    """Match a newly published article: its instant alerts' rows now (bundled later by
+    `queue_due_messages`), its digest readers when their digest is built."""
     article = ArticlePage.objects.filter(pk=article_id).first()
     if article is None:
         return 0
@@ -28,5 +30,8 @@ def match_published_article(article_id: int) -> int:
 
 @task()
 def queue_due_messages() -> dict[str, int]:
-    """Queue the instant alerts and digests now due (every minute, from `make run`)."""
-    return matching.queue_due_messages()
+    """Queue the instant alerts and digests now due (every minute, from `make run`), then
+    forget the sent matches that can no longer stop a second copy."""
+    counts = matching.queue_due_messages()
+    matching.forget_sent_matches(timezone.now())
+    return counts

@@ -10,6 +10,8 @@
     queueing: `queue_instant_alerts`, `queue_digests`: PendingMatch rows not yet in a
         message → one Delivery per subscriber and message key, the matches attached to it.
         Sending (mailing.sending) renders and sends the Delivery rows.
+    retention: `forget_sent_matches`: rows of sent messages that can no longer stop a
+        second copy, deleted, so the rows do not grow by one per reader per article.
 
 Idempotence comes from the unique constraints, (subscriber, article, frequency) for matches
 and (subscriber, message_key) for deliveries: running anything here twice writes nothing
@@ -51,6 +53,7 @@ from mailing.matching.queueing import (
     queue_instant_alerts,
     receives_mail,
 )
+from mailing.matching.retention import forget_sent_matches, forgettable_matches
 
 __all__ = [
     "ALL",
@@ -67,6 +70,8 @@ __all__ = [
     "digest_period",
     "excluded_subscribers",
     "find_matches",
+    "forget_sent_matches",
+    "forgettable_matches",
     "index_key",
     "index_subscriber",
     "insert_matches",

@@ -175,10 +175,10 @@ def find_matches(
         if subscription_id in seen or subscriber_id in excluded:
             continue  # a query indexed under several of the article's words is checked once
         seen.add(subscription_id)
-        reason = verdicts.reason(key, value, label)
-        if reason:
+        keyword_reason = verdicts.reason(key, value, label)
+        if keyword_reason:
             readers = found[frequency]
-            readers[subscriber_id] = adding(readers.get(subscriber_id, ()), reason)
+            readers[subscriber_id] = adding(readers.get(subscriber_id, ()), keyword_reason)
 
     # Readers found through the same keys share one tuple: put it in order once.
     ordered: dict[int, list[str]] = {}
