@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import bisect
 import html
-import re
 from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 
-from newsroom.text import find_words, tokenize, word_terms
+from newsroom.text import find_words, split_words, tokenize, word_terms
 
 # The same escaping as django.utils.html.escape, without its lazy-string wrapper (per word).
 escape = html.escape
@@ -47,22 +46,16 @@ def _matches(word: str, wanted: frozenset[str]) -> bool:
     return any(term in wanted for term in word_terms(word.lower()))
 
 
-def _hit_indexes(tokens: list[re.Match[str]], wanted: frozenset[str]) -> list[int]:
-    """Positions of the tokens holding a query term.
+def _hit_indexes(words: list[str], wanted: frozenset[str]) -> list[int]:
+    """Positions of the words holding a query term.
 
     Each distinct spelling is read once: a body repeats its words, and the snippets of a
     page of results read some 6,000 words (bench/search.py, #15).
     """
-    seen: dict[str, bool] = {}
-    hits = []
-    for index, token in enumerate(tokens):
-        word = token.group()
-        matched = seen.get(word)
-        if matched is None:
-            matched = seen[word] = _matches(word, wanted)
-        if matched:
-            hits.append(index)
-    return hits
+    matching = {word for word in set(words) if _matches(word, wanted)}
+    if not matching:
+        return []
+    return [index for index, word in enumerate(words) if word in matching]
 
 
 def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> SafeString:
@@ -75,8 +68,9 @@ def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> Safe
     tokens = find_words(text)
     if not tokens:
         return mark_safe(escape(text.strip()))  # noqa: S308 (escaped just here)
-    hits = _hit_indexes(tokens, wanted)
-    start = _best_window(tokens, hits, wanted, words) if hits else 0
+    spelled = split_words(text)  # the same words as `tokens`, as plain strings
+    hits = _hit_indexes(spelled, wanted)
+    start = _best_window(spelled, hits, wanted, words) if hits else 0
     start = min(start, max(0, len(tokens) - words))  # a full window, even near the end
     stop = min(len(tokens), start + words)
     hit_set = set(hits)
@@ -98,9 +92,7 @@ def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> Safe
     return mark_safe("".join(parts).strip())  # noqa: S308 (every piece escaped above)
 
 
-def _best_window(
-    tokens: list[re.Match[str]], hits: list[int], wanted: frozenset[str], words: int
-) -> int:
+def _best_window(spelled: list[str], hits: list[int], wanted: frozenset[str], words: int) -> int:
     """The first word of the window with the most distinct query terms, then most matches.
 
     Windows start a little before a match, so the match is read in context.
@@ -113,7 +105,7 @@ def _best_window(
         distinct = {
             term
             for index in inside
-            for term in word_terms(tokens[index].group().lower())
+            for term in word_terms(spelled[index].lower())
             if term in wanted
         }
         key = (len(distinct), len(inside), -start)

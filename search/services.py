@@ -200,7 +200,9 @@ def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> d
         ).values("id")
         rows = (
             SQLiteFTSIndexEntry.objects.filter(_sqlite_match(compiler))
-            .filter(pk__in=entry_ids)
+            # `+ 0`: a rowid list handed to FTS5 would re-run the match once per rowid.
+            .annotate(row=F("pk") + 0)
+            .filter(row__in=entry_ids)
             .annotate(score=rank)
             .values_list("index_entry__object_id", "score")
         )
