@@ -268,3 +268,20 @@ def test_publishing_an_article_purges_the_cached_home_page(
     html = client.get("/").content.decode()
     assert "Dernière minute" in html
     assert "Restée en cache" in html
+
+
+def test_routing_reads_each_level_as_its_own_model_and_still_refuses_what_is_not_there(
+    site_tree, client, django_capture_on_commit_callbacks
+):
+    """Sections and articles are found in one query each (`OneTypeOfChild`, issue #15);
+    a wrong slug at either level, a draft, or a path below an article still answer 404."""
+    article = ArticlePageFactory(parent=site_tree.maghreb, title="Le port rouvre")
+    page = client.get(article.url)
+    assert page.status_code == 200 and "Le port rouvre" in page.content.decode()
+    assert page.context["page"].get_parent().pk == site_tree.maghreb.pk
+    assert client.get(f"/inconnue/{article.slug}/").status_code == 404
+    assert client.get(f"/golfe/{article.slug}/").status_code == 404  # not that section's
+    assert client.get(f"{article.url}plus-bas/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):  # the purge waits for it
+        article.unpublish()
+    assert client.get(article.url).status_code == 404
