@@ -30,8 +30,8 @@ from django.db import connection, transaction
 from django.db.models import F, IntegerField, OuterRef, Subquery
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
-from modelsearch.query import PlainText
-from modelsearch.utils import get_descendants_content_types_pks
+from modelsearch.query import PlainText  # type: ignore[import-untyped]
+from modelsearch.utils import get_descendants_content_types_pks  # type: ignore[import-untyped]
 from wagtail.query import PageQuerySet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
@@ -191,7 +191,7 @@ def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> d
     content_types = get_descendants_content_types_pks(ArticlePage)
     object_ids = [str(pk) for pk in article_ids]
     if database == "sqlite":
-        from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry
+        from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry  # type: ignore[import-untyped]
 
         rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
         # The entries are picked by their ids first, so only theirs are read in full.
@@ -220,7 +220,7 @@ def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> d
 def _sqlite_match(compiler: Any) -> Any:
     """The FTS5 MATCH condition Wagtail's SQLite backend builds for the compiler's query."""
     from modelsearch.backends.database.sqlite.query import MatchExpression
-    from modelsearch.backends.database.sqlite.sqlite import normalize
+    from modelsearch.backends.database.sqlite.sqlite import normalize  # type: ignore[import-untyped]
 
     query = compiler.build_search_query(normalize(compiler.query))
     return MatchExpression(compiler.FTS_TABLE_FIELDS, query)
