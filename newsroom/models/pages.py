@@ -8,7 +8,8 @@ from typing import Any
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import F, Q, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber, Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import date as format_date
@@ -115,14 +116,28 @@ class HomePage(RoutablePageMixin, OneTypeOfChild, Page):
         articles = ArticlePage.objects.published().descendant_of(self).for_listing()
         lead = self.lead_article if self.lead_article and self.lead_article.live else None
         lead = lead or articles.first()
-        sections = SectionPage.objects.child_of(self).live().public()
-        section_blocks = []
-        for section in sections:
-            latest = articles.child_of(section)
-            if lead is not None:
-                latest = latest.exclude(pk=lead.pk)
-            section_blocks.append((section, list(latest[:4])))
-        return {"lead_article": lead, "section_blocks": section_blocks}
+        sections = list(SectionPage.objects.child_of(self).live().public())
+        # Every section's latest four in one query (numbered within their section), not one
+        # query and its prefetches per section: la une costs the same with 3 sections or 9.
+        section_path = Substr("path", 1, (self.depth + 1) * self.steplen)
+        latest = (
+            articles.filter(depth=self.depth + 2)
+            .exclude(pk=lead.pk if lead else None)
+            .annotate(
+                section_path=section_path,
+                place=Window(
+                    RowNumber(),
+                    partition_by=section_path,
+                    order_by=[F("first_published_at").desc(), F("pk").desc()],
+                ),
+            )
+            .filter(place__lte=4)
+        )
+        by_section: dict[str, list[ArticlePage]] = {section.path: [] for section in sections}
+        for article in latest:
+            by_section.get(article.section_path, []).append(article)
+        blocks = [(section, by_section[section.path]) for section in sections]
+        return {"lead_article": lead, "section_blocks": blocks}
 
     @path("")
     def front_page(self, request: HttpRequest) -> HttpResponse:

@@ -93,3 +93,26 @@ def test_an_articles_pictures_are_not_written_back_to_the_cache_on_each_render(
 
     uncached_queries(client, article.url)
     assert not [key for key in written if "rendition" in key], written
+
+
+def test_la_une_costs_the_same_with_two_sections_or_five(site_tree, client):
+    from newsroom.tests.factories import SectionPageFactory
+
+    for section in site_tree.sections:
+        for number in range(5):
+            ArticlePageFactory(parent=section, title=f"{section.title} {number}")
+    few = len(uncached_queries(client, "/"))
+    for name in ("Levant", "Égypte", "Iran"):
+        section = SectionPageFactory(parent=site_tree.home, title=name)
+        for number in range(5):
+            ArticlePageFactory(parent=section, title=f"{name} {number}")
+
+    many = uncached_queries(client, "/")
+    assert len(many) <= few, "\n".join(many)
+    home = client.get("/").content.decode()
+    # Each section shows its own latest four; the newest of all, "Iran 4", leads la une.
+    for name in ("Maghreb", "Golfe", "Levant", "Égypte"):
+        shown = [number for number in range(5) if f"{name} {number}<" in home]
+        assert shown == [1, 2, 3, 4], (name, shown)
+    assert [number for number in range(4) if f"Iran {number}<" in home] == [0, 1, 2, 3]
+    assert home.count("Iran 4<") == 1  # the lead, not repeated in its section
