@@ -12,7 +12,7 @@ coalescing, by default); in each it writes a JSON Feed of N French Wikinews text
 End to end = ingest + drain: every article enriched, indexed, matched and its related list
 stored. The ratio ours / baseline is the figure (the machine is shared and noisy).
 
-    .venv/bin/python bench/pipeline.py [--items 300] [--baseline-items 100] [--workers 2]
+    .venv/bin/python bench/pipeline.py [--items 300] [--baseline-items N] [--workers 2]
         [--baseline REV | --no-baseline] [--json]
 """
 
@@ -207,7 +207,7 @@ def run_pipeline(tree: Path, folder: Path, items: int, workers: int, database_ur
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=300)
-    parser.add_argument("--baseline-items", type=int, default=100)
+    parser.add_argument("--baseline-items", type=int, help="default: --items")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
     parser.add_argument("--no-baseline", action="store_true")
@@ -223,8 +223,10 @@ def main() -> None:
             if args.database_url:
                 raise SystemExit("--database-url runs ours only (pass --no-baseline)")
             tree = export(args.baseline, Path(tmp) / "baseline-tree")
+            # The tree reads its data (IPTC topics, the gazetteer's sources) from ../shared.
+            (Path(tmp) / "shared").symlink_to(REPO.parent / "shared")
             report["baseline"] = run_pipeline(
-                tree, Path(tmp) / "baseline", args.baseline_items, args.workers, None
+                tree, Path(tmp) / "baseline", args.baseline_items or args.items, args.workers, None
             )
             report["baseline_revision"] = args.baseline
             report["ratio"] = round(
