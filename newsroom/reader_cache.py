@@ -159,7 +159,8 @@ def _shareable(response: HttpResponse) -> bool:
 
 
 def _drop_vary(response: HttpResponse, header: str) -> None:
-    """The page is French whatever the reader's language: no ``Vary: Accept-Language``."""
+    """`header` out of ``Vary``: the page is French whatever the reader's language, and the
+    same whatever their cookies (see `_reader_headers`)."""
     if not response.has_header("Vary"):
         return
     kept = [item.strip() for item in response["Vary"].split(",")]
@@ -180,6 +181,10 @@ def _reader_headers(response: HttpResponse) -> None:
         ]
     )
     _drop_vary(response, "Accept-Language")
+    # Nor ``Vary: Cookie`` (the session middleware's, once the userbar asked who is there):
+    # a shared page is the same for every cookie, a request with a session never gets it
+    # from us, and a CDN keying on cookies would keep one copy per analytics cookie.
+    _drop_vary(response, "Cookie")
     if not response.has_header("ETag"):
         set_response_etag(response)
     if not response.has_header("Last-Modified"):
@@ -244,6 +249,9 @@ class ReaderCacheUpdateMiddleware:
             _drop_vary(response, "Accept-Language")
             return _conditional(request, response)
         if not getattr(request, "_reader_cache_store", False):
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # An editor's page (the userbar, their name): for their browser alone.
+                patch_cache_control(response, private=True)
             return response
         if not _shareable(response):
             if response.cookies:

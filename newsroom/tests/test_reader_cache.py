@@ -192,6 +192,7 @@ def test_editors_and_the_admin_are_never_served_or_stored(site_tree, client, adm
     response = client.get(article.url)
     assert reader_cache.HIT_HEADER not in response
     assert "public" not in response.get("Cache-Control", "")
+    assert "private" in response["Cache-Control"]  # nor stored by a CDN or proxy
     admin = client.get("/admin/")
     assert reader_cache.HIT_HEADER not in admin
     assert "public" not in admin.get("Cache-Control", "")
@@ -296,3 +297,12 @@ def test_the_first_reader_gets_the_compressed_copy_too(site_tree, client):
     assert first[reader_cache.HIT_HEADER] == "miss"
     assert first["Content-Encoding"] == "gzip"
     assert b"<html" in gzip.decompress(first.content)
+
+
+def test_a_shared_page_does_not_vary_on_cookies(site_tree, client):
+    """The same page for every reader: a CDN must not keep one copy per cookie."""
+    article = ArticlePageFactory(parent=site_tree.maghreb)
+    for attempt in ("stored", "hit"):
+        response = client.get(article.url, headers={"Cookie": "_pk_id=123; consent=1"})
+        assert "cookie" not in response.get("Vary", "").lower(), attempt
+        assert "public" in response["Cache-Control"]
