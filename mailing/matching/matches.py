@@ -81,7 +81,7 @@ class Verdicts:
         return ordered
 
 
-def _select(sql: str, keys: Sequence[str], params: Sequence[Any] = ()) -> Iterator[tuple]:
+def _select(sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> Iterator[tuple]:
     """Rows of `sql` ("… IN ({keys}) …") for the keys, chunk by chunk, on a plain cursor."""
     with connection.cursor() as cursor:
         for chunk in chunked(keys):
@@ -109,7 +109,7 @@ def excluded_subscribers() -> set[int]:
         )
         excluded = {pk for (pk,) in cursor.fetchall()}
         cursor.execute(
-            f"SELECT id FROM {subscribers} WHERE email IN (SELECT email FROM {suppressions})"  # noqa: S608
+            f"SELECT r.id FROM {suppressions} x JOIN {subscribers} r ON r.email = x.email"  # noqa: S608
         )
         excluded.update(pk for (pk,) in cursor.fetchall())
     return excluded
@@ -161,21 +161,28 @@ def find_matches(
                     matched -= again
                 readers.update(dict.fromkeys(matched, (reason,)))
 
+    # The words: index rows first, then the queries of the subscriptions found, by primary
+    # key. Joined in one query, PostgreSQL hashed the whole subscription table (#15).
     placeholders = ", ".join(["%s"] * len(wanted))
     words = (
-        f"SELECT k.key, k.subscription_id, k.subscriber_id, k.frequency, s.value, s.label "  # noqa: S608
-        f"FROM {keys_table} k JOIN {subscriptions} s ON s.id = k.subscription_id "
-        f"WHERE k.key IN ({{keys}}) AND k.frequency IN ({placeholders})"
+        f"SELECT key, subscription_id, subscriber_id, frequency FROM {keys_table} "  # noqa: S608
+        f"WHERE key IN ({{keys}}) AND frequency IN ({placeholders})"
     )
-    seen = set()
     terms = sorted(term_key(word) for word in profile.text.words)
-    for key, subscription_id, subscriber_id, frequency, value, label in _select(
-        words, terms, wanted
-    ):
-        if subscription_id in seen or subscriber_id in excluded:
+    candidates = [row for row in _select(words, terms, wanted) if row[2] not in excluded]
+    queries = {
+        pk: (value, label)
+        for pk, value, label in _select(
+            f"SELECT id, value, label FROM {subscriptions} WHERE id IN ({{keys}})",  # noqa: S608
+            sorted({row[1] for row in candidates}),
+        )
+    }
+    seen = set()
+    for key, subscription_id, subscriber_id, frequency in candidates:
+        if subscription_id in seen:
             continue  # a query indexed under several of the article's words is checked once
         seen.add(subscription_id)
-        keyword_reason = verdicts.reason(key, value, label)
+        keyword_reason = verdicts.reason(key, *queries[subscription_id])
         if keyword_reason:
             readers = found[frequency]
             readers[subscriber_id] = adding(readers.get(subscriber_id, ()), keyword_reason)
