@@ -56,13 +56,14 @@ def searched(articles, word):
 
 
 def alerted(articles, word):
-    """The articles a reader following `word` hears about, matched as publishing does."""
+    """The articles a reader following `word` hears about, matched as publishing does (an
+    instant alert: its recipients are written at publication; a digest decides later)."""
     reader = Subscriber.objects.create(
         email=f"lectrice{Subscriber.objects.count()}@example.org",
         status=Subscriber.Status.ACTIVE,
     )
     Subscription.objects.create(
-        subscriber=reader, kind="keywords", value=word, frequency=Frequency.DAILY
+        subscriber=reader, kind="keywords", value=word, frequency=Frequency.INSTANT
     )
     index_subscriber(reader)
     for article in articles.values():
