@@ -626,6 +626,17 @@ FRENCH = {
     "not shown to readers: the article is not published yet": "non montré aux lecteurs : l’article n’est pas encore publié",
     "not shown to readers yet: choose the article, or it is linked once an article with this title is published": "pas encore montré aux lecteurs : choisissez l’article, ou il sera lié dès qu’un article portant ce titre sera publié",
     "at this pace the %(left)s left are out by %(finish)s": "à ce rythme, les %(left)s restants seront partis à %(finish)s",
+    "Task queue": "File des tâches",
+    "Enrichment, indexing, related lists, matching": "Enrichissement, indexation, articles liés, alertes",
+    "%(done)s done, %(left)s left": "%(done)s faites, %(left)s restantes",
+    "%(rate)s tasks a second over the last minute": "%(rate)s tâches par seconde sur la dernière minute",
+    "about %(seconds)s s left": "encore environ %(seconds)s s",
+    "Task": "Tâche",
+    "Running": "En cours",
+    "Done": "Faites",
+    "No task in the queue.": "Aucune tâche dans la file.",
+    "Waiting": "En attente",
+    "Failed": "En échec",
 }
 
 # Plural entries: singular msgid → (French singular, French plural).

@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from newsroom import task_queue_admin  # noqa: F401 - its hooks: the task queue in the admin
 from newsroom.models import ArticlePage, Author, HomePage, SectionPage, Source, Topic
 from newsroom.reader_cache import depends_on
 
