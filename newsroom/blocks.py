@@ -139,7 +139,10 @@ def plain_paragraphs(body: blocks.StreamValue) -> list[str]:
     for block in body:
         if block.block_type == "paragraph":
             splitter = _ParagraphSplitter()
-            splitter.feed(getattr(block.value, "source", str(block.value)))
+            # The stored HTML; str() (rendering the rich text) only for a value without it.
+            # getattr's default was rendered for every paragraph, read or not (issue #15).
+            source = getattr(block.value, "source", None)
+            splitter.feed(source if source is not None else str(block.value))
             splitter.close()
             splitter.flush()
             paragraphs.extend(splitter.paragraphs)
