@@ -39,13 +39,16 @@ run: setup
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Reader pages (wrk against gunicorn), then ingest quality and throughput, then the
-# feedparser fixture suite through our feed path, NER quality and enrichment speed, matching
-# one article against 1,000,000 subscriptions, sending to a local SMTP sink, related articles
-# (quality on Wikinews, time at 1,000 and 10,000 articles) and search latency (SQLite and
-# PostgreSQL). Each prints its baseline beside it.
+# Reader pages (wrk against gunicorn, beside a nothing-cached baseline, nginx and the
+# server's ceiling) and the uncached render's profile, then ingest quality and throughput,
+# the feedparser fixture suite through our feed path, NER quality and enrichment speed,
+# matching one article against 1,000,000 subscriptions, sending to a local SMTP sink, related
+# articles (quality on Wikinews, time at 1,000 and 10,000 articles), an import end to end
+# through the task queue, search latency (SQLite and PostgreSQL) and the reader cache. Each
+# prints its baseline beside it.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/render_profile.py
 	$(PY) bench/web_worker.py
 	$(PY) bench/ingest.py
 	$(PY) bench/plaintext.py
