@@ -23,30 +23,15 @@ import json
 import os
 import sqlite3
 import subprocess
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from trees import REPO, export
+
 WIKINEWS = REPO.parent / "shared" / "data" / "ner" / "winer_fr_2016_2017.jsonl"
 BASELINE = "9e5a818"  # the last commit before issue #15's task coalescing
 TASKS_TABLE = "django_tasks_database_dbtaskresult"
-
-
-def export(revision: str, target: Path) -> Path:
-    """The tree of `revision`, without touching the working tree's git state."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision],  # noqa: S607 - the repository's git
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    ).stdout
-    target.mkdir(parents=True)
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return target
 
 
 def write_feed(path: Path, count: int) -> int:

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from trees import REPO, python_of
 
 CHILD = r"""
 import cProfile, json, pstats, sys, time
@@ -65,11 +65,6 @@ else:
     top = [(round(cumulative / stats.total_tt * 100, 1), label) for cumulative, label in rows[:26]]
     print(json.dumps({"queries": len(queries), "top": top}))
 """
-
-
-def python_of(tree):
-    own = tree / ".venv" / "bin" / "python"
-    return own if own.exists() else REPO / ".venv" / "bin" / "python"
 
 
 def site_env(tree, var):

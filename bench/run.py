@@ -42,7 +42,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from trees import REPO, python_of
+
 RESULTS = REPO / "bench" / "results"
 STATIC_COPY = "bench/article.html"
 
@@ -94,11 +95,6 @@ def ensure(program, package):
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True)
     subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
-
-
-def python_of(tree):
-    own = tree / ".venv" / "bin" / "python"
-    return own if own.exists() else REPO / ".venv" / "bin" / "python"
 
 
 def manage(tree, env, *args):

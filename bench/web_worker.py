@@ -24,27 +24,14 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from trees import REPO, export
+
 SCRIPT = REPO / "related" / "tests" / "web_process.py"
 BASELINE = "b9c1980"  # the last commit before issue #15 kept spaCy out of web processes
-
-
-def export(revision: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision],  # noqa: S607 - the repository's git
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def run(tree: Path, *args: str) -> tuple[dict, float]:
