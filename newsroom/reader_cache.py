@@ -34,9 +34,7 @@ report endpoint are not reader pages (``READER_CACHE_EXCLUDED_PREFIXES``).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import re
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -45,8 +43,15 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.text import compress_string
 
 VERSION_PREFIX = "reader:version:"
 PAGE_PREFIX = "reader:page:"
@@ -66,7 +71,6 @@ EXCLUDED_PREFIXES = (
 # Below this a page is not worth compressing; text types only (pictures come compressed).
 GZIP_MIN_BYTES = 1024
 _COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def reader_cache() -> BaseCache:
@@ -206,11 +210,11 @@ def _compressed(response: HttpResponse) -> bytes | None:
         return None
     if not response.get("Content-Type", "").startswith(_COMPRESSIBLE):
         return None
-    return gzip.compress(response.content, compresslevel=6, mtime=0)
+    return compress_string(response.content)
 
 
 def _accepts_gzip(request: HttpRequest) -> bool:
-    return bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    return bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
 
 
 def _gzipped_copy(response: HttpResponse, body: bytes) -> HttpResponse:
@@ -225,12 +229,6 @@ def _gzipped_copy(response: HttpResponse, body: bytes) -> HttpResponse:
     if etag:
         copy["ETag"] = etag if etag.startswith("W/") else f"W/{etag}"
     return copy
-
-
-def _add_vary(response: HttpResponse, header: str) -> None:
-    present = [item.strip().lower() for item in response.get("Vary", "").split(",")]
-    if header.lower() not in present:
-        response["Vary"] = ", ".join(filter(None, [response.get("Vary", ""), header]))
 
 
 class ReaderCacheUpdateMiddleware:
@@ -260,7 +258,7 @@ class ReaderCacheUpdateMiddleware:
         _reader_headers(response)
         body = _compressed(response)
         if body is not None:
-            _add_vary(response, "Accept-Encoding")
+            patch_vary_headers(response, ["Accept-Encoding"])
         stamps = current_stamps(families_of(request))
         if request.method == "GET":
             entry = {"stamps": stamps, "response": response, "gzip": body}
