@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 
-from newsroom.text import find_words, split_words, tokenize, word_terms
+from newsroom.text import find_words, tokenize, word_terms
 
 # The same escaping as django.utils.html.escape, without its lazy-string wrapper (per word).
 escape = html.escape
@@ -68,7 +68,7 @@ def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> Safe
     tokens = find_words(text)
     if not tokens:
         return mark_safe(escape(text.strip()))  # noqa: S308 (escaped just here)
-    spelled = split_words(text)  # the same words as `tokens`, as plain strings
+    spelled = [token.group() for token in tokens]  # the same words, as plain strings
     hits = _hit_indexes(spelled, wanted)
     start = _best_window(spelled, hits, wanted, words) if hits else 0
     start = min(start, max(0, len(tokens) - words))  # a full window, even near the end
