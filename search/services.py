@@ -177,6 +177,13 @@ def database_backend() -> str | None:
     return None
 
 
+def _compiled(query: str) -> tuple[Any, Any]:
+    """The search backend and its compiler of `query` (every term required) over articles:
+    what the matching and scoring below read Wagtail's own SQL from."""
+    backend = get_search_backend()
+    return backend, backend.query_compiler_class(ArticlePage.objects.all(), PlainText(query, "and"))
+
+
 def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> dict[int, float]:
     """The backend's relevance of each of `article_ids` for `query`, higher is better.
 
@@ -186,8 +193,7 @@ def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> d
     """
     if not article_ids:
         return {}
-    backend = get_search_backend()
-    compiler = backend.query_compiler_class(ArticlePage.objects.all(), PlainText(query, "and"))
+    backend, compiler = _compiled(query)
     content_types = get_descendants_content_types_pks(ArticlePage)
     object_ids = [str(pk) for pk in article_ids]
     if database == "sqlite":
@@ -237,8 +243,7 @@ def newest_sqlite_matches(queryset: PageQuerySet, query: str, limit: int) -> lis
     """
     from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry
 
-    backend = get_search_backend()
-    compiler = backend.query_compiler_class(ArticlePage.objects.all(), PlainText(query, "and"))
+    _, compiler = _compiled(query)
     rowids = SQLiteFTSIndexEntry.objects.filter(_sqlite_match(compiler)).values("pk")
     entries = (
         IndexEntry.objects.annotate(row=F("id") + 0)
@@ -259,8 +264,7 @@ def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> l
     is a sub-query whose content-type test cannot use another index (`+ 0`), run with
     sequential scans off for this one statement.
     """
-    backend = get_search_backend()
-    compiler = backend.query_compiler_class(ArticlePage.objects.all(), PlainText(query, "and"))
+    backend, compiler = _compiled(query)
     search_query = compiler.build_tsquery(compiler.query, config=backend.config)
     vector = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
     entries = (
