@@ -146,10 +146,10 @@ def refresh_related(page: ArticlePage, *, limit: int = KEPT) -> list[ranking.Ran
     return ranked[:limit]
 
 
-def refresh_after_change(page: ArticlePage) -> int:
+def refresh_own_list(page: ArticlePage) -> set[int]:
     """After a publication, change, enrichment or unpublication: this article's profile and
-    list, then the lists that name it and those of its nearest articles, which may now want
-    to list it. Returns how many lists were refreshed."""
+    list (or, unpublished, their removal). Returns the ids of the other lists that may now
+    change: those that name it and, published, those of its nearest articles."""
     listers = set(
         RelatedArticle.objects.filter(candidate=page).values_list("article_id", flat=True)
     )
@@ -157,13 +157,20 @@ def refresh_after_change(page: ArticlePage) -> int:
         store_text_profile(page)
         ranked = refresh_related(page, limit=NEIGHBOURS)
         neighbours = listers | {candidate.article_id for candidate in ranked}
-        refreshed = 1
     else:
         drop_text_profile(page)
         RelatedArticle.objects.filter(article=page).delete()
         RelatedArticle.objects.filter(candidate=page).delete()
-        neighbours, refreshed = listers, 0
-    for neighbour in ArticlePage.objects.published().filter(pk__in=neighbours - {page.pk}):
+        neighbours = listers
+    return neighbours - {page.pk}
+
+
+def refresh_after_change(page: ArticlePage) -> int:
+    """This article's list (`refresh_own_list`), then the other lists it changes, at once.
+    Returns how many lists were refreshed."""
+    neighbours = refresh_own_list(page)
+    refreshed = 1 if page.live else 0
+    for neighbour in ArticlePage.objects.published().filter(pk__in=neighbours):
         refresh_related(neighbour)
         refreshed += 1
     return refreshed

@@ -17,7 +17,6 @@ from django_tasks import task
 
 from newsroom.models import ArticlePage
 from newsroom.task_queue import enqueue_once
-from related.models import RelatedArticle
 from related.read_also_waiting import link_waiting_read_also
 
 REFRESH_PRIORITY = -10
@@ -32,16 +31,10 @@ def refresh_related_articles(article_id: int) -> str:
     if page is None:
         return "article gone"
     from related import services  # spaCy: workers only
-    from related.profiles import store_text_profile
 
     if not page.live:
         return f"{services.refresh_after_change(page)} lists refreshed"
-    listers = set(
-        RelatedArticle.objects.filter(candidate=page).values_list("article_id", flat=True)
-    )
-    store_text_profile(page)
-    ranked = services.refresh_related(page, limit=services.NEIGHBOURS)
-    neighbours = (listers | {candidate.article_id for candidate in ranked}) - {page.pk}
+    neighbours = services.refresh_own_list(page)
     for neighbour in sorted(neighbours):
         enqueue_once(refresh_related_list, neighbour)
     return f"1 list refreshed, {len(neighbours)} queued"
