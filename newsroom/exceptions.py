@@ -52,3 +52,10 @@ class SiteAddressTaken(DomainError):
         "Another Wagtail site already has the address %(address)s: change or delete it in "
         "Settings → Sites first."
     )
+
+
+class EdgeConfigInvalid(DomainError):
+    """A value that would make a broken or unsafe nginx file (`newsroom.edge`)."""
+
+    code = "edge_config_invalid"
+    default_message = _("The nginx configuration cannot be made: %(problem)s.")

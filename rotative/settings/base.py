@@ -182,6 +182,9 @@ CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
 READER_CACHE_STALE_SECONDS = int(os.environ.get("READER_CACHE_STALE_SECONDS", "60"))
 # Where the purged pages' absolute URLs are POSTed (a JSON list) after each purge, for a CDN.
 READER_CACHE_PURGE_URL = os.environ.get("READER_CACHE_PURGE_URL", "").strip()
+# With nginx in front (`manage.py edge_config`, newsroom.edge): how long nginx keeps a page,
+# which is how late a purge may reach readers.
+READER_EDGE_SECONDS = int(os.environ.get("READER_EDGE_SECONDS", "2"))
 
 # Background work: the Django tasks API with its database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
