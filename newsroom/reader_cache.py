@@ -5,7 +5,8 @@ cache (`cache.clear()`, with everything else kept in it), each page took two ent
 page and its header list), and each `Accept-Language` value stored the same French page
 again. Here:
 
-- a response records the *families* it was built from (``article:<id>``, ``section:<id>``,
+- a response records the *families* it was built from (``article:<id>``, ``related:<id>``
+  (its related list), ``section:<id>``,
   ``topic:<slug>``, ``home``, ``feeds``, ``sitemaps``, ``search``, ``entity:<slug>``,
   ``country:<code>``, and ``site`` for every page: the navigation and the site's address).
   Each family has a version stamp under a long-lived key; the entry stores the stamps it was
@@ -27,6 +28,10 @@ again. Here:
 - a hit is answered before the session, locale and common middleware run (the fetch half
   sits right inside the store half): the stored response already carries every header
   they added when it was built, and a hit touches neither the database nor the session.
+
+Parts of a page are kept the same way (`kept_fragment`, ``{% kept_fragment %}`` in the
+templates), so a page purged for one family re-renders only the parts built from it: an
+article whose related list changed keeps its headline, body and JSON-LD.
 
 The admin, previews (under /admin/), the newsletter's personal links, documents and the CSP
 report endpoint are not reader pages (``READER_CACHE_EXCLUDED_PREFIXES``).
@@ -55,6 +60,7 @@ from django.utils.text import compress_string
 
 VERSION_PREFIX = "reader:version:"
 PAGE_PREFIX = "reader:page:"
+FRAGMENT_PREFIX = "reader:fragment:"
 HIT_HEADER = "X-Reader-Cache"
 EXCLUDED_PREFIXES = (
     "/admin/",
@@ -79,6 +85,10 @@ def reader_cache() -> BaseCache:
 
 def page_seconds() -> int:
     return int(getattr(settings, "CACHE_MIDDLEWARE_SECONDS", 300))
+
+
+def fragment_seconds() -> int:
+    return int(getattr(settings, "READER_FRAGMENT_SECONDS", page_seconds()))
 
 
 def depends_on(request: HttpRequest, *families: str) -> None:
@@ -294,3 +304,43 @@ class ReaderCacheFetchMiddleware:
                 return response
         request._reader_cache_store = True  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+def kept_fragment(
+    request: HttpRequest, name: str, families: Iterable[str], render: Callable[[], str]
+) -> str:
+    """A part of a reader page (`render()`'s HTML), kept while the stamps of `families` (and
+    ``site``) hold, like a whole page.
+
+    Why (issue #15): a page is purged when any of its families changes, and most purges of
+    an article page are its related list changing (each new article re-ranks about twenty
+    neighbours); the headline, body, pictures and JSON-LD of those pages have not changed,
+    and are most of the render. The stamps are read before rendering, so a purge that lands
+    during the render leaves an entry that is already stale. Only for readers: a preview,
+    an editor (session cookie) or ``Authorization`` renders afresh and keeps nothing.
+    """
+    families = {*families, "site"}
+    depends_on(request, *families)
+    if not _fragment_reader(request):
+        return render()
+    cache = reader_cache()
+    where = f"{request.get_host()} {name}"
+    key = FRAGMENT_PREFIX + hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()
+    entry: Any = cache.get(key)
+    if isinstance(entry, dict) and "stamps" in entry:
+        stamps = entry["stamps"]
+        keys = [key.removeprefix(VERSION_PREFIX) for key in stamps]
+        if current_stamps(keys, create=False) == stamps:
+            return str(entry["html"])
+    stamps = current_stamps(families)
+    html = render()
+    cache.set(key, {"stamps": stamps, "html": html}, fragment_seconds())
+    return html
+
+
+def _fragment_reader(request: HttpRequest) -> bool:
+    if fragment_seconds() <= 0 or getattr(request, "is_preview", False):
+        return False
+    if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not request.headers.get("Authorization")

@@ -143,7 +143,7 @@ def urls_of(families: Iterable[str]) -> list[str]:
             paths.append("/*")
         elif family in FIXED_ROUTES:
             paths.extend(_reverse(route, kwargs) for route, kwargs in FIXED_ROUTES[family])
-        elif name == "article":
+        elif name in ("article", "related"):  # an article's page, or its related list
             paths.append(_page_path(value))
         elif name == "section":
             section_path = _page_path(value)

@@ -136,7 +136,7 @@ def store_related(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> N
             for position, entry in enumerate(explain(page, ranked[:KEPT]), start=1)
         ]
     )
-    purge_reader_pages([f"article:{page.pk}"])
+    purge_reader_pages([f"related:{page.pk}"])
 
 
 def refresh_related(page: ArticlePage, *, limit: int = KEPT) -> list[ranking.RankedCandidate]:

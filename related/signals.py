@@ -64,11 +64,12 @@ def refresh_listers_of_deleted(sender: Any, instance: ArticlePage, **kwargs: Any
 
 def purge_listers(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     """The pages whose stored related list shows this article (its title, its link) are
-    purged with it (issue #15); the reader cache is the newsroom's, the lists are ours."""
+    purged with it (issue #15); the reader cache is the newsroom's, the lists are ours.
+    Only their lists (``related:<id>``): the rest of those pages is kept."""
     listers = RelatedArticle.objects.filter(candidate_id=instance.pk).values_list(
         "article_id", flat=True
     )
-    families = {f"article:{article_id}" for article_id in listers}
+    families = {f"related:{article_id}" for article_id in listers}
     if families:
         purge_reader_pages(families)
 

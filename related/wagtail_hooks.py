@@ -1,5 +1,6 @@
 """Admin: the “À lire :” suggestions the article editor asks for while a paragraph is written."""
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -106,5 +107,7 @@ def related_tab() -> list[ObjectList]:
 @hooks.register("article_page_context")
 def read_more_on_the_same_theme(page: ArticlePage, request: HttpRequest) -> dict[str, Any]:
     """“À lire sur le même thème” under the article: the editor's pins, then the stored
-    ranking, read without the ranking code (and its spaCy) in the web process."""
-    return {"related_articles": articles_to_read(page, limit=DISPLAYED)}
+    ranking, read without the ranking code (and its spaCy) in the web process. A callable,
+    which the template calls where it shows the list: a kept copy of that part of the page
+    (``kept_fragment``) reads nothing."""
+    return {"related_articles": functools.partial(articles_to_read, page, limit=DISPLAYED)}

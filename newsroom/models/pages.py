@@ -38,6 +38,7 @@ from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 from newsroom.blocks import ArticleBodyBlock, plain_paragraphs, read_also_links
 from newsroom.forms import CleanTextPageForm
 
+from .routing import OneTypeOfChild
 from .snippets import Topic
 
 ARTICLES_PER_PAGE = 20
@@ -68,24 +69,6 @@ def paginate(
     request: HttpRequest, queryset: Any, per_page: int = ARTICLES_PER_PAGE
 ) -> PaginatorPage:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-class OneTypeOfChild:
-    """Wagtail's routing to a child in one query, not two, where a page allows one type of
-    child (la une: sections; a section: articles). Wagtail reads the child as a plain Page,
-    then again for its specific row; here it is read as its model at once (issue #15). A
-    child of another type (older data) is still found, by Wagtail's own routing."""
-
-    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
-        allowed = type(self).allowed_subpage_models()  # type: ignore[attr-defined]
-        if not path_components or len(allowed) != 1:
-            return super().route(request, path_components)  # type: ignore[misc]
-        try:
-            child = allowed[0].objects.child_of(self).get(slug=path_components[0])
-        except allowed[0].DoesNotExist:
-            return super().route(request, path_components)  # type: ignore[misc]
-        child._cached_parent_obj = self  # as Wagtail does: the section is known already
-        return child.route(request, path_components[1:])
 
 
 class HomePage(RoutablePageMixin, OneTypeOfChild, Page):
@@ -357,16 +340,21 @@ class ArticlePage(Page):
         """The rest of the article as the readers' search indexes it (``article_search_text``)."""
         return " ".join(hook(self) for hook in hooks.get_hooks("article_search_text"))
 
+    def prepare_for_reading(self) -> None:
+        """Read at once, and once, the lists shown several times (meta tags, JSON-LD, the
+        page), when a part of the page that shows them is rendered (``{% kept_fragment …
+        prepare=page %}``). The lead picture's renditions too: found any other way, Wagtail
+        writes each back to the cache on every render (13 file writes per article page)."""
+        if not self.pk or getattr(self, "_prepared_for_reading", False):
+            return
+        prefetch_related_objects(
+            [self], "topics", "authors", "dateline_places", "lead_image__renditions"
+        )
+        self._prepared_for_reading = True
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Reader-page context, with what the apps above add (hook ``article_page_context``,
         e.g. “À lire sur le même thème” from related articles)."""
-        if self.pk:
-            # Each list is shown more than once (meta tags, JSON-LD, the page): read once. The
-            # lead picture's renditions too: found any other way, Wagtail writes every one of
-            # them back to the cache on each render (13 file writes per article page).
-            prefetch_related_objects(
-                [self], "topics", "authors", "dateline_places", "lead_image__renditions"
-            )
         context = super().get_context(request, *args, **kwargs)
         for hook in hooks.get_hooks("article_page_context"):
             context.update(hook(self, request))

@@ -178,6 +178,11 @@ else:
 # purges the page families it affects (newsroom.reader_purge).
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("CACHE_MIDDLEWARE_SECONDS", "300"))
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
+# Parts of reader pages kept apart ({% kept_fragment %}: an article's headline and body,
+# its related list), valid while their families' stamps hold; as long as pages by default.
+READER_FRAGMENT_SECONDS = int(
+    os.environ.get("READER_FRAGMENT_SECONDS", str(CACHE_MIDDLEWARE_SECONDS))
+)
 # How long a CDN may serve a page it is already refreshing (Cache-Control).
 READER_CACHE_STALE_SECONDS = int(os.environ.get("READER_CACHE_STALE_SECONDS", "60"))
 # Where the purged pages' absolute URLs are POSTed (a JSON list) after each purge, for a CDN.
