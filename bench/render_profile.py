@@ -3,7 +3,8 @@
 For this tree (and, with ``--before PATH``, another checkout, run alternately in the same
 session) a fresh SQLite site with the demo content is built, then the seed-like article is
 rendered in-process through the whole middleware stack with the page cache off
-(CACHE_MIDDLEWARE_SECONDS=0, long-lived keys kept), production-like settings:
+(CACHE_MIDDLEWARE_SECONDS=0, long-lived keys kept; with ``--parts-kept`` the parts of the
+page kept apart, READER_FRAGMENT_SECONDS=300), production-like settings:
 
   - the median time of ``--renders`` renders, in ``--rounds`` rounds alternating the trees;
   - the queries one render makes;
@@ -67,12 +68,13 @@ else:
 """
 
 
-def site_env(tree, var):
+def site_env(tree, var, parts_kept):
     env = {
         **os.environ,
         "ROTATIVE_VAR_DIR": str(var),
         "DJANGO_SETTINGS_MODULE": "rotative.settings.dev",
         "CACHE_MIDDLEWARE_SECONDS": "0",
+        "READER_FRAGMENT_SECONDS": "300" if parts_kept else "0",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(tree),
     }
@@ -107,12 +109,19 @@ def main():
     parser.add_argument("--renders", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", help="another checkout, measured alternately")
+    parser.add_argument(
+        "--parts-kept",
+        action="store_true",
+        help="keep the page's parts ({% kept_fragment %}): a page rebuilt around kept parts",
+    )
     args = parser.parse_args()
     trees = {"after": REPO}
     if args.before:
         trees = {"before": Path(args.before).resolve(), **trees}
     with tempfile.TemporaryDirectory(prefix="rotative-render-") as tmp:
-        envs = {name: site_env(tree, Path(tmp) / name) for name, tree in trees.items()}
+        envs = {
+            name: site_env(tree, Path(tmp) / name, args.parts_kept) for name, tree in trees.items()
+        }
         times = {name: [] for name in trees}
         for _ in range(args.rounds):
             for name, tree in trees.items():
@@ -120,7 +129,8 @@ def main():
         profiles = {
             name: child(tree, envs[name], args.renders, "profile") for name, tree in trees.items()
         }
-    print(f"Uncached render of the seed-like demo article, {args.renders} renders x {args.rounds}")
+    kept = ", its parts kept" if args.parts_kept else ""
+    print(f"Uncached render of the seed-like demo article{kept}, {args.renders} x {args.rounds}")
     for name in trees:
         median = statistics.median(times[name])
         ratio = (

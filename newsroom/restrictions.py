@@ -10,7 +10,7 @@ change made behind Django's back (a raw SQL edit) could leave.
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from wagtail.models import PageViewRestriction
 
 RESTRICTED_PATHS_KEY = "newsroom:restricted-paths"
@@ -36,3 +36,16 @@ def private_q() -> Q:
     for path in restricted_paths():
         q |= Q(path__startswith=path)
     return q if q else Q(pk__in=[])
+
+
+class ViewRestrictionsReadOnce:
+    """A page's view restrictions (Wagtail's check before serving it) read from the kept
+    paths when no page of the site is restricted: none can apply, and the two queries
+    Wagtail makes on every page served (its ancestors' aliases, then their restrictions)
+    are not needed. With any restriction in the site, Wagtail's own reading decides, since
+    an alias takes its restrictions from the page it copies, wherever that page is."""
+
+    def get_view_restrictions(self) -> QuerySet[PageViewRestriction]:
+        if not restricted_paths():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()  # type: ignore[misc]

@@ -37,6 +37,7 @@ from newsroom import restrictions
 from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 from newsroom.blocks import ArticleBodyBlock, plain_paragraphs, read_also_links
 from newsroom.forms import CleanTextPageForm
+from newsroom.restrictions import ViewRestrictionsReadOnce
 
 from .routing import OneTypeOfChild
 from .snippets import Topic
@@ -71,7 +72,7 @@ def paginate(
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-class HomePage(RoutablePageMixin, OneTypeOfChild, Page):
+class HomePage(ViewRestrictionsReadOnce, RoutablePageMixin, OneTypeOfChild, Page):
     """La une: the lead story, then the latest articles of each section."""
 
     lead_article = models.ForeignKey(
@@ -140,7 +141,7 @@ class HomePage(RoutablePageMixin, OneTypeOfChild, Page):
         )
 
 
-class SectionPage(OneTypeOfChild, Page):
+class SectionPage(ViewRestrictionsReadOnce, OneTypeOfChild, Page):
     """A rubrique (Maghreb, Golfe…): its articles, newest first, paginated."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -161,7 +162,7 @@ class SectionPage(OneTypeOfChild, Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(ViewRestrictionsReadOnce, Page):
     """One article as the reader sees it, from kicker to the partner credit."""
 
     kicker = models.CharField(
