@@ -10,13 +10,15 @@ it is leaving) and after (those it now has).
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from newsroom import events, restrictions, services, tasks
-from newsroom.models import ArticlePage, NewsImage
+from newsroom.models import ArticlePage, NewsImage, NewsroomSettings
+from newsroom.models.settings import cache_key as settings_cache_key
 from newsroom.reader_purge import country_codes
 
 
@@ -89,6 +91,18 @@ def purge_after_restriction(sender: type[PageViewRestriction], **kwargs: Any) ->
     services.purge_reader_pages(["site"])
 
 
+def purge_after_settings(
+    sender: type[NewsroomSettings], instance: NewsroomSettings, **kwargs: Any
+) -> None:
+    """The tagline and the sign-up heading are on every reader page: the kept settings are
+    forgotten now and after the commit (a reader in between may have read the old row
+    back), and every page is purged."""
+    key = settings_cache_key(instance.site_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+    services.purge_reader_pages(["site"])
+
+
 def purge_after_decision(
     sender: Any, instance: ArticlePage, by_editor: bool = False, **kwargs: Any
 ) -> None:
@@ -139,6 +153,12 @@ def connect() -> None:
             dispatch_uid=f"newsroom_purge_restriction_{signal is post_save}",
         )
     events.article_enriched.connect(purge_after_decision, dispatch_uid="newsroom_purge_enriched")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            purge_after_settings,
+            sender=NewsroomSettings,
+            dispatch_uid=f"newsroom_purge_settings_{signal is post_save}",
+        )
     post_save.connect(
         prepare_renditions_after_commit, sender=NewsImage, dispatch_uid="newsroom_renditions"
     )

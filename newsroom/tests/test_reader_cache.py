@@ -306,3 +306,26 @@ def test_a_shared_page_does_not_vary_on_cookies(site_tree, client):
         response = client.get(article.url, headers={"Cookie": "_pk_id=123; consent=1"})
         assert "cookie" not in response.get("Vary", "").lower(), attempt
         assert "public" in response["Cache-Control"]
+
+
+def test_a_new_tagline_reaches_every_page_at_once(
+    site_tree, client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The settings are read from a long-lived key (no query on a render), and saving them
+    forgets it and purges the site's pages."""
+    from newsroom.models import NewsroomSettings
+
+    article = ArticlePageFactory(parent=site_tree.maghreb, title="Article A")
+    cached(client, "/", article.url)
+    kept = NewsroomSettings.for_site(site_tree.site)
+    with django_assert_num_queries(0):
+        assert NewsroomSettings.for_site(site_tree.site).tagline == kept.tagline
+
+    kept.tagline = "Le Maghreb et le Golfe au quotidien"
+    with django_capture_on_commit_callbacks(execute=True):
+        kept.save()
+
+    for url in ("/", article.url):
+        response = client.get(url)
+        assert response[reader_cache.HIT_HEADER] == "miss"
+        assert "Le Maghreb et le Golfe au quotidien" in response.content.decode()

@@ -13,8 +13,8 @@ from newsroom.tests.factories import ArticlePageFactory, AuthorFactory, TopicFac
 # `budget`). Routing takes 4 of the article's (site, la une, the section and the article each
 # read as its own model, `OneTypeOfChild`); with no page of the site restricted, Wagtail's
 # alias and restriction reads are skipped (`ViewRestrictionsReadOnce`).
-ARTICLE_BUDGET = 14
-LISTING_BUDGET = 11
+ARTICLE_BUDGET = 13
+LISTING_BUDGET = 10
 
 
 @pytest.mark.parametrize("page", ["home", "section", "topic"])
