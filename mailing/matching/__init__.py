@@ -37,7 +37,7 @@ from mailing.matching.index import (
 from mailing.matching.matches import (
     MATCH_WINDOW,
     Verdicts,
-    excluded_subscribers,
+    decision,
     find_matches,
     insert_matches,
     match_article,
@@ -67,8 +67,8 @@ __all__ = [
     "article_profile",
     "article_text",
     "collect_digest_matches",
+    "decision",
     "digest_period",
-    "excluded_subscribers",
     "find_matches",
     "forget_sent_matches",
     "forgettable_matches",
