@@ -488,9 +488,13 @@ def old_design(article) -> int:
     """What publishing cost before #15: every reader found, one PendingMatch row each."""
     from django.utils import timezone
 
-    from mailing.matching import article_profile, find_matches, write_matches
+    from mailing.matching import article_profile, find_matches, insert_matches
 
-    return write_matches(article.pk, find_matches(article_profile(article)), now=timezone.now())
+    now = timezone.now()
+    return insert_matches(
+        (pk, article.pk, frequency, reasons, now)
+        for pk, frequency, reasons in find_matches(article_profile(article))
+    )
 
 
 def matching_of(revision: str):

@@ -1,21 +1,25 @@
-"""Matching one article: who it reaches, decided over the index in SQL; instant rows at once.
+"""Matching one article: who it reaches, decided in the database; instant rows at once.
 
 The rule, in one place for publication and digests: an index row under one of the article's
 fixed keys ("topic:12") matches with that key's reason; a row under one of its words
 ("term:gaz") matches only if its subscription's whole keyword query does (`Verdicts`).
-`find_matches` applies it to every reader at once: one query per group of keys (fixed keys,
-then words), ids and frequencies read from the covering index, no model instance.
+`decision` applies it to every reader as one SELECT over the covering index (key,
+frequency, subscriber, subscription): sets of ids combined in SQL, each reader's reasons
+in order, inactive and suppressed readers left out. Python only checks the distinct
+keyword queries filed under the article's words.
 
 Publishing (`match_article`) records when the article was matched (MatchedArticle, one row)
-and writes a PendingMatch only for instant-alert readers, who need it at once; a digest
-decides its contents when it is built (mailing.matching.digests). The unique (subscriber,
-article, frequency) makes matching twice write nothing new (#15).
+and inserts what the decision selects for instant-alert readers, in the same statement, so
+no reader id travels to Python and back; a digest decides its contents when it is built
+(mailing.matching.digests). The unique (subscriber, article, frequency) makes matching
+twice write nothing new (#15).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -242,7 +246,7 @@ def decision(
             f"FROM ({distinct}{_fence()}) AS distinct_found WHERE {allowed} "
             "GROUP BY subscriber_id, frequency"
         )
-    elif connection.Database.sqlite_version_info >= (3, 44):
+    elif sqlite3.sqlite_version_info >= (3, 44):
         sql = (
             "SELECT subscriber_id, frequency, "  # noqa: S608
             "json_group_array(reason ORDER BY position, reason) AS reasons "
@@ -303,9 +307,11 @@ def match_article(article: ArticlePage, now: datetime | None = None) -> int:
     moment = (
         now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
     )
-    # The decision and the rows in one statement: no reader id travels to Python and back
-    # (on PostgreSQL, binding the rows client-side cost about 27 µs each). "WHERE true":
-    # SQLite would read ON CONFLICT as the SELECT's join constraint.
+    # The decision and the rows in one statement: no reader id travels to Python and back.
+    # What is left on PostgreSQL is its own work, measured at 17,700 rows on a loaded
+    # machine: about 35 µs a row to write the table and its four indexes, and 26 µs for
+    # the two foreign-key checks at commit. "WHERE true": SQLite would read ON CONFLICT
+    # as the SELECT's join constraint.
     insert = (
         f"INSERT INTO {table} (subscriber_id, article_id, frequency, reasons, matched_at) "  # noqa: S608
         f"SELECT subscriber_id, %s, frequency, reasons, %s FROM ({selected}) AS decided "
@@ -316,17 +322,6 @@ def match_article(article: ArticlePage, now: datetime | None = None) -> int:
         with connection.cursor() as cursor:
             cursor.execute(insert, [article.pk, moment, *params])
             return cursor.rowcount
-
-
-def write_matches(article_id: int, matches: Iterable[Match], *, now: datetime) -> int:
-    """Insert an article's (subscriber id, frequency, reasons) matches; existing ones stay.
-
-    Returns how many were new.
-    """
-    return insert_matches(
-        (subscriber_id, article_id, frequency, reasons, now)
-        for subscriber_id, frequency, reasons in matches
-    )
 
 
 def insert_matches(rows: Iterable[tuple[int, int, str, list[str], datetime]]) -> int:
