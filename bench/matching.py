@@ -10,10 +10,13 @@ database: a temporary SQLite file, or with --postgres a throwaway PostgreSQL dat
 `rotative_bench_matching`, created and dropped here.
 
 Articles — Wikinews texts published with different tagging (popular, niche, a big story,
-untagged wire copy). For each: (a) `match_article` (index lookup, exact keyword check,
-PendingMatch rows written) beside (b) the naive loop: every active, unsuppressed subscription
-streamed with `.iterator(chunk_size=10000)`, tested in Python, and the same matches written.
-Both must find the same (subscriber, frequency) pairs; the ratio b/a is the figure.
+untagged wire copy). For each, round by round: (a) the decision for instant-alert readers
+read into Python (`find_matches`), (a db) the same decision run to its end in the database
+and counted, (a+w) publishing (`match_article`: decision and PendingMatch rows in one
+INSERT … SELECT), the same two by a past commit with --before, and (b) the naive loop: every
+active, unsuppressed subscription streamed with `.iterator(chunk_size=10000)` and tested in
+Python. All must find the same (subscriber, frequency) pairs with the same reasons, and
+write the same rows; the ratios b/a are the figures.
 
     .venv/bin/python bench/matching.py [--subscriptions 1000000] [--rounds 2] [--postgres]
         [--keep | --reuse] [--before REVISION] [--old-design] [--no-digest]
