@@ -111,7 +111,7 @@ class Verdicts:
 
 
 def _one_of(column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
-    """ "`column` is one of `values`", as one parameter however many there are.
+    """SQL for `column` being one of `values`, as one parameter however many there are.
 
     PostgreSQL takes an array (hashed once it is long); SQLite a JSON array read by
     json_each, which it turns into a temporary index once. A list of placeholders would
@@ -122,7 +122,7 @@ def _one_of(column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608
 
 
-def _fence() -> str:  # noqa: N802 (reads as the SQL keyword it is)
+def _fence() -> str:
     """What keeps PostgreSQL from pulling a sub-select up into the query around it.
 
     Pulled up, a sub-select in the select list that is also tested runs twice a row, and a
@@ -133,7 +133,7 @@ def _fence() -> str:  # noqa: N802 (reads as the SQL keyword it is)
 
 
 def _excluded(column: str) -> tuple[str, list[Any]]:
-    """ "The reader in `column` may receive mail": active, and their address not suppressed.
+    """SQL for the reader in `column` being one who may receive mail: active, not suppressed.
 
     The index may still list a reader whose status changed without a rebuild. Both lists
     are read once per statement (a temporary index on SQLite, a hashed sub-plan on
@@ -254,9 +254,12 @@ def decision(
             "GROUP BY subscriber_id, frequency"
         )
     else:
-        # No ORDER BY inside an aggregate before SQLite 3.44: the rows come sorted and the
-        # grouping, already in that order, takes them as they come (a window function
-        # would say it, at three times the cost: 84 ms against 21 ms for 17,000 readers).
+        # No ORDER BY inside an aggregate before SQLite 3.44. The rows come sorted; the
+        # grouping sorts them again by reader, and SQLite's sorter (a merge sort) keeps
+        # rows of equal keys in the order they came, so each reader's reasons stay in
+        # order (the bench checks every reason of 65,000 readers against the naive loop).
+        # A window function would promise it, at three to four times the cost (84 ms
+        # against 21 ms for 17,000 readers).
         sql = (
             "SELECT subscriber_id, frequency, json_group_array(reason) AS reasons "  # noqa: S608
             f"FROM ({distinct} ORDER BY subscriber_id, frequency, position, reason) "
@@ -272,16 +275,17 @@ def find_matches(profile: ArticleProfile, frequencies: Sequence[str] | None = No
     checks, the tests and the benchmark; publishing does not read it.
     """
     sql, params = decision(profile, frequencies)
-    decoded: dict[Any, list[str]] = {}  # most readers share a few lists of reasons
+    decoded: dict[str, list[str]] = {}  # most readers share a few lists of reasons
     matches = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(10 * WRITE_BATCH):
             for subscriber_id, frequency, reasons in rows:
-                key = reasons if isinstance(reasons, str) else json.dumps(reasons)
-                if key not in decoded:
-                    decoded[key] = json.loads(reasons) if isinstance(reasons, str) else reasons
-                matches.append((subscriber_id, frequency, decoded[key]))
+                if isinstance(reasons, str):  # JSON text (SQLite; Django's jsonb loader)
+                    if reasons not in decoded:
+                        decoded[reasons] = json.loads(reasons)
+                    reasons = decoded[reasons]
+                matches.append((subscriber_id, frequency, reasons))
     return matches
 
 
