@@ -10,12 +10,20 @@ database: a temporary SQLite file, or with --postgres a throwaway PostgreSQL dat
 `rotative_bench_matching`, created and dropped here.
 
 Articles — Wikinews texts published with different tagging (popular, niche, a big story,
-untagged wire copy). For each: (a) `match_article` (index lookup, exact keyword check,
-PendingMatch rows written) beside (b) the naive loop: every active, unsuppressed subscription
-streamed with `.iterator(chunk_size=10000)`, tested in Python, and the same matches written.
-Both must find the same (subscriber, frequency) pairs; the ratio b/a is the figure.
+untagged wire copy). For each, round by round: (a) the decision for instant-alert readers
+read into Python (`find_matches`), (a db) the same decision run to its end in the database
+and counted, (a+w) publishing (`match_article`: decision and PendingMatch rows in one
+INSERT … SELECT), the same two by a past commit with --before, and (b) the naive loop: every
+active, unsuppressed subscription streamed with `.iterator(chunk_size=10000)` and tested in
+Python. All must find the same (subscriber, frequency) pairs with the same reasons, and
+write the same rows; the ratios b/a are the figures.
 
-    .venv/bin/python bench/matching.py [--subscriptions 1000000] [--rounds 2] [--postgres] [--keep]
+    .venv/bin/python bench/matching.py [--subscriptions 1000000] [--rounds 2] [--postgres]
+        [--keep | --reuse] [--before REVISION] [--old-design] [--no-digest]
+
+--keep leaves the database for a later --reuse (building 1M subscriptions takes minutes);
+--before REVISION times that commit's matching module beside this tree's, in the same
+rounds, so the before/after figures share the machine's load.
 """
 
 from __future__ import annotations
@@ -79,18 +87,21 @@ _STOP = set(
 # --- Database ---------------------------------------------------------------------------------
 
 
-def configure(postgres: bool) -> str:
-    """Point Django at a fresh, separate database; returns its description."""
+def configure(postgres: bool, reuse: bool = False) -> str:
+    """Point Django at a fresh, separate database (or the one --keep left); returns its
+    description."""
     if postgres:
         import psycopg
 
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            admin.execute(f'CREATE DATABASE "{PG_NAME}"')
+        if not reuse:
+            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+                admin.execute(f'CREATE DATABASE "{PG_NAME}"')
         url, where = f"{PG_SERVER}/{PG_NAME}", f"PostgreSQL database {PG_NAME}"
     else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         url, where = f"sqlite:///{SQLITE_PATH}", f"SQLite file {SQLITE_PATH}"
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "rotative.settings.test"
@@ -316,6 +327,54 @@ def load(total: int, texts: list[str]) -> dict:
     }
 
 
+def reload() -> dict:
+    """What `load` returned, read back from a database a --keep run left, which is first
+    put back as it was loaded: no matches, messages or digest stamps (articles stay)."""
+    from django.db.models import Count, Q
+
+    from enrichment.models import Entity
+    from mailing.models import (
+        Delivery,
+        MatchedArticle,
+        PendingMatch,
+        Subscriber,
+        Subscription,
+        SubscriptionKey,
+        Suppression,
+    )
+    from newsroom.models import HomePage, SectionPage, Topic
+
+    PendingMatch.objects.all().delete()
+    Delivery.objects.all().delete()
+    MatchedArticle.objects.all().delete()
+    Subscriber.objects.exclude(
+        last_daily_digest_at__isnull=True, last_weekly_digest_at__isnull=True
+    ).update(last_daily_digest_at=None, last_weekly_digest_at=None)
+    home = HomePage.objects.get(slug="la-une-bench")
+    by_number = {
+        "topics": {t.slug: t for t in Topic.objects.filter(slug__startswith="theme-")},
+        "entities": {e.slug: e for e in Entity.objects.filter(slug__startswith="personnalite-")},
+    }
+    counts = Subscriber.objects.aggregate(
+        subscribers=Count("pk"), active=Count("pk", filter=Q(status="active"))
+    )
+    sections = SectionPage.objects.descendant_of(home)
+    return {
+        "sections": [sections.get(slug=f"rubrique-{number}") for number in range(len(SECTIONS))],
+        "topics": [by_number["topics"][f"theme-{number}"] for number in range(TOPIC_COUNT)],
+        "entities": [
+            by_number["entities"][f"personnalite-{number}"] for number in range(ENTITY_COUNT)
+        ],
+        **counts,
+        "subscriptions": Subscription.objects.count(),
+        "keywords": Subscription.objects.filter(kind="keywords").count(),
+        "index_rows": SubscriptionKey.objects.count(),
+        "suppressed": Suppression.objects.count(),
+        "generated": 0.0,
+        "written": 0.0,
+    }
+
+
 # --- Articles ---------------------------------------------------------------------------------
 
 
@@ -432,52 +491,120 @@ def old_design(article) -> int:
     """What publishing cost before #15: every reader found, one PendingMatch row each."""
     from django.utils import timezone
 
-    from mailing.matching import article_profile, find_matches, write_matches
+    from mailing.matching import article_profile, find_matches, insert_matches
 
-    return write_matches(article.pk, find_matches(article_profile(article)), now=timezone.now())
+    now = timezone.now()
+    return insert_matches(
+        (pk, article.pk, frequency, reasons, now)
+        for pk, frequency, reasons in find_matches(article_profile(article))
+    )
 
 
-def measure(article, rounds: int) -> dict:
+def matching_of(revision: str):
+    """`mailing/matching/matches.py` as it was at `revision`, loaded beside this tree's: its
+    `find_matches` and `match_article` run on the same database in the same rounds. It
+    may import only names this tree still has (the index, the models)."""
+    import importlib.util
+    import subprocess
+
+    source = subprocess.run(
+        ["git", "show", f"{revision}:mailing/matching/matches.py"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    path = Path(tempfile.mkdtemp(prefix="bench-matching-")) / "matches_before.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("bench_matches_before", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def decided_in_database(article) -> int:
+    """The decision publication makes, run to its end in the database without reading it
+    (what `match_article` inserts): the readers counted there."""
+    from django.db import connection
+
+    from mailing.matching import article_profile, decision
+    from mailing.models import Frequency
+
+    sql, params = decision(article_profile(article), frequencies=[Frequency.INSTANT])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) AS decided", params)  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def measure(article, rounds: int, before=None, old: bool = False) -> dict:
     """Interleaved, round by round, for one article: (a) the decision publication makes
-    now (instant-alert readers, ids and reasons), (a+w) publishing as a whole
-    (`match_article`: decision, rows, MatchedArticle), (old) the design before #15 (every
-    reader, a row each), and (b) the naive loop over every subscription. Each time kept."""
-    from mailing.matching import article_profile, find_matches, match_article
+    (instant-alert readers, ids and reasons read into Python), (a db) the same decision
+    run in the database and counted, (a+w) publishing as a whole (`match_article`:
+    decision, rows, MatchedArticle), each also by the `before` module when given, (old,
+    if asked) the design before #15 (every reader, a row each), and (b) the naive loop over
+    every subscription. Each time kept."""
+    from mailing.matching import article_profile, find_matches
     from mailing.models import Frequency, MatchedArticle, PendingMatch
 
     written = PendingMatch.objects.filter(article=article)
-    times = {"decision": [], "publish": [], "old": [], "loop": []}
+    times = {"decision": [], "in_db": [], "publish": [], "loop": []}
+    if before is not None:
+        times |= {"decision_before": [], "publish_before": []}
+    if old:
+        times["old"] = []
     instant = [Frequency.INSTANT]
+    stored, rows_before = {}, None
+
+    def publishing(module, name: str) -> int:
+        started = time.perf_counter()
+        rows = module.match_article(article)
+        times[name].append(time.perf_counter() - started)
+        stored[name] = {
+            (pk, f): list(r)
+            for pk, f, r in written.values_list("subscriber_id", "frequency", "reasons")
+        }
+        written.delete()
+        MatchedArticle.objects.filter(article=article).delete()
+        return rows
+
     for _ in range(rounds):
         started = time.perf_counter()
         decided = find_matches(article_profile(article), frequencies=instant)
         times["decision"].append(time.perf_counter() - started)
 
         started = time.perf_counter()
-        rows_now = match_article(article)
-        times["publish"].append(time.perf_counter() - started)
-        stored = {
-            (pk, f): list(r)
-            for pk, f, r in written.values_list("subscriber_id", "frequency", "reasons")
-        }
-        written.delete()
-        MatchedArticle.objects.filter(article=article).delete()
+        counted = decided_in_database(article)
+        times["in_db"].append(time.perf_counter() - started)
 
-        started = time.perf_counter()
-        rows_before = old_design(article)
-        times["old"].append(time.perf_counter() - started)
-        written.delete()
+        rows_now = publishing(sys.modules["mailing.matching.matches"], "publish")
+
+        if before is not None:
+            started = time.perf_counter()
+            decided_before = before.find_matches(article_profile(article), frequencies=instant)
+            times["decision_before"].append(time.perf_counter() - started)
+            publishing(before, "publish_before")
+
+        if old:
+            started = time.perf_counter()
+            rows_before = old_design(article)
+            times["old"].append(time.perf_counter() - started)
+            written.delete()
 
         started = time.perf_counter()
         theirs = naive_matches(article)
         times["loop"].append(time.perf_counter() - started)
     everyone = {(pk, f): reasons for pk, f, reasons in find_matches(article_profile(article))}
     theirs_instant = {pair: r for pair, r in theirs.items() if pair[1] == Frequency.INSTANT}
-    same = everyone == theirs and {(pk, f): r for pk, f, r in decided} == theirs_instant == stored
+    now = {(pk, f): r for pk, f, r in decided}
+    same = everyone == theirs and now == theirs_instant == stored["publish"]
+    same = same and counted == len(theirs_instant)
+    if before is not None:
+        then = {(pk, f): r for pk, f, r in decided_before}
+        same = same and then == theirs_instant == stored["publish_before"]
     return {
         "keys": len(article_profile(article).keys()),
         "matches": len(theirs),
-        "rows_before": rows_before,
+        "rows_before": len(theirs) if rows_before is None else rows_before,
         "rows_now": rows_now,
         "same": same,
         "times": times,
@@ -526,19 +653,33 @@ def main():
     parser.add_argument("--subscriptions", type=int, default=1_000_000)
     parser.add_argument("--postgres", action="store_true", help=f"use {PG_SERVER}/{PG_NAME}")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the database a --keep run left (implies --keep)"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="runs per article")
     parser.add_argument("--no-digest", action="store_true", help="skip the digest build")
+    parser.add_argument(
+        "--before",
+        metavar="REVISION",
+        help="also time that commit's mailing/matching/matches.py, in the same rounds",
+    )
+    parser.add_argument(
+        "--old-design",
+        action="store_true",
+        help="also time the design before #15 (a row per reader), slow",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
-    where = configure(args.postgres)
+    where = configure(args.postgres, reuse=args.reuse)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     migrated = time.perf_counter() - started
     texts = load_texts()
-    data = load(args.subscriptions, texts)
-    print(f"Matching bench on a {where}; best of {args.rounds} interleaved rounds")
+    data = reload() if args.reuse else load(args.subscriptions, texts)
+    before = matching_of(args.before) if args.before else None
+    print(f"Matching bench on a {where}; {args.rounds} interleaved rounds")
     print(
         f"data: {data['subscriptions']:,} subscriptions ({data['keywords']:,} keyword queries) "
         f"of {data['subscribers']:,} subscribers ({data['active']:,} active, "
@@ -546,49 +687,56 @@ def main():
         f"{len(SECTIONS)} sections, {TOPIC_COUNT} topics, {len(COUNTRIES)} countries, "
         f"{ENTITY_COUNT:,} entities"
     )
+    if args.reuse:
+        print(f"setup: reused (migrate {migrated:.1f} s)")
+    else:
+        print(
+            f"setup: migrate {migrated:.1f} s, generate {data['generated']:.1f} s, "
+            f"bulk insert + index {data['written']:.1f} s"
+        )
     print(
-        f"setup: migrate {migrated:.1f} s, generate {data['generated']:.1f} s, "
-        f"bulk insert + index {data['written']:.1f} s"
+        "per article, best of the rounds: (a) the decision publication makes (instant-alert "
+        "readers, read into Python), (a db) the same decision run in the database and "
+        "counted, (a+w) publishing as a whole (decision, rows, MatchedArticle), "
+        + (f"'then': the same by {args.before}, " if before else "")
+        + "(b) the naive loop over every subscription"
     )
+    columns = [("(a)", "decision"), ("(a db)", "in_db"), ("(a+w)", "publish")]
+    if before:
+        columns += [("(a) then", "decision_before"), ("(a+w) then", "publish_before")]
+    if args.old_design:
+        columns.append(("(old)", "old"))
     print(
-        "per article: (a) the decision publication makes (instant-alert readers), (a+w) "
-        "publishing as a whole (decision, rows, MatchedArticle), (old) the design before "
-        "#15 (every reader, a row each), (b) the naive loop over every subscription; "
-        "best of the rounds"
-    )
-    print(
-        f"{'article':36} {'keys':>5} {'readers':>8} {'rows old':>9} {'rows now':>9} "
-        f"{'(a)':>8} {'(a+w)':>8} {'(old)':>8} {'(b)':>7} {'b/a':>6} {'b/(a+w)':>8} same"
+        f"{'article':36} {'keys':>5} {'readers':>8} {'rows now':>9} "
+        + " ".join(f"{title:>10}" for title, _ in columns)
+        + f" {'(b)':>7} {'b/a':>5} {'b/a db':>6} {'b/(a+w)':>7} same"
     )
     results = []
     for label, article in articles(data, texts):
-        r = measure(article, args.rounds)
+        r = measure(article, args.rounds, before=before, old=args.old_design)
         r["article"] = article
         results.append(r)
         best = {name: min(values) for name, values in r["times"].items()}
         print(
-            f"{label:36} {r['keys']:>5} {r['matches']:>8,} {r['rows_before']:>9,} "
-            f"{r['rows_now']:>9,} {best['decision'] * 1000:>6.1f}ms "
-            f"{best['publish'] * 1000:>6.1f}ms {best['old']:>7.3f}s {best['loop']:>6.2f}s "
-            f"{best['loop'] / best['decision']:>5.0f}x {best['loop'] / best['publish']:>7.0f}x "
+            f"{label:36} {r['keys']:>5} {r['matches']:>8,} {r['rows_now']:>9,} "
+            + " ".join(f"{best[name] * 1000:>8.1f}ms" for _, name in columns)
+            + f" {best['loop']:>6.2f}s {best['loop'] / best['decision']:>4.0f}x "
+            f"{best['loop'] / best['in_db']:>5.0f}x {best['loop'] / best['publish']:>6.0f}x "
             f"{'yes' if r['same'] else 'NO'}"
         )
     samples = {name: [t for r in results for t in r["times"][name]] for name in results[0]["times"]}
     p50 = {name: percentile(values, 0.5) for name, values in samples.items()}
     p95 = {name: percentile(values, 0.95) for name, values in samples.items()}
-    print(
-        f"over {len(results)} articles x {args.rounds} rounds, p50 / p95: (a) decision "
-        f"{p50['decision'] * 1000:.1f} / {p95['decision'] * 1000:.1f} ms, (a+w) publishing "
-        f"{p50['publish'] * 1000:.1f} / {p95['publish'] * 1000:.1f} ms, (old) "
-        f"{p50['old'] * 1000:.0f} / {p95['old'] * 1000:.0f} ms, (b) naive loop "
-        f"{p50['loop'] * 1000:.0f} / {p95['loop'] * 1000:.0f} ms; p50 ratios: b/a "
-        f"{p50['loop'] / p50['decision']:.0f}x, b/(a+w) {p50['loop'] / p50['publish']:.0f}x, "
-        f"old/(a+w) {p50['old'] / p50['publish']:.0f}x"
-    )
+    print(f"over {len(results)} articles x {args.rounds} rounds, p50 / p95, and naive ÷ p50:")
+    for title, name in [*columns, ("(b) naive loop", "loop")]:
+        print(
+            f"  {title:16} {p50[name] * 1000:8.1f} / {p95[name] * 1000:8.1f} ms"
+            f"  {p50['loop'] / p50[name]:6.1f}x"
+        )
     rows_before = sum(r["rows_before"] for r in results) / len(results)
     rows_now = sum(r["rows_now"] for r in results) / len(results)
     print(
-        f"rows written per published article: {rows_before:,.0f} before #15, "
+        f"rows written per published article: {rows_before:,.0f} before #15 (one per reader), "
         f"{rows_now:,.0f} now (instant alerts only) + 1 MatchedArticle"
     )
     if not args.no_digest:
@@ -603,9 +751,11 @@ def main():
     print(f"run {time.perf_counter() - started:.0f} s")
     if not all(r["same"] for r in results):
         sys.exit("the index and the loop disagree")
-    if args.postgres and not args.keep:
+    if args.keep or args.reuse:
+        return
+    if args.postgres:
         drop_postgres()
-    elif not args.postgres and not args.keep:
+    else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
 

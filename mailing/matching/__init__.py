@@ -2,9 +2,10 @@
 
     index: SubscriptionKey rows, the inverted index (`index_subscriber`), and the keys an
         article carries (`article_profile`, `article_keys`).
-    matches: the matching rule (`Verdicts`) and `find_matches`, which applies it to every
-        reader over the index in SQL; `match_article` records the article as matched
-        (MatchedArticle) and writes a PendingMatch for each instant-alert reader only.
+    matches: the matching rule (`Verdicts`) and `decision`, which applies it to every
+        reader over the index in one SELECT (`find_matches` reads it); `match_article`
+        records the article as matched (MatchedArticle) and inserts what the decision
+        selects for instant-alert readers, in the same statement.
     digests: a digest's contents, decided when it is built: the articles matched since the
         reader's previous digest, by the same rule (#15).
     queueing: `queue_instant_alerts`, `queue_digests`: PendingMatch rows not yet in a
@@ -37,11 +38,10 @@ from mailing.matching.index import (
 from mailing.matching.matches import (
     MATCH_WINDOW,
     Verdicts,
-    excluded_subscribers,
+    decision,
     find_matches,
     insert_matches,
     match_article,
-    write_matches,
 )
 from mailing.matching.queueing import (
     PARIS,
@@ -67,8 +67,8 @@ __all__ = [
     "article_profile",
     "article_text",
     "collect_digest_matches",
+    "decision",
     "digest_period",
-    "excluded_subscribers",
     "find_matches",
     "forget_sent_matches",
     "forgettable_matches",
@@ -82,5 +82,4 @@ __all__ = [
     "receives_mail",
     "subscription_keys",
     "term_key",
-    "write_matches",
 ]

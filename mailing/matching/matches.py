@@ -1,21 +1,26 @@
-"""Matching one article: who it reaches, decided over the index in SQL; instant rows at once.
+"""Matching one article: who it reaches, decided in the database; instant rows at once.
 
 The rule, in one place for publication and digests: an index row under one of the article's
 fixed keys ("topic:12") matches with that key's reason; a row under one of its words
 ("term:gaz") matches only if its subscription's whole keyword query does (`Verdicts`).
-`find_matches` applies it to every reader at once: one query per group of keys (fixed keys,
-then words), ids and frequencies read from the covering index, no model instance.
+`decision` applies it to every reader as one SELECT over the covering index (key,
+frequency, subscriber, subscription): sets of ids combined in SQL, each reader's reasons
+in order, inactive and suppressed readers left out. Python only checks the distinct
+keyword queries filed under the article's words.
 
 Publishing (`match_article`) records when the article was matched (MatchedArticle, one row)
-and writes a PendingMatch only for instant-alert readers, who need it at once; a digest
-decides its contents when it is built (mailing.matching.digests). The unique (subscriber,
-article, frequency) makes matching twice write nothing new (#15).
+and inserts what the decision selects for instant-alert readers, in the same statement, so
+no reader id travels to Python and back; a digest decides its contents when it is built
+(mailing.matching.digests). The unique (subscriber, article, frequency) makes matching
+twice write nothing new (#15).
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import sqlite3
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,8 +53,20 @@ MATCH_WINDOW = timedelta(days=2)
 Match = tuple[int, str, list[str]]  # (subscriber id, frequency, reasons)
 
 
+# A query parsed once per process, not once per article: a Query is immutable, and the
+# same few thousand queries come back with every article matched.
+_parsed = functools.lru_cache(maxsize=20_000)(parse_query)
+
+# A keyword query's reason: "keywords:" and its label, or the query itself if it has none.
+KEYWORDS = "keywords:"
+
+
 class Verdicts:
-    """Keyword queries checked against one article's text, each distinct query once."""
+    """The matching rule for one article: each reason, its place, each keyword query once.
+
+    Publication applies it in SQL (`decision`) and digests in Python
+    (mailing.matching.digests); both take the reasons and their order from here.
+    """
 
     def __init__(self, profile: ArticleProfile) -> None:
         self.profile = profile
@@ -58,17 +75,29 @@ class Verdicts:
         self._rank = rank
         self._ordered: dict[tuple[str, ...], list[str]] = {}  # few distinct combinations
 
+    def matches(self, query: str) -> bool:
+        """Whether the keyword query matches the article's text (checked once per query)."""
+        if query not in self._verdicts:
+            self._verdicts[query] = _parsed(query).matches(self.profile.text)
+        return self._verdicts[query]
+
+    def matching(self, queries: Iterable[str]) -> list[str]:
+        """The keyword queries among `queries` the article matches."""
+        return [query for query in queries if self.matches(query)]
+
     def reason(self, key: str, value: str, label: str) -> str | None:
         """Why an index row under `key` (of a subscription `value`) matches, or None."""
         fixed = self.profile.reasons.get(key)
         if fixed is not None:
             return fixed
-        if value not in self._verdicts:
-            self._verdicts[value] = parse_query(value).matches(self.profile.text)
-        return f"keywords:{label or value}" if self._verdicts[value] else None
+        return f"{KEYWORDS}{label or value}" if self.matches(value) else None
+
+    def position(self, reason: str) -> int:
+        """Where a reason goes: the article's tagging in order, then keywords (by text)."""
+        return self._rank.get(reason, len(self._rank))
 
     def in_order(self, reasons: Sequence[str]) -> list[str]:
-        """Each reason once, in the order of the article's tagging, keywords last.
+        """Each reason once, by position, then by text (code points, as SQL's "C" order).
 
         The same list for every reader with the same reasons: callers must not change it.
         """
@@ -76,130 +105,187 @@ class Verdicts:
         ordered = self._ordered.get(combination)
         if ordered is None:
             ordered = self._ordered[combination] = sorted(
-                set(reasons), key=lambda reason: (self._rank.get(reason, len(self._rank)), reason)
+                set(reasons), key=lambda reason: (self.position(reason), reason)
             )
         return ordered
 
 
-def _select(sql: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> Iterator[tuple]:
-    """Rows of `sql` ("… IN ({keys}) …") for the keys, chunk by chunk, on a plain cursor."""
-    with connection.cursor() as cursor:
-        for chunk in chunked(keys):
-            cursor.execute(sql.format(keys=", ".join(["%s"] * len(chunk))), [*chunk, *params])
-            while rows := cursor.fetchmany(10 * WRITE_BATCH):
-                yield from rows
+def _one_of(column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL for `column` being one of `values`, as one parameter however many there are.
+
+    PostgreSQL takes an array (hashed once it is long); SQLite a JSON array read by
+    json_each, which it turns into a temporary index once. A list of placeholders would
+    be cut to SQLite's parameter limit, and each chunk would be a separate statement.
+    """
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::text[])", [list(values)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608
 
 
-def excluded_subscribers() -> set[int]:
-    """Readers the index may still list who must not match: not active, or suppressed.
+def _fence() -> str:
+    """What keeps PostgreSQL from pulling a sub-select up into the query around it.
 
-    Read on a plain cursor, from the status index and the suppression list (at 1,000,000
-    subscriptions on SQLite: 9 ms, where an EXISTS per inactive reader took 23 ms, the
-    same through the ORM 25–50 ms, and checking the status of every index row found
-    doubled the lookup).
+    Pulled up, a sub-select in the select list that is also tested runs twice a row, and a
+    test pushed down into each branch of a UNION runs once per branch. SQLite does
+    neither here, and has no OFFSET without LIMIT.
+    """
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
+def _excluded(column: str) -> tuple[str, list[Any]]:
+    """SQL for the reader in `column` being one who may receive mail: active, not suppressed.
+
+    The index may still list a reader whose status changed without a rebuild. Both lists
+    are read once per statement (a temporary index on SQLite, a hashed sub-plan on
+    PostgreSQL), not once per reader found. The suppressed readers are found address by
+    address through the unique email index: joined, PostgreSQL hashed the whole
+    subscriber table (50 ms at 1,000,000 subscriptions). An address no reader has counts
+    as reader 0, which is no one: a NULL would make NOT IN exclude everyone.
     """
     quote = connection.ops.quote_name
     subscribers = quote(Subscriber._meta.db_table)
     suppressions = quote(Suppression._meta.db_table)
     inactive = [status for status in Subscriber.Status if status != Subscriber.Status.ACTIVE]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {subscribers} WHERE status IN ({', '.join(['%s'] * len(inactive))})",  # noqa: S608
-            inactive,
-        )
-        excluded = {pk for (pk,) in cursor.fetchall()}
-        # Addresses first, then their readers by the unique index: joined, PostgreSQL
-        # hashed the whole subscriber table (50 ms at 1,000,000 subscriptions).
-        cursor.execute(f"SELECT email FROM {suppressions}")  # noqa: S608
-        addresses = [email for (email,) in cursor.fetchall()]
-    excluded.update(
-        pk
-        for (pk,) in _select(f"SELECT id FROM {subscribers} WHERE email IN ({{keys}})", addresses)  # noqa: S608
+    sql = (
+        f"{column} NOT IN (SELECT id FROM {subscribers} "  # noqa: S608
+        f"WHERE status IN ({', '.join(['%s'] * len(inactive))})) "
+        f"AND {column} NOT IN (SELECT COALESCE((SELECT r.id FROM {subscribers} r "
+        f"WHERE r.email = p.email), 0) FROM {suppressions} p)"
     )
-    return excluded
+    return sql, [str(status) for status in inactive]
 
 
-def find_matches(
-    profile: ArticleProfile,
-    frequencies: Sequence[str] | None = None,
-    excluded: set[int] | None = None,
-) -> list[Match]:
+def _keyword_queries(terms: Sequence[str], frequencies: Sequence[str]) -> list[str]:
+    """The distinct keyword queries filed under one of the article's words.
+
+    The subscription is read by primary key, index row by index row: joined, PostgreSQL
+    hashed the whole subscription table (#15).
+    """
+    quote = connection.ops.quote_name
+    keys_table = quote(SubscriptionKey._meta.db_table)
+    subscriptions = quote(Subscription._meta.db_table)
+    among, params = _one_of("k.key", terms)
+    sql = (
+        f"SELECT DISTINCT (SELECT s.value FROM {subscriptions} s "  # noqa: S608
+        f"WHERE s.id = k.subscription_id) FROM {keys_table} k "
+        f"WHERE {among} AND k.frequency IN ({', '.join(['%s'] * len(frequencies))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *frequencies])
+        return [value for (value,) in cursor.fetchall()]
+
+
+def decision(
+    profile: ArticleProfile, frequencies: Sequence[str] | None = None
+) -> tuple[str, list[Any]]:
+    """The SQL deciding who the article reaches: (subscriber_id, frequency, reasons) rows.
+
+    One row per reader and frequency, `reasons` a JSON list in `Verdicts`' order. It reads
+    subscriber ids per key from the covering index (key, frequency, subscriber,
+    subscription), so nothing reaches Python but the distinct keyword queries to check
+    (`Verdicts`, each once): publishing inserts what this selects without reading it
+    (`match_article`), and `find_matches` reads it. Readers who are not active, or whose
+    address is suppressed, are left out even when the index still lists them.
+    """
+    quote = connection.ops.quote_name
+    keys_table = quote(SubscriptionKey._meta.db_table)
+    subscriptions = quote(Subscription._meta.db_table)
+    verdicts = Verdicts(profile)
+    wanted = list(frequencies or Frequency.values)
+    in_wanted = f"frequency IN ({', '.join(['%s'] * len(wanted))})"
+    branches: list[str] = []
+    params: list[Any] = []
+    # A fixed key ("topic:12"): its readers with its reason, straight from the index.
+    for key, reason in profile.reasons.items():
+        branches.append(
+            "SELECT subscriber_id, frequency, CAST(%s AS TEXT) AS reason, "  # noqa: S608
+            f"%s AS position FROM {keys_table} WHERE key = %s AND {in_wanted}"
+        )
+        params += [reason, verdicts.position(reason), key, *wanted]
+    # The words: rows of the keyword queries the article matches, each query checked once.
+    terms = sorted(term_key(word) for word in profile.text.words)
+    matching = verdicts.matching(_keyword_queries(terms, wanted)) if terms else []
+    if matching:
+        among_terms, terms_params = _one_of("k.key", terms)
+        among_queries, queries_params = _one_of("s.value", matching)
+        branches.append(
+            "SELECT subscriber_id, frequency, reason, %s AS position FROM ("  # noqa: S608
+            "SELECT k.subscriber_id, k.frequency, (SELECT "
+            f"%s || COALESCE(NULLIF(s.label, ''), s.value) FROM {subscriptions} s "
+            f"WHERE s.id = k.subscription_id AND {among_queries}) AS reason "
+            f"FROM {keys_table} k WHERE {among_terms} AND k.{in_wanted}{_fence()}"
+            ") AS words WHERE reason IS NOT NULL"
+        )
+        params += [
+            verdicts.position(KEYWORDS),
+            KEYWORDS,
+            *queries_params,
+            *terms_params,
+            *wanted,
+        ]
+    if not branches:
+        branches.append(  # an empty profile reaches no one
+            "SELECT subscriber_id, frequency, key AS reason, 0 AS position "  # noqa: S608
+            f"FROM {keys_table} WHERE 1 = 0"
+        )
+    # Each reader's reasons once (a query filed under several of the article's words, two
+    # keys giving the same reason), in subscriber order.
+    distinct = (
+        "SELECT subscriber_id, frequency, position, reason "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(branches)}) AS found "
+        "GROUP BY subscriber_id, frequency, position, reason"
+    )
+    allowed, allowed_params = _excluded("subscriber_id")
+    if connection.vendor == "postgresql":
+        # The fence keeps the readers' check above the branches: pushed into each, its
+        # hashed list was built once per branch and parallel worker (20 ms → 120 ms).
+        # Reasons compared byte by byte, as Python sorts them, whatever the collation.
+        sql = (
+            "SELECT subscriber_id, frequency, "  # noqa: S608
+            'jsonb_agg(reason ORDER BY position, reason COLLATE "C") AS reasons '
+            f"FROM ({distinct}{_fence()}) AS distinct_found WHERE {allowed} "
+            "GROUP BY subscriber_id, frequency"
+        )
+    elif sqlite3.sqlite_version_info >= (3, 44):
+        sql = (
+            "SELECT subscriber_id, frequency, "  # noqa: S608
+            "json_group_array(reason ORDER BY position, reason) AS reasons "
+            f"FROM ({distinct}) AS distinct_found WHERE {allowed} "
+            "GROUP BY subscriber_id, frequency"
+        )
+    else:
+        # No ORDER BY inside an aggregate before SQLite 3.44. The rows come sorted; the
+        # grouping sorts them again by reader, and SQLite's sorter (a merge sort) keeps
+        # rows of equal keys in the order they came, so each reader's reasons stay in
+        # order (the bench checks every reason of 65,000 readers against the naive loop).
+        # A window function would promise it, at three to four times the cost (84 ms
+        # against 21 ms for 17,000 readers).
+        sql = (
+            "SELECT subscriber_id, frequency, json_group_array(reason) AS reasons "  # noqa: S608
+            f"FROM ({distinct} ORDER BY subscriber_id, frequency, position, reason) "
+            f"AS distinct_found WHERE {allowed} GROUP BY subscriber_id, frequency"
+        )
+    return sql, [*params, *allowed_params]
+
+
+def find_matches(profile: ArticleProfile, frequencies: Sequence[str] | None = None) -> list[Match]:
     """(subscriber id, frequency, reasons) of every reader the article matches; reads only.
 
-    `frequencies` narrows it (publication asks for instant alerts only). Readers who are
-    not active, or whose address is suppressed, are left out even when the index still
-    lists them.
-
-    Tags: one query per (key, frequency) reads subscriber ids from the covering index, and
-    sets do the rest (a reader is found once, the reason tuple shared by every reader found
-    only through that key); Python touches a reader one by one only when several keys find
-    them. Words: one query per chunk of words, each keyword query checked once.
+    `frequencies` narrows it. What `decision` selects, read into Python: for the digests'
+    checks, the tests and the benchmark; publishing does not read it.
     """
-    if excluded is None:
-        excluded = excluded_subscribers()
-    verdicts = Verdicts(profile)
-    keys_table = connection.ops.quote_name(SubscriptionKey._meta.db_table)
-    subscriptions = connection.ops.quote_name(Subscription._meta.db_table)
-    wanted = list(frequencies or Frequency.values)
-    found: dict[str, dict[int, tuple[str, ...]]] = {frequency: {} for frequency in wanted}
-    # Reasons are tuples shared by every reader with the same ones: one per combination.
-    combined: dict[tuple[int, str], tuple[str, ...]] = {}
-
-    def adding(reasons: tuple[str, ...], reason: str) -> tuple[str, ...]:
-        both = combined.get((id(reasons), reason))
-        if both is None:
-            both = combined[id(reasons), reason] = (*reasons, reason)
-        return both
-
-    ids = f"SELECT subscriber_id FROM {keys_table} WHERE key = %s AND frequency = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        for frequency in wanted:
-            readers = found[frequency]
-            for key, reason in profile.reasons.items():
-                cursor.execute(ids, [key, frequency])
-                matched = {pk for (pk,) in cursor.fetchall()} - excluded
-                again = matched.intersection(readers)
-                if again:
-                    for pk in again:
-                        readers[pk] = adding(readers[pk], reason)
-                    matched -= again
-                readers.update(dict.fromkeys(matched, (reason,)))
-
-    # The words: index rows first, then the queries of the subscriptions found, by primary
-    # key. Joined in one query, PostgreSQL hashed the whole subscription table (#15).
-    placeholders = ", ".join(["%s"] * len(wanted))
-    words = (
-        f"SELECT key, subscription_id, subscriber_id, frequency FROM {keys_table} "  # noqa: S608
-        f"WHERE key IN ({{keys}}) AND frequency IN ({placeholders})"
-    )
-    terms = sorted(term_key(word) for word in profile.text.words)
-    candidates = [row for row in _select(words, terms, wanted) if row[2] not in excluded]
-    queries = {
-        pk: (value, label)
-        for pk, value, label in _select(
-            f"SELECT id, value, label FROM {subscriptions} WHERE id IN ({{keys}})",  # noqa: S608
-            sorted({row[1] for row in candidates}),
-        )
-    }
-    seen = set()
-    for key, subscription_id, subscriber_id, frequency in candidates:
-        if subscription_id in seen:
-            continue  # a query indexed under several of the article's words is checked once
-        seen.add(subscription_id)
-        keyword_reason = verdicts.reason(key, *queries[subscription_id])
-        if keyword_reason:
-            readers = found[frequency]
-            readers[subscriber_id] = adding(readers.get(subscriber_id, ()), keyword_reason)
-
-    # Readers found through the same keys share one tuple: put it in order once.
-    ordered: dict[int, list[str]] = {}
+    sql, params = decision(profile, frequencies)
+    decoded: dict[str, list[str]] = {}  # most readers share a few lists of reasons
     matches = []
-    for frequency, readers in found.items():
-        for pk, reasons in readers.items():
-            in_order = ordered.get(id(reasons))
-            if in_order is None:
-                in_order = ordered[id(reasons)] = verdicts.in_order(reasons)
-            matches.append((pk, frequency, in_order))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10 * WRITE_BATCH):
+            for subscriber_id, frequency, reasons in rows:
+                if isinstance(reasons, str):  # JSON text (SQLite; Django's jsonb loader)
+                    if reasons not in decoded:
+                        decoded[reasons] = json.loads(reasons)
+                    reasons = decoded[reasons]
+                matches.append((subscriber_id, frequency, reasons))
     return matches
 
 
@@ -220,22 +306,26 @@ def match_article(article: ArticlePage, now: datetime | None = None) -> int:
     first_published_at = published[0]
     if first_published_at is not None and first_published_at < now - MATCH_WINDOW:
         return 0
-    instant = find_matches(article_profile(article), frequencies=[Frequency.INSTANT])
+    selected, params = decision(article_profile(article), frequencies=[Frequency.INSTANT])
+    table = connection.ops.quote_name(PendingMatch._meta.db_table)
+    moment = (
+        now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
+    )
+    # The decision and the rows in one statement: no reader id travels to Python and back.
+    # What is left on PostgreSQL is its own work, measured at 17,700 rows on a loaded
+    # machine: about 35 µs a row to write the table and its four indexes, and 26 µs for
+    # the two foreign-key checks at commit. "WHERE true": SQLite would read ON CONFLICT
+    # as the SELECT's join constraint.
+    insert = (
+        f"INSERT INTO {table} (subscriber_id, article_id, frequency, reasons, matched_at) "  # noqa: S608
+        f"SELECT subscriber_id, %s, frequency, reasons, %s FROM ({selected}) AS decided "
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
     with transaction.atomic():
         MatchedArticle.objects.update_or_create(article_id=article.pk, defaults={"matched_at": now})
-        # In subscriber order: neighbouring rows of the unique index, fewer pages touched.
-        return write_matches(article.pk, sorted(instant), now=now)
-
-
-def write_matches(article_id: int, matches: Iterable[Match], *, now: datetime) -> int:
-    """Insert an article's (subscriber id, frequency, reasons) matches; existing ones stay.
-
-    Returns how many were new.
-    """
-    return insert_matches(
-        (subscriber_id, article_id, frequency, reasons, now)
-        for subscriber_id, frequency, reasons in matches
-    )
+        with connection.cursor() as cursor:
+            cursor.execute(insert, [article.pk, moment, *params])
+            return cursor.rowcount
 
 
 def insert_matches(rows: Iterable[tuple[int, int, str, list[str], datetime]]) -> int:

@@ -269,6 +269,55 @@ def test_a_match_records_every_reason_once_per_frequency(gas_article, tags):
     ]
 
 
+def test_an_instant_row_holds_every_reason_in_order_each_once(gas_article, tags):
+    """Publishing decides and writes in the database: the row still has each reason once,
+    the tagging's order first, then keyword reasons by their text (label, else query)."""
+    reader = follow(
+        "lectrice@example.org",
+        ("keywords", "gaz sanctions", INSTANT),  # filed under one word, checked whole
+        ("entity", tags.putin.pk, INSTANT),
+        ("keywords", "Poutine OR livraisons", INSTANT),  # filed under both of its words
+        ("country", "eg", INSTANT),
+        ("country", "EG", INSTANT),  # the same index key twice: one reason
+        ("keywords", "Bruxelles", INSTANT),
+    )
+    Subscription.objects.filter(subscriber=reader, value="Bruxelles").update(label="Europe")
+    index_subscriber(reader)
+
+    assert match_article(gas_article) == 1
+    assert PendingMatch.objects.get(subscriber=reader).reasons == [
+        "country:Égypte",
+        "entity:Vladimir Poutine",
+        "keywords:Europe",
+        "keywords:Poutine OR livraisons",
+        "keywords:gaz sanctions",
+    ]
+
+
+def test_a_suppressed_address_without_a_reader_excludes_no_one(gas_article, tags):
+    reader = follow("lectrice@example.org", ("topic", tags.diplomacy.pk, INSTANT))
+    Suppression.objects.create(email="inconnu@example.org", reason=Suppression.Reason.BOUNCE)
+
+    assert match_article(gas_article) == 1
+    assert PendingMatch.objects.get().subscriber == reader
+
+
+def test_an_article_with_more_words_than_sqlite_takes_parameters(site_tree, tags, clock):
+    """The article's words reach the database as one value, not one parameter each
+    (SQLite refuses more than 999 in older builds)."""
+    words = " ".join(f"mot{number}" for number in range(1500)).replace("0", "a")
+    article = ArticlePageFactory(
+        parent=site_tree.maghreb,
+        title="Un très long communiqué",
+        body__0__paragraph__value=f"<p>{words} Dernier</p>",
+    )
+    reader = follow("lectrice@example.org", ("keywords", "dernier", INSTANT))
+    assert len(article_profile(article).text.words) > 1000
+
+    assert match_article(article) == 1
+    assert PendingMatch.objects.get().subscriber == reader
+
+
 @pytest.mark.parametrize("status", ["pending", "paused", "unsubscribed"])
 def test_readers_who_are_not_active_never_match(gas_article, tags, status):
     follow("jamais@example.org", ("topic", tags.diplomacy.pk, INSTANT), status=status)
