@@ -128,7 +128,8 @@ def mark_sent(
 
 @contextmanager
 def quick_commits() -> Iterator[None]:
-    """For one pass on PostgreSQL: commits visible at once, durable a moment later.
+    """With MAILING_FAST_COMMITS (off by default), for one pass on PostgreSQL: commits
+    visible at once, durable a moment later.
 
     Waiting for the disk at each message's mark cost more than sending the message. With
     `synchronous_commit` off a killed *worker* loses nothing it committed (the rows are
@@ -137,7 +138,7 @@ def quick_commits() -> Iterator[None]:
     Message-ID (RELIABILITY 13: bounded and detectable). Restored after the pass, so the
     connection's other users (a task worker) keep durable commits.
     """
-    if db_connection.vendor != "postgresql":
+    if db_connection.vendor != "postgresql" or not setting("MAILING_FAST_COMMITS", False):
         yield
         return
     with db_connection.cursor() as cursor:
