@@ -3,13 +3,16 @@
 `claim_due` marks a batch `sending` for one worker in one transaction (PostgreSQL: `SELECT …
 FOR UPDATE SKIP LOCKED`; elsewhere a conditional UPDATE and a read-back), so two workers never
 hold the same row. `renew` refreshes the claim of the rows a worker is about to send and tells
-which are still its own (a worker past its lease may have lost some). `mark_sent` is the one
-write per message: a single conditional UPDATE, committed at once, so a killed worker resends
-at most the message in flight (see mailing.sending).
+which are still its own (a worker past its lease may have lost some). `mark_sent` records the
+messages the server accepted, a few at a time in one commit (MAILING_MARK_BATCH): a killed
+worker resends at most those it had not recorded yet (see mailing.sending).
 """
 
+import logging
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +25,9 @@ from django.utils import timezone
 from mailing.models import Delivery
 
 DEFAULT_LEASE_SECONDS = 600
+MARK_AT_LEAST_EVERY = 1.0  # seconds an accepted message waits, at most, to be recorded
+
+logger = logging.getLogger(__name__)
 
 
 def setting(name: str, default: Any) -> Any:
@@ -97,14 +103,27 @@ def release(pks: list[int], *, worker_id: str, not_before: datetime | None = Non
     return held(pks, worker_id).update(**fields)
 
 
-def mark_sent(
-    pk: int, *, worker_id: str, attempts: int, sent_at: datetime, provider_id: str
-) -> bool:
-    """Record one message as sent, if the worker still holds its row: one plain UPDATE.
+@dataclass(frozen=True)
+class SentMark:
+    """A message the server accepted, waiting to be recorded `sent` on its row."""
 
-    Written in SQL, not through the ORM: compiling a queryset cost more than the statement,
-    once per message.
+    pk: int
+    attempts: int
+    sent_at: datetime
+    provider_id: str
+
+
+def mark_sent(marks: list[SentMark], *, worker_id: str) -> set[int]:
+    """Record messages as sent, on the rows the worker still holds, in one commit.
+
+    One plain UPDATE per row, sent together (`executemany`) in one transaction: each row
+    keeps its own time and attempt count, and the commit — a disk flush, most of the cost of
+    a mark — is paid once for the lot. Written in SQL, not through the ORM: compiling a
+    queryset cost more than the statement. Returns the pks recorded; a row missing from it
+    was taken over by another worker.
     """
+    if not marks:
+        return set()
     meta, ops = Delivery._meta, db_connection.ops
     table = ops.quote_name(meta.db_table)
     sql = (
@@ -112,18 +131,65 @@ def mark_sent(
         " provider_message_id = %s, last_error = '' WHERE id = %s AND claimed_by = %s"
         " AND status = %s"
     )
-    params: list[Any] = [
-        Delivery.Status.SENT.value,
-        attempts,
-        ops.adapt_datetimefield_value(sent_at),
-        provider_id[:300],
-        pk,
-        worker_id,
-        Delivery.Status.SENDING.value,
+    sent, sending = Delivery.Status.SENT.value, Delivery.Status.SENDING.value
+    rows = [
+        (
+            sent,
+            mark.attempts,
+            ops.adapt_datetimefield_value(mark.sent_at),
+            mark.provider_id[:300],
+            mark.pk,
+            worker_id,
+            sending,
+        )
+        for mark in marks
     ]
-    with db_connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return bool(cursor.rowcount == 1)
+    pks = {mark.pk for mark in marks}
+    with transaction.atomic(), db_connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        if cursor.rowcount == len(rows):
+            return pks
+    # Some row was taken over (rare): ask which ones are ours.
+    return set(
+        Delivery.objects.filter(
+            pk__in=pks, claimed_by=worker_id, status=Delivery.Status.SENT
+        ).values_list("pk", flat=True)
+    )
+
+
+class Unrecorded:
+    """Messages the server accepted whose rows do not say `sent` yet: the in-flight window.
+
+    They are recorded together (`claims.mark_sent`, one commit) once there are
+    MAILING_MARK_BATCH of them, or once the oldest has waited MARK_AT_LEAST_EVERY seconds
+    (a slow, rate-limited send still shows its progress), and at the end of the pass. A
+    worker killed in between leaves them `sending`: they are the messages it can send twice.
+    """
+
+    def __init__(self, worker_id: str, report: Any, *, batch: int) -> None:
+        self.worker_id, self.report = worker_id, report
+        self.batch = max(1, batch)
+        self.marks: list[SentMark] = []
+        self.since = 0.0
+
+    def add(self, mark: SentMark) -> None:
+        if not self.marks:
+            self.since = time.monotonic()
+        self.marks.append(mark)
+
+    def due(self) -> bool:
+        if not self.marks:
+            return False
+        return len(self.marks) >= self.batch or time.monotonic() - self.since >= MARK_AT_LEAST_EVERY
+
+    def record(self) -> None:
+        marks, self.marks = self.marks, []
+        recorded = mark_sent(marks, worker_id=self.worker_id)
+        self.report.sent += len(recorded)
+        for mark in marks:
+            if mark.pk not in recorded:
+                self.report.lost_claims += 1
+                logger.warning("Delivery %s was sent after its claim was taken over", mark.pk)
 
 
 @contextmanager

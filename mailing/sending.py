@@ -64,11 +64,12 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from mailing.claims import (
+    SentMark,
+    Unrecorded,
     claim_due,
     count_due,
     held,
     lease_seconds,
-    mark_sent,
     quick_commits,
     release,
     setting,
@@ -106,6 +107,7 @@ DEFAULT_RETRY_BASE_SECONDS = 60
 DEFAULT_RETRY_MAX_SECONDS = 6 * 3600
 DEFAULT_SMTP_TIMEOUT_SECONDS = 30
 DEFAULT_PAUSE_AFTER_FAILURES = 5
+DEFAULT_MARK_BATCH = 20
 
 
 @dataclass
@@ -185,6 +187,27 @@ def _pass(batch_size, limiter, worker_id, should_stop, clock) -> SendReport:
     if not claimed:
         return report
     pending = [delivery.pk for delivery in claimed]
+    mark_batch = setting("MAILING_MARK_BATCH", DEFAULT_MARK_BATCH)
+    unrecorded = Unrecorded(worker_id, report, batch=mark_batch)
+    try:
+        _send_claimed(pending, limiter, worker_id, should_stop, clock, report, unrecorded)
+    except DatabaseError:
+        # The database is away: what was sent and not recorded stays `sending` and goes
+        # again after the lease, with the same Message-ID (the in-flight window).
+        raise
+    except BaseException:
+        unrecorded.record()  # a bug or an interrupt must not widen the window
+        raise
+    unrecorded.record()
+    if pending:
+        delay = timedelta(seconds=setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS))
+        not_before = clock() + delay if report.server_error else None
+        report.released = release(pending, worker_id=worker_id, not_before=not_before)
+    return report
+
+
+def _send_claimed(pending, limiter, worker_id, should_stop, clock, report, unrecorded) -> None:
+    """Send the claimed rows in `pending` in order, taking each out as it is handled."""
     editions = EditionCache()
     pause_after = setting("MAILING_PAUSE_AFTER_FAILURES", DEFAULT_PAUSE_AFTER_FAILURES)
     failures_in_a_row = 0
@@ -194,11 +217,8 @@ def _pass(batch_size, limiter, worker_id, should_stop, clock) -> SendReport:
     renew_after = lease_seconds() / 4
     ready: dict[int, Ready] = {}
     renewed = 0.0
-    stopped = False
     with MailConnection(timeout=timeout) as mail_connection:
-        while pending and not stopped:
-            if should_stop():
-                break
+        while pending and not should_stop():
             if pending[0] not in ready or time.monotonic() - renewed > renew_after:
                 renewed = time.monotonic()
                 ready = prepare(pending[:CHUNK_SIZE], worker_id, clock(), report)
@@ -213,31 +233,26 @@ def _pass(batch_size, limiter, worker_id, should_stop, clock) -> SendReport:
                 # batch later without counting an attempt.
                 report.server_error = f"{type(error).__name__}: {error}"
                 logger.warning("SMTP server unreachable, batch released: %s", error)
-                break
+                return
             pending.pop(0)
             item = ready.pop(pk)
-            if _send_one(item, worker_id, mail_connection, limiter, clock, report, editions):
-                failures_in_a_row += 1
-            else:
-                failures_in_a_row = 0
+            failed = _send_one(item, mail_connection, limiter, clock, report, editions, unrecorded)
+            failures_in_a_row = failures_in_a_row + 1 if failed else 0
+            if unrecorded.due():
+                unrecorded.record()
             if pause_after and failures_in_a_row >= pause_after:
                 # The server turns every message away (throttled, greylisting us, out of
                 # quota): stop burning the readers' attempts; the rest waits for later.
                 report.server_error = f"{failures_in_a_row} temporary failures in a row"
                 logger.warning("Sending paused: %s", report.server_error)
-                stopped = True
-    if pending:
-        delay = timedelta(seconds=setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS))
-        not_before = clock() + delay if report.server_error else None
-        report.released = release(pending, worker_id=worker_id, not_before=not_before)
-    return report
+                return
 
 
-def _send_one(item: Ready, worker_id, mail_connection, limiter, clock, report, editions) -> bool:
+def _send_one(item: Ready, mail_connection, limiter, clock, report, editions, unrecorded) -> bool:
     """Send one claimed row and record the outcome; True if the server failed it for now."""
     delivery = item.delivery
     pk = delivery.pk
-    mine = Held(pk, worker_id)  # only the rarer outcomes below build its query
+    mine = Held(pk, unrecorded.worker_id)  # only the rarer outcomes below build its query
     try:
         if delivery.kind == Delivery.Kind.CONFIRMATION:
             ensure_message_id(delivery)
@@ -276,18 +291,7 @@ def _send_one(item: Ready, worker_id, mail_connection, limiter, clock, report, e
             mail_connection.close()
         _record_failure(delivery, mine, failure, clock(), report)
         return not failure.permanent
-    marked = mark_sent(
-        pk,
-        worker_id=worker_id,
-        attempts=delivery.attempts + 1,
-        sent_at=clock(),
-        provider_id=provider_message_id(sent),
-    )
-    if marked:
-        report.sent += 1
-    else:
-        report.lost_claims += 1
-        logger.warning("Delivery %s was sent after its claim was taken over", pk)
+    unrecorded.add(SentMark(pk, delivery.attempts + 1, clock(), provider_message_id(sent)))
     if delivery.kind == Delivery.Kind.CONFIRMATION:
         Subscriber.objects.filter(pk=delivery.subscriber_id).update(confirmation_sent_at=clock())
     return False
