@@ -114,47 +114,35 @@ class SentMark:
 
 
 def mark_sent(marks: list[SentMark], *, worker_id: str) -> set[int]:
-    """Record messages as sent, on the rows the worker still holds, in one commit.
+    """Record messages as sent, on the rows the worker still holds: one statement, one commit.
 
-    One plain UPDATE per row, sent together (`executemany`) in one transaction: each row
-    keeps its own time and attempt count, and the commit — a disk flush, most of the cost of
-    a mark — is paid once for the lot. Written in SQL, not through the ORM: compiling a
-    queryset cost more than the statement. Returns the pks recorded; a row missing from it
-    was taken over by another worker.
+    An `UPDATE … FROM (VALUES …)` gives each row its own time and attempt count, and the
+    commit — a disk flush, most of the cost of a mark — is paid once for the lot. Written in
+    SQL, not through the ORM (`bulk_update` builds a CASE per row and cannot say which rows
+    matched). Returns the pks recorded; a row missing from it was taken over by another
+    worker.
     """
     if not marks:
         return set()
-    meta, ops = Delivery._meta, db_connection.ops
-    table = ops.quote_name(meta.db_table)
+    ops = db_connection.ops
+    table = ops.quote_name(Delivery._meta.db_table)
+    when = "CAST(%s AS timestamp with time zone)" if db_connection.vendor == "postgresql" else "%s"
+    row = f"(CAST(%s AS INTEGER), CAST(%s AS INTEGER), {when}, CAST(%s AS TEXT))"
     sql = (
-        f"UPDATE {table} SET status = %s, attempts = %s, sent_at = %s,"  # noqa: S608 - names only
-        " provider_message_id = %s, last_error = '' WHERE id = %s AND claimed_by = %s"
-        " AND status = %s"
+        f"UPDATE {table} SET status = %s, attempts = marks.column2, sent_at = marks.column3,"  # noqa: S608 - names only
+        f" provider_message_id = marks.column4, last_error = ''"
+        f" FROM (VALUES {', '.join([row] * len(marks))}) AS marks"
+        f" WHERE {table}.id = marks.column1 AND {table}.claimed_by = %s AND {table}.status = %s"
+        f" RETURNING {table}.id"
     )
-    sent, sending = Delivery.Status.SENT.value, Delivery.Status.SENDING.value
-    rows = [
-        (
-            sent,
-            mark.attempts,
-            ops.adapt_datetimefield_value(mark.sent_at),
-            mark.provider_id[:300],
-            mark.pk,
-            worker_id,
-            sending,
-        )
-        for mark in marks
-    ]
-    pks = {mark.pk for mark in marks}
+    params: list[Any] = [Delivery.Status.SENT.value]
+    for mark in marks:
+        sent_at = ops.adapt_datetimefield_value(mark.sent_at)
+        params += [mark.pk, mark.attempts, sent_at, mark.provider_id[:300]]
+    params += [worker_id, Delivery.Status.SENDING.value]
     with transaction.atomic(), db_connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-        if cursor.rowcount == len(rows):
-            return pks
-    # Some row was taken over (rare): ask which ones are ours.
-    return set(
-        Delivery.objects.filter(
-            pk__in=pks, claimed_by=worker_id, status=Delivery.Status.SENT
-        ).values_list("pk", flat=True)
-    )
+        cursor.execute(sql, params)
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 class Unrecorded:
