@@ -13,8 +13,10 @@ One pass of `send_due`:
    a few queries (an opt-out or a bounce since the row was queued stops it: `suppressed`),
    and store the Message-IDs. Then for each row: fill the edition's email with the reader's
    values (mailing.editions: templates and MJML run once per edition, never per reader),
-   wait for the rate limiter, send it over the batch's one connection, and **mark** it at
-   once (one UPDATE, committed), so a killed worker loses at most the message in flight.
+   wait for the rate limiter, send it over the batch's one connection (pipelined when the
+   server offers PIPELINING: two round trips a message), and **mark** it `sent`: the marks
+   are written MAILING_MARK_BATCH at a time, or after a second at most, in one statement
+   and one commit (`claims.Unrecorded`), and at the end of the pass.
 3. Failures: a temporary one (SMTP 4xx, a dropped or refused connection, a timeout) puts the
    row back in the queue with exponential backoff, up to `MAILING_MAX_ATTEMPTS` attempts, then
    `failed`. A permanent one for the recipient (5xx at RCPT or DATA) is `bounced` and adds a
@@ -25,17 +27,21 @@ One pass of `send_due`:
 
 Settings (all optional): MAILING_BATCH_SIZE (100), MAILING_RATE_PER_SECOND (10; 0 = no limit),
 MAILING_CLAIM_LEASE_SECONDS (600), MAILING_MAX_ATTEMPTS (5), MAILING_RETRY_BASE_SECONDS (60),
-MAILING_RETRY_MAX_SECONDS (6 h), MAILING_PAUSE_AFTER_FAILURES (5; 0 = never), EMAIL_TIMEOUT
-(30 s here when unset: a hung server must not outlast the lease).
+MAILING_RETRY_MAX_SECONDS (6 h), MAILING_PAUSE_AFTER_FAILURES (5; 0 = never),
+MAILING_MARK_BATCH (20; 1 = a commit per message), EMAIL_TIMEOUT (30 s here when unset: a
+hung server must not outlast the lease).
 
-Duplicates (RELIABILITY 12–13, 15). The only message that can be sent twice is one in flight
-when its worker dies: accepted by the server but not yet marked `sent`, or cut off after
-DATA before the server's reply. Its row stays `sending` and is sent again once the lease
-expires (a cut-off connection puts it back in the queue at once, with backoff). So a killed
-worker causes at most one duplicate: it sends one message at a time, and the rows it claimed
-but had not started are sent once, later, by another worker. The resend carries the same
-Message-ID (`rendering.ensure_message_id` stores it before the first attempt), so a receiver
-can recognise it. N worker processes killed at once: at most N duplicates. Keep the lease
+Duplicates (RELIABILITY 12–13, 15). The only messages that can be sent twice are those in
+flight when their worker dies: accepted by the server but not yet marked `sent` (at most
+MAILING_MARK_BATCH: the marks waiting for their commit, and the message being sent), or cut
+off after DATA before the server's reply. Their rows stay `sending` and are sent again once
+the lease expires (a cut-off connection puts its row back in the queue at once, with
+backoff). So a killed worker causes at most MAILING_MARK_BATCH duplicates (20 by default; a
+commit per message, MAILING_MARK_BATCH = 1, brings it back to one, at the cost of a commit
+per message); the rows it claimed but had not started are sent once, later, by another
+worker. The resend carries the same Message-ID (`rendering.ensure_message_id` stores it
+before the first attempt), so a receiver can recognise it. N worker processes killed at
+once: at most N × MAILING_MARK_BATCH duplicates. Keep the lease
 well above the SMTP timeout (claims are renewed at least every quarter of the lease), so a
 live worker never loses its rows to another. With MAILING_FAST_COMMITS (PostgreSQL, off by
 default) a pass commits without waiting for the disk (`claims.quick_commits`): a crash of
@@ -46,8 +52,8 @@ Throughput: N processes (`send_deliveries --workers N`, or N commands) each hold
 claims and connection; on PostgreSQL they never wait for each other (SKIP LOCKED).
 
 Talking to the server (the connection, the pacing, sorting its refusals) is mailing.transport.
-`send_due` must run outside `transaction.atomic()` (a task, the command): its per-message
-commits are what bound the loss.
+`send_due` must run outside `transaction.atomic()` (a task, the command): its commits every
+MAILING_MARK_BATCH messages are what bound the duplicates.
 """
 
 import logging
