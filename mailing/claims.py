@@ -148,10 +148,11 @@ def mark_sent(marks: list[SentMark], *, worker_id: str) -> set[int]:
 class Unrecorded:
     """Messages the server accepted whose rows do not say `sent` yet: the in-flight window.
 
-    They are recorded together (`claims.mark_sent`, one commit) once there are
-    MAILING_MARK_BATCH of them, or once the oldest has waited MARK_AT_LEAST_EVERY seconds
-    (a slow, rate-limited send still shows its progress), and at the end of the pass. A
-    worker killed in between leaves them `sending`: they are the messages it can send twice.
+    They are recorded together (`mark_sent`, one commit) once there are MAILING_MARK_BATCH
+    of them, or, asked after each message, once the oldest has waited MARK_AT_LEAST_EVERY
+    seconds (a slow, rate-limited send still shows its progress), and at the end of the
+    pass. A worker killed in between leaves them `sending`: they are the messages it can
+    send twice, never more than MAILING_MARK_BATCH.
     """
 
     def __init__(self, worker_id: str, report: Any, *, batch: int) -> None:
