@@ -150,9 +150,14 @@ class Unrecorded:
 
     They are recorded together (`mark_sent`, one commit) once there are MAILING_MARK_BATCH
     of them, or, asked after each message, once the oldest has waited MARK_AT_LEAST_EVERY
-    seconds (a slow, rate-limited send still shows its progress), and at the end of the
-    pass. A worker killed in between leaves them `sending`: they are the messages it can
-    send twice, never more than MAILING_MARK_BATCH.
+    seconds (a slow, rate-limited send still shows its progress) and never more than a
+    quarter of the lease, and at the end of the pass. A worker killed in between leaves
+    them `sending`: they are the messages it can send twice, never more than
+    MAILING_MARK_BATCH.
+
+    Their claims are renewed with the rows about to be sent (`renew`): until recorded, an
+    accepted message's row must not look abandoned to another worker, which would send it
+    again.
     """
 
     def __init__(self, worker_id: str, report: Any, *, batch: int) -> None:
@@ -160,6 +165,7 @@ class Unrecorded:
         self.batch = max(1, batch)
         self.marks: list[SentMark] = []
         self.since = 0.0
+        self.at_most = lease_seconds() / 4
 
     def add(self, mark: SentMark) -> None:
         if not self.marks:
@@ -169,7 +175,12 @@ class Unrecorded:
     def due(self) -> bool:
         if not self.marks:
             return False
-        return len(self.marks) >= self.batch or time.monotonic() - self.since >= MARK_AT_LEAST_EVERY
+        waited = time.monotonic() - self.since
+        return len(self.marks) >= self.batch or waited >= min(MARK_AT_LEAST_EVERY, self.at_most)
+
+    def renew(self, now: datetime) -> None:
+        if self.marks:
+            held([mark.pk for mark in self.marks], self.worker_id).update(claimed_at=now)
 
     def record(self) -> None:
         marks, self.marks = self.marks, []

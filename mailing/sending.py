@@ -227,6 +227,7 @@ def _send_claimed(pending, limiter, worker_id, should_stop, clock, report, unrec
         while pending and not should_stop():
             if pending[0] not in ready or time.monotonic() - renewed > renew_after:
                 renewed = time.monotonic()
+                unrecorded.renew(clock())
                 ready = prepare(pending[:CHUNK_SIZE], worker_id, clock(), report)
             pk = pending[0]
             if pk not in ready:  # suppressed or lost: already counted
