@@ -30,12 +30,14 @@ from typing import Any
 from django.conf import settings
 from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from mjml import mjml2html
 
 from mailing import links
 from mailing.exceptions import EmptyMessage
+from mailing.links import absolute
 from mailing.models import Delivery, Subscriber
 from mailing.rendering import (
     LIST_UNSUBSCRIBE_POST,
@@ -49,10 +51,13 @@ from mailing.rendering import (
     french_date,
     group_by_section,
 )
+from mailing.tokens import make_token
 
 DIGESTS = (Delivery.Kind.DAILY, Delivery.Kind.WEEKLY)
 PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 MAX_LINE = 998  # RFC 5322 §2.1.1, and Django's threshold for quoted-printable
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_:-]+")
+LINK_ROUTES = {"unsubscribe": "mailing_unsubscribe", "preferences": "mailing_preferences"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,103 @@ class Edition:
     from_header: str = ""
     boundary: str = field(default_factory=lambda: "=_rotative_" + secrets.token_hex(12))
 
+    @cached_property
+    def bodies(self) -> tuple["BodyTemplate", "BodyTemplate"] | None:
+        """The text and HTML parts as the bytes sent, placeholders in (see BodyTemplate).
+
+        None for a body with a lone carriage return, a line break for `splitlines` but not
+        for quoted-printable: such a body is encoded whole, per reader.
+        """
+        if "\r" in self.text or "\r" in self.html:
+            return None
+        encoding = settings.DEFAULT_CHARSET
+        return (
+            BodyTemplate.of(self.text, self.placeholders, encoding),
+            BodyTemplate.of(self.html, self.placeholders, encoding),
+        )
+
+
+@dataclass(frozen=True)
+class BodyTemplate:
+    """One part of an edition, encoded and cut in lines, as `_part` would send it.
+
+    Only the few lines holding a placeholder change from reader to reader; the others are
+    encoded once, both as they are (8bit) and quoted-printable (QP works line by line, so a
+    line's QP is the same wherever it sits). Filling is then a bytes replace on those few
+    lines, the choice of transfer encoding made on the filled lines, as `_part` makes it.
+    """
+
+    lines: tuple[bytes, ...]
+    varying: tuple[int, ...]  # the lines holding a placeholder
+    fixed_longest: int  # the longest line holding none
+    placeholders: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def of(cls, body: str, placeholders: dict[str, str], encoding: str) -> "BodyTemplate":
+        lines = tuple(body.encode(encoding).splitlines())
+        marks = tuple((name, mark.encode("ascii")) for name, mark in placeholders.items())
+        varying = tuple(
+            number
+            for number, line in enumerate(lines)
+            if any(mark in line for _name, mark in marks)
+        )
+        longest = max(
+            (len(line) for number, line in enumerate(lines) if number not in varying), default=0
+        )
+        return cls(lines, varying, longest, marks)
+
+    @cached_property
+    def quoted(self) -> tuple[bytes, ...]:
+        return tuple(_quote(line) for line in self.lines)
+
+    @cached_property
+    def quoted_heads(self) -> dict[int, tuple[bytes, int]]:
+        """For each varying line: its quoted-printable up to the last soft break before
+        the first placeholder, and how many of the line's bytes that covers.
+
+        QP is written left to right and starts afresh after a soft break, so that much is
+        the same for every reader; only the rest of the line is quoted per reader (MJML
+        puts the whole body on one line, the reader's links near its end).
+        """
+        heads = {}
+        for number in self.varying:
+            line = self.lines[number]
+            first = min(line.find(mark) for _name, mark in self.placeholders if mark in line)
+            quoted = binascii.b2a_qp(line[:first], istext=True)
+            cut = quoted.rfind(b"=\n")
+            if cut < 0:
+                heads[number] = (b"", 0)
+                continue
+            head = quoted[: cut + 2]
+            crlf = b"\r\n".join(head.splitlines()) + b"\r\n"
+            heads[number] = (crlf, len(binascii.a2b_qp(head)))
+        return heads
+
+    def fill(self, values: dict[str, bytes]) -> tuple[str, bytes]:
+        """The transfer encoding and the part's bytes, with the reader's values put in.
+
+        `values` hold no line break (the caller sees to it): lines stay the same lines.
+        """
+        filled = {}
+        for number in self.varying:
+            line = self.lines[number]
+            for name, mark in self.placeholders:
+                line = line.replace(mark, values[name])
+            filled[number] = line
+        longest = max((len(line) for line in filled.values()), default=0)
+        if max(longest, self.fixed_longest) <= MAX_LINE:
+            lines = list(self.lines)
+            for number, line in filled.items():
+                lines[number] = line
+            return "8bit", b"\r\n".join(lines)
+        lines = list(self.quoted)
+        heads = self.quoted_heads
+        for number, line in filled.items():
+            head, covered = heads[number]
+            # The head ends with a soft break, itself CRLF: the rest starts a fresh line.
+            lines[number] = head + _quote(line[covered:])
+        return "quoted-printable", b"\r\n".join(lines)
+
 
 @dataclass
 class FilledMessage:
@@ -75,9 +177,16 @@ class FilledMessage:
     edition: Edition
     from_email: str
     to: str
-    text: str
-    html: str
+    values: dict[str, str]
     headers: dict[str, str]
+
+    @cached_property
+    def text(self) -> str:
+        return _put(self.edition.text, self.edition.placeholders, self.values, html=False)
+
+    @cached_property
+    def html(self) -> str:
+        return _put(self.edition.html, self.edition.placeholders, self.values, html=True)
 
     @property
     def envelope_from(self) -> str:
@@ -119,11 +228,58 @@ class FilledMessage:
         head += [f"{name}: {value}" for name, value in self.headers.items()]
         parts = [
             "\r\n".join(head).encode("ascii") + b"\r\n\r\n",
-            _part(edition.boundary, "plain", self.text, encoding),
-            _part(edition.boundary, "html", self.html, encoding),
+            *self._bodies(encoding),
             f"--{edition.boundary}--\r\n".encode("ascii"),
         ]
         return b"".join(parts)
+
+    def _bodies(self, encoding: str) -> list[bytes]:
+        edition = self.edition
+        values = self.values
+        bodies = edition.bodies
+        if bodies is None or any("\r" in value or "\n" in value for value in values.values()):
+            # A value that would cut a line in two: encode the filled text as a whole.
+            return [
+                _part(edition.boundary, "plain", self.text, encoding),
+                _part(edition.boundary, "html", self.html, encoding),
+            ]
+        text_template, html_template = bodies
+        parts = []
+        for subtype, template, escaping in (
+            ("plain", text_template, str),
+            ("html", html_template, escape),
+        ):
+            transfer, data = template.fill(
+                {name: escaping(value).encode(encoding) for name, value in values.items()}
+            )
+            parts.append(_head(edition.boundary, subtype, transfer, encoding) + data + b"\r\n")
+        return parts
+
+
+class ReaderLinks:
+    """A reader's signed links, with the URL around the token resolved once per pass.
+
+    `reverse()` cost more than the signing: the path of these links is the same for every
+    reader but for the token, which is made as `links` makes it (mailing.tokens). A token
+    with a character `reverse()` would quote goes through `links` itself; signed tokens have
+    none (URL-safe base64 and colons).
+    """
+
+    MARKER = "rotativereadertoken"
+
+    def __init__(self) -> None:
+        self._around: dict[str, tuple[str, str]] = {}
+
+    def url(self, subscriber: Subscriber, purpose: str) -> str:
+        token = make_token(subscriber, purpose)
+        if not TOKEN_CHARACTERS.fullmatch(token):
+            return absolute(reverse(LINK_ROUTES[purpose], args=[token]))
+        around = self._around.get(purpose)
+        if around is None:
+            url = absolute(reverse(LINK_ROUTES[purpose], args=[self.MARKER]))
+            before, after = url.split(self.MARKER)
+            around = self._around[purpose] = (before, after)
+        return around[0] + token + around[1]
 
 
 class EditionCache:
@@ -131,6 +287,7 @@ class EditionCache:
 
     def __init__(self, articles: ArticleCache | None = None) -> None:
         self.articles = articles or ArticleCache()
+        self.links = ReaderLinks()
         self._editions: dict[tuple, Edition] = {}
 
     def fill(self, delivery: Delivery, article_ids: list[int], message_id: str) -> FilledMessage:
@@ -146,15 +303,14 @@ class EditionCache:
         subscriber: Subscriber = delivery.subscriber
         values = {
             "email": subscriber.email,
-            "unsubscribe_url": links.unsubscribe_url(subscriber),
-            "preferences_url": links.preferences_url(subscriber),
+            "unsubscribe_url": self.links.url(subscriber, "unsubscribe"),
+            "preferences_url": self.links.url(subscriber, "preferences"),
         }
         return FilledMessage(
             edition=edition,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=subscriber.email,
-            text=_put(edition.text, edition.placeholders, values, html=False),
-            html=_put(edition.html, edition.placeholders, values, html=True),
+            values=values,
             headers={
                 "Message-ID": message_id,
                 "List-Unsubscribe": f"<{values['unsubscribe_url']}>",
@@ -215,10 +371,18 @@ def _part(boundary: str, subtype: str, body: str, encoding: str) -> bytes:
     else:
         transfer = "8bit"
     data = b"\r\n".join(data.splitlines())
-    head = (
+    return _head(boundary, subtype, transfer, encoding) + data + b"\r\n"
+
+
+def _quote(line: bytes) -> bytes:
+    """One line quoted-printable, its soft line breaks CRLF as `_part` sends them."""
+    return b"\r\n".join(binascii.b2a_qp(line, istext=True).splitlines())
+
+
+def _head(boundary: str, subtype: str, transfer: str, encoding: str) -> bytes:
+    return (
         f"--{boundary}\r\n"
         f'Content-Type: text/{subtype}; charset="{encoding}"\r\n'
         "MIME-Version: 1.0\r\n"
         f"Content-Transfer-Encoding: {transfer}\r\n\r\n"
-    )
-    return head.encode("ascii") + data + b"\r\n"
+    ).encode("ascii")

@@ -13,8 +13,10 @@ One pass of `send_due`:
    a few queries (an opt-out or a bounce since the row was queued stops it: `suppressed`),
    and store the Message-IDs. Then for each row: fill the edition's email with the reader's
    values (mailing.editions: templates and MJML run once per edition, never per reader),
-   wait for the rate limiter, send it over the batch's one connection, and **mark** it at
-   once (one UPDATE, committed), so a killed worker loses at most the message in flight.
+   wait for the rate limiter, send it over the batch's one connection (pipelined when the
+   server offers PIPELINING: two round trips a message), and **mark** it `sent`: the marks
+   are written MAILING_MARK_BATCH at a time, or after a second at most, in one statement
+   and one commit (`claims.Unrecorded`), and at the end of the pass.
 3. Failures: a temporary one (SMTP 4xx, a dropped or refused connection, a timeout) puts the
    row back in the queue with exponential backoff, up to `MAILING_MAX_ATTEMPTS` attempts, then
    `failed`. A permanent one for the recipient (5xx at RCPT or DATA) is `bounced` and adds a
@@ -25,17 +27,21 @@ One pass of `send_due`:
 
 Settings (all optional): MAILING_BATCH_SIZE (100), MAILING_RATE_PER_SECOND (10; 0 = no limit),
 MAILING_CLAIM_LEASE_SECONDS (600), MAILING_MAX_ATTEMPTS (5), MAILING_RETRY_BASE_SECONDS (60),
-MAILING_RETRY_MAX_SECONDS (6 h), MAILING_PAUSE_AFTER_FAILURES (5; 0 = never), EMAIL_TIMEOUT
-(30 s here when unset: a hung server must not outlast the lease).
+MAILING_RETRY_MAX_SECONDS (6 h), MAILING_PAUSE_AFTER_FAILURES (5; 0 = never),
+MAILING_MARK_BATCH (20; 1 = a commit per message), EMAIL_TIMEOUT (30 s here when unset: a
+hung server must not outlast the lease).
 
-Duplicates (RELIABILITY 12–13, 15). The only message that can be sent twice is one in flight
-when its worker dies: accepted by the server but not yet marked `sent`, or cut off after
-DATA before the server's reply. Its row stays `sending` and is sent again once the lease
-expires (a cut-off connection puts it back in the queue at once, with backoff). So a killed
-worker causes at most one duplicate: it sends one message at a time, and the rows it claimed
-but had not started are sent once, later, by another worker. The resend carries the same
-Message-ID (`rendering.ensure_message_id` stores it before the first attempt), so a receiver
-can recognise it. N worker processes killed at once: at most N duplicates. Keep the lease
+Duplicates (RELIABILITY 12–13, 15). The only messages that can be sent twice are those in
+flight when their worker dies: accepted by the server but not yet marked `sent` (at most
+MAILING_MARK_BATCH: the marks waiting for their commit, and the message being sent), or cut
+off after DATA before the server's reply. Their rows stay `sending` and are sent again once
+the lease expires (a cut-off connection puts its row back in the queue at once, with
+backoff). So a killed worker causes at most MAILING_MARK_BATCH duplicates (20 by default; a
+commit per message, MAILING_MARK_BATCH = 1, brings it back to one, at the cost of a commit
+per message); the rows it claimed but had not started are sent once, later, by another
+worker. The resend carries the same Message-ID (`rendering.ensure_message_id` stores it
+before the first attempt), so a receiver can recognise it. N worker processes killed at
+once: at most N × MAILING_MARK_BATCH duplicates. Keep the lease
 well above the SMTP timeout (claims are renewed at least every quarter of the lease), so a
 live worker never loses its rows to another. With MAILING_FAST_COMMITS (PostgreSQL, off by
 default) a pass commits without waiting for the disk (`claims.quick_commits`): a crash of
@@ -46,8 +52,8 @@ Throughput: N processes (`send_deliveries --workers N`, or N commands) each hold
 claims and connection; on PostgreSQL they never wait for each other (SKIP LOCKED).
 
 Talking to the server (the connection, the pacing, sorting its refusals) is mailing.transport.
-`send_due` must run outside `transaction.atomic()` (a task, the command): its per-message
-commits are what bound the loss.
+`send_due` must run outside `transaction.atomic()` (a task, the command): its commits every
+MAILING_MARK_BATCH messages are what bound the duplicates.
 """
 
 import logging
@@ -64,11 +70,12 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from mailing.claims import (
+    SentMark,
+    Unrecorded,
     claim_due,
     count_due,
     held,
     lease_seconds,
-    mark_sent,
     quick_commits,
     release,
     setting,
@@ -106,6 +113,7 @@ DEFAULT_RETRY_BASE_SECONDS = 60
 DEFAULT_RETRY_MAX_SECONDS = 6 * 3600
 DEFAULT_SMTP_TIMEOUT_SECONDS = 30
 DEFAULT_PAUSE_AFTER_FAILURES = 5
+DEFAULT_MARK_BATCH = 20
 
 
 @dataclass
@@ -185,6 +193,27 @@ def _pass(batch_size, limiter, worker_id, should_stop, clock) -> SendReport:
     if not claimed:
         return report
     pending = [delivery.pk for delivery in claimed]
+    mark_batch = setting("MAILING_MARK_BATCH", DEFAULT_MARK_BATCH)
+    unrecorded = Unrecorded(worker_id, report, batch=mark_batch)
+    try:
+        _send_claimed(pending, limiter, worker_id, should_stop, clock, report, unrecorded)
+    except DatabaseError:
+        # The database is away: what was sent and not recorded stays `sending` and goes
+        # again after the lease, with the same Message-ID (the in-flight window).
+        raise
+    except BaseException:
+        unrecorded.record()  # a bug or an interrupt must not widen the window
+        raise
+    unrecorded.record()
+    if pending:
+        delay = timedelta(seconds=setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS))
+        not_before = clock() + delay if report.server_error else None
+        report.released = release(pending, worker_id=worker_id, not_before=not_before)
+    return report
+
+
+def _send_claimed(pending, limiter, worker_id, should_stop, clock, report, unrecorded) -> None:
+    """Send the claimed rows in `pending` in order, taking each out as it is handled."""
     editions = EditionCache()
     pause_after = setting("MAILING_PAUSE_AFTER_FAILURES", DEFAULT_PAUSE_AFTER_FAILURES)
     failures_in_a_row = 0
@@ -194,13 +223,11 @@ def _pass(batch_size, limiter, worker_id, should_stop, clock) -> SendReport:
     renew_after = lease_seconds() / 4
     ready: dict[int, Ready] = {}
     renewed = 0.0
-    stopped = False
     with MailConnection(timeout=timeout) as mail_connection:
-        while pending and not stopped:
-            if should_stop():
-                break
+        while pending and not should_stop():
             if pending[0] not in ready or time.monotonic() - renewed > renew_after:
                 renewed = time.monotonic()
+                unrecorded.renew(clock())
                 ready = prepare(pending[:CHUNK_SIZE], worker_id, clock(), report)
             pk = pending[0]
             if pk not in ready:  # suppressed or lost: already counted
@@ -213,31 +240,26 @@ def _pass(batch_size, limiter, worker_id, should_stop, clock) -> SendReport:
                 # batch later without counting an attempt.
                 report.server_error = f"{type(error).__name__}: {error}"
                 logger.warning("SMTP server unreachable, batch released: %s", error)
-                break
+                return
             pending.pop(0)
             item = ready.pop(pk)
-            if _send_one(item, worker_id, mail_connection, limiter, clock, report, editions):
-                failures_in_a_row += 1
-            else:
-                failures_in_a_row = 0
+            failed = _send_one(item, mail_connection, limiter, clock, report, editions, unrecorded)
+            failures_in_a_row = failures_in_a_row + 1 if failed else 0
+            if unrecorded.due():
+                unrecorded.record()
             if pause_after and failures_in_a_row >= pause_after:
                 # The server turns every message away (throttled, greylisting us, out of
                 # quota): stop burning the readers' attempts; the rest waits for later.
                 report.server_error = f"{failures_in_a_row} temporary failures in a row"
                 logger.warning("Sending paused: %s", report.server_error)
-                stopped = True
-    if pending:
-        delay = timedelta(seconds=setting("MAILING_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS))
-        not_before = clock() + delay if report.server_error else None
-        report.released = release(pending, worker_id=worker_id, not_before=not_before)
-    return report
+                return
 
 
-def _send_one(item: Ready, worker_id, mail_connection, limiter, clock, report, editions) -> bool:
+def _send_one(item: Ready, mail_connection, limiter, clock, report, editions, unrecorded) -> bool:
     """Send one claimed row and record the outcome; True if the server failed it for now."""
     delivery = item.delivery
     pk = delivery.pk
-    mine = Held(pk, worker_id)  # only the rarer outcomes below build its query
+    mine = Held(pk, unrecorded.worker_id)  # only the rarer outcomes below build its query
     try:
         if delivery.kind == Delivery.Kind.CONFIRMATION:
             ensure_message_id(delivery)
@@ -276,18 +298,7 @@ def _send_one(item: Ready, worker_id, mail_connection, limiter, clock, report, e
             mail_connection.close()
         _record_failure(delivery, mine, failure, clock(), report)
         return not failure.permanent
-    marked = mark_sent(
-        pk,
-        worker_id=worker_id,
-        attempts=delivery.attempts + 1,
-        sent_at=clock(),
-        provider_id=provider_message_id(sent),
-    )
-    if marked:
-        report.sent += 1
-    else:
-        report.lost_claims += 1
-        logger.warning("Delivery %s was sent after its claim was taken over", pk)
+    unrecorded.add(SentMark(pk, delivery.attempts + 1, clock(), provider_message_id(sent)))
     if delivery.kind == Delivery.Kind.CONFIRMATION:
         Subscriber.objects.filter(pk=delivery.subscriber_id).update(confirmation_sent_at=clock())
     return False

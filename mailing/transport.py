@@ -7,6 +7,7 @@ now (4xx, a dropped connection, a timeout: retried) with `classify`.
 """
 
 import logging
+import re
 import smtplib
 import time
 from collections.abc import Callable
@@ -94,6 +95,66 @@ def provider_message_id(message: Any) -> str:
     return str(value)
 
 
+LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def send_pipelined(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> None:
+    """`smtplib.SMTP.sendmail`'s transaction in two round trips instead of 2 + recipients.
+
+    With PIPELINING (RFC 2920, which every common server offers) MAIL, the RCPTs and DATA
+    go in one write, and their replies are read together; then the message. On loopback
+    the waits for the server's replies were most of a send. Refusals raise what sendmail
+    raises, so `classify` sorts them the same way. A server that answers DATA with 354
+    though it refused the sender or every recipient gets no message: the connection is
+    dropped, which abandons the transaction (sending the end of data would deliver an
+    empty one).
+    """
+    options = f" size={len(data)}" if smtp.has_extn("size") else ""
+    commands = [f"mail FROM:{smtplib.quoteaddr(sender)}{options}"]
+    commands += [f"rcpt TO:{smtplib.quoteaddr(recipient)}" for recipient in recipients]
+    commands.append("data")
+    smtp.send("".join(f"{command}\r\n" for command in commands))
+    (mail_code, mail_reply), *rcpt_replies, (data_code, data_reply) = [
+        smtp.getreply() for _command in commands
+    ]
+    refused = {
+        recipient: reply
+        for recipient, reply in zip(recipients, rcpt_replies, strict=True)
+        if reply[0] not in (250, 251)
+    }
+    envelope_failed = mail_code != 250 or len(refused) == len(recipients)
+    if data_code == 354 and envelope_failed:
+        smtp.close()
+    if mail_code != 250:
+        _end_transaction(smtp, mail_code)
+        raise smtplib.SMTPSenderRefused(mail_code, mail_reply, sender)
+    if envelope_failed or any(code == 421 for code, _reply in refused.values()):
+        _end_transaction(smtp, max(code for code, _reply in refused.values()))
+        raise smtplib.SMTPRecipientsRefused(refused)
+    if data_code != 354:
+        _end_transaction(smtp, data_code)
+        raise smtplib.SMTPDataError(data_code, data_reply)
+    quoted = LEADING_DOT.sub(b"..", data)
+    if not quoted.endswith(b"\r\n"):
+        quoted += b"\r\n"
+    smtp.send(quoted + b".\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _end_transaction(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal: close on 421 (the server is closing), else RSET, as sendmail does."""
+    if code == 421 or smtp.sock is None:
+        smtp.close()
+        return
+    try:
+        smtp.rset()
+    except smtplib.SMTPServerDisconnected:
+        pass
+
+
 class MailConnection:
     """The batch's one mail connection: opened on first use, reopened after a drop.
 
@@ -129,7 +190,9 @@ class MailConnection:
         if hasattr(message, "raw_bytes"):
             smtp = getattr(backend, "connection", None)
             if isinstance(backend, SmtpBackend) and isinstance(smtp, smtplib.SMTP):
-                smtp.sendmail(message.envelope_from, message.envelope_to, message.raw_bytes())
+                smtp.ehlo_or_helo_if_needed()
+                send = send_pipelined if smtp.has_extn("pipelining") else smtplib.SMTP.sendmail
+                send(smtp, message.envelope_from, message.envelope_to, message.raw_bytes())
                 return message
             message = message.message
         if backend.send_messages([message]) != 1:

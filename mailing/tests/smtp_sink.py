@@ -57,10 +57,13 @@ class SinkHandler:
     faults: dict = field(default_factory=dict)
     on_message: object = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pipelining: bool = True  # offered, as common servers do (aiosmtpd reads pipelined input)
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
         session.host_name = hostname
         self._greeted(session)
+        if self.pipelining:
+            responses.insert(1, "250-PIPELINING")
         return responses
 
     async def handle_HELO(self, server, session, envelope, hostname):  # noqa: N802
@@ -161,6 +164,9 @@ class SmtpSink:
             self.handler.faults[address.lower()] = Fault(
                 reply="", stage="data", times=times, drop=True
             )
+
+    def offer_pipelining(self, offered: bool):
+        self.handler.pipelining = offered
 
     def on_message(self, callback):
         self.handler.on_message = callback

@@ -1,9 +1,11 @@
-"""A worker SIGKILLed mid-send loses nothing; the one message in flight may go twice, same id.
+"""A worker SIGKILLed mid-send loses nothing; only its in-flight window may go twice, same id.
 
 RELIABILITY 12–13 and 20, with a real `manage.py send_deliveries --loop` process and the H3
 sink. The kill lands in the ambiguity window on purpose: the sink stores message 20 and,
-before answering 250, kills the worker. That row stays `sending`; a second worker takes it
-over once the claim's lease (2 s here) runs out, with the other rows the first had claimed.
+before answering 250, kills the worker. That row stays `sending`, with the rows of the
+messages accepted but not yet recorded (at most MAILING_MARK_BATCH, 5 here, with it); a second
+worker takes them over once the claim's lease (2 s here) runs out, with the other rows the
+first had claimed.
 
 The worker needs the test's data: on PostgreSQL it connects to the test database; on SQLite
 (an in-memory test database) the database is copied to a file first, and read back from it.
@@ -32,10 +34,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MESSAGES = 60
 KILL_AT = 20
 LEASE_SECONDS = 2
+MARK_BATCH = 5
 DEADLINE_SECONDS = 25
 
 
-def test_a_killed_worker_loses_nothing_and_duplicates_at_most_its_message_in_flight(
+def test_a_killed_worker_loses_nothing_and_duplicates_at_most_its_in_flight_window(
     tmp_path, smtp_sink, make_subscriber, queue_delivery, article
 ):
     deliveries = [
@@ -78,9 +81,10 @@ def test_a_killed_worker_loses_nothing_and_duplicates_at_most_its_message_in_fli
     addresses = {delivery.subscriber.email for delivery in deliveries}
     assert set(received) == addresses  # nothing lost
     duplicated = {address: count for address, count in received.items() if count > 1}
-    # One worker sends one message at a time: its in-flight window is one message, and the
-    # kill was placed in it, so exactly that message went twice.
-    assert sum(count - 1 for count in duplicated.values()) == 1
+    # The window is the message in flight, where the kill was placed, and the accepted
+    # messages not yet recorded: at most MARK_BATCH in all.
+    assert 1 <= sum(count - 1 for count in duplicated.values()) <= MARK_BATCH
+    assert set(received.values()) <= {1, 2}
     for address in duplicated:
         copies = smtp_sink.to(address)
         assert len({copy.message_id for copy in copies}) == 1
@@ -142,6 +146,7 @@ def worker_environment(tmp_path: Path, smtp_port: int, database_url: str) -> dic
             EMAIL_PORT = {smtp_port}
             EMAIL_TIMEOUT = 5
             MAILING_CLAIM_LEASE_SECONDS = {LEASE_SECONDS}
+            MAILING_MARK_BATCH = {MARK_BATCH}
             """
         )
     )
