@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py [--sizes 1000,10000] [--databases sqlite,postgres]
                                      [--rounds 3] [--keep] [--reuse] [--no-filters]
-                                     [--profile]
+                                     [--profile] [--before REVISION|CHECKOUT]
 
 Data — published articles from the French Wikinews corpus (WiNER-fr, `../shared/data/ner/`,
 964 articles, CC BY 2.5), then articles recombined from corpus paragraphs (a corpus article's
@@ -14,7 +14,7 @@ publish leaves them), then indexed with Wagtail's own indexer (`backend.add_bulk
 `manage.py update_index` does) — minutes faster than publishing 10,000 pages one by one.
 Each database is fresh: a temporary SQLite file, or the PostgreSQL database
 `rotative_bench_search` (or $BENCH_SEARCH_PG_NAME) at postgres://postgres@127.0.0.1:5432,
-created and dropped here.
+created and dropped here; the SQLite file is $BENCH_SEARCH_SQLITE if set.
 `--keep` leaves it in place and `--reuse` starts from the one left (it grows it if it is
 smaller than asked), so a second run measures without building 10,000 articles again.
 
@@ -32,6 +32,13 @@ queries. One child process per database; the table compares them side by side.
 only, its ratio taken against (a+) on those same queries (both quicker at 100,000
 articles, where one naive scan takes seconds); `--profile` prints,
 per database and size, where (a+) spends its time (cProfile, cumulative) to stderr.
+
+`--before main` (a revision, exported with `git archive`, or a checkout's folder) measures
+that tree's search beside this one's on the same database in the same run: two child
+processes per database, each query run by one then the other, round after round, so a
+load on the machine weighs on both alike. It reports (a) and (a+) for both and their
+ratio; it measures at the largest of `--sizes` only, grown by this tree's code (the
+baseline's schema is whatever the database holds, indexes added by later migrations too).
 """
 
 from __future__ import annotations
@@ -59,7 +66,10 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != RE
 WIKINEWS = REPO.parent / "shared" / "data" / "ner" / "winer_fr_2016_2017.jsonl"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = os.environ.get("BENCH_SEARCH_PG_NAME", "rotative_bench_search")
-SQLITE_PATH = Path(tempfile.gettempdir()) / "rotative_bench_search.sqlite3"
+SQLITE_PATH = Path(
+    os.environ.get("BENCH_SEARCH_SQLITE")
+    or Path(tempfile.gettempdir()) / "rotative_bench_search.sqlite3"
+)
 SEED = 2025
 PAGE_SIZE = 20
 INSERT_BATCH = 500
@@ -80,8 +90,10 @@ def log(message: str) -> None:
 # --- Database -------------------------------------------------------------------------------
 
 
-def configure(database: str, *, reuse: bool = False) -> str:
-    """Point Django at a fresh (or, with `reuse`, the kept) database; returns its description."""
+def configure(database: str, *, reuse: bool = False, tree: Path = REPO) -> str:
+    """Point Django at a fresh (or, with `reuse`, the kept) database; returns its description.
+
+    `tree` is the checkout whose code runs (another one for `--before`)."""
     if database == "postgres":
         import psycopg
 
@@ -102,7 +114,7 @@ def configure(database: str, *, reuse: bool = False) -> str:
     os.environ["DJANGO_SETTINGS_MODULE"] = "rotative.settings.test"
     os.environ["CONN_MAX_AGE"] = "0"
     os.environ["ROTATIVE_VAR_DIR"] = tempfile.mkdtemp(prefix="rotative-bench-search-")
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(tree))
     import logging
 
     import django
@@ -605,6 +617,144 @@ def worker(database: str, sizes: list[int], args: argparse.Namespace) -> None:
     print(json.dumps(output, default=str))
 
 
+# --- Beside a baseline (--before) -----------------------------------------------------------
+
+
+def serve(database: str, sizes: list[int], args: argparse.Namespace) -> None:
+    """A child that runs the queries the parent asks for, one line of JSON each way.
+
+    First line out: the queries (this tree's child builds them, growing the database first;
+    the baseline's child is handed them). Then, for each line {"query": i} in: the times of
+    (a) and (a+) for that query, once each.
+    """
+    tree = Path(args.tree) if args.tree else REPO
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    sys.stdout = sys.stderr  # whatever Django or a library prints stays off the channel
+    configure(database, reuse=args.reuse or args.tree is not None, tree=tree)
+    if args.tree is None:
+        from django.core.management import call_command
+
+        from enrichment.gazetteer import load_gazetteer
+        from newsroom.demo_content import ensure_site_tree
+
+        call_command("migrate", verbosity=0)
+        load_gazetteer()
+        sections = ensure_site_tree().sections
+        records = load_corpus()
+        built = grow_to(max(sizes), records, sections, random.Random(SEED))  # noqa: S311
+        queries = build_queries(records)
+        ready = {"queries": queries, "built": built, **data_sizes()}
+    else:
+        queries = json.loads(sys.stdin.readline())["queries"]
+        ready = {"queries": queries}
+    channel.write(json.dumps(ready, default=str) + "\n")
+    channel.flush()
+    for line in sys.stdin:
+        _, query = queries[json.loads(line)["query"]]
+        started = time.perf_counter()
+        ours(query, with_page=False)
+        search = time.perf_counter() - started
+        started = time.perf_counter()
+        ours(query, with_page=True)
+        page = time.perf_counter() - started
+        channel.write(json.dumps({"search": search, "page": page}) + "\n")
+        channel.flush()
+
+
+def beside(database: str, before: Path, args: argparse.Namespace) -> dict:
+    """This tree's search and `before`'s on one database, query by query, round by round."""
+    common = ["--sizes", args.sizes] + (["--reuse"] if args.reuse else [])
+    children = {}
+    for name, extra in (("after", []), ("before", ["--tree", str(before)])):
+        command = [sys.executable, __file__, "--serve", database, *common, *extra]
+        children[name] = subprocess.Popen(  # noqa: S603 (this script, our arguments)
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        if name == "after":
+            ready = json.loads(children["after"].stdout.readline())
+    children["before"].stdin.write(json.dumps({"queries": ready["queries"]}) + "\n")
+    children["before"].stdin.flush()
+    children["before"].stdout.readline()
+
+    def run(name: str, number: int) -> dict:
+        child = children[name]
+        child.stdin.write(json.dumps({"query": number}) + "\n")
+        child.stdin.flush()
+        return json.loads(child.stdout.readline())
+
+    queries = ready["queries"]
+    for number in range(len(queries)):  # warm-up
+        for name in children:
+            run(name, number)
+    timings = {name: {"search": [], "page": []} for name in children}
+    for number in range(len(queries)):
+        runs = {name: {"search": [], "page": []} for name in children}
+        for round_number in range(args.rounds):
+            order = list(children) if round_number % 2 == 0 else list(reversed(children))
+            for name in order:
+                for kind, seconds in run(name, number).items():
+                    runs[name][kind].append(seconds)
+        for name in children:
+            for kind, values in runs[name].items():
+                timings[name][kind].append(statistics.median(values) * 1000)
+    for child in children.values():
+        child.stdin.close()
+        child.wait()
+    if database == "postgres" and not args.keep:
+        drop_postgres()
+    elif database == "sqlite" and not args.keep:
+        remove_sqlite()
+    figures = {
+        name: {
+            kind: {p: percentile(values, p) for p in (50, 95, 99)} for kind, values in kinds.items()
+        }
+        for name, kinds in timings.items()
+    }
+    return {"database": database, "queries": len(queries), "ready": ready, "figures": figures}
+
+
+def report_beside(outputs: list[dict], before: str, rounds: int) -> None:
+    print(
+        f"Search bench beside {before}: {outputs[0]['queries']} queries, median of {rounds} "
+        "interleaved rounds each; (a) search_articles, (a+) plus the first page of 20 hits "
+        "with snippets. Milliseconds."
+    )
+    print(
+        f"{'database':9} {'articles':>8} {'':6} {'(a) p50':>8} {'p95':>6} {'p99':>6} "
+        f"{'(a+) p50':>9} {'p95':>6} {'p99':>6}"
+    )
+    for output in outputs:
+        figures = output["figures"]
+        for name in ("before", "after"):
+            a, page = figures[name]["search"], figures[name]["page"]
+            print(
+                f"{output['database']:9} {output['ready']['articles']:>8,} {name:6} "
+                f"{a[50]:>8.1f} {a[95]:>6.1f} {a[99]:>6.1f} "
+                f"{page[50]:>9.1f} {page[95]:>6.1f} {page[99]:>6.1f}"
+            )
+        ratio = {
+            kind: {p: figures["before"][kind][p] / figures["after"][kind][p] for p in (50, 95, 99)}
+            for kind in ("search", "page")
+        }
+        print(
+            f"{'':9} {'':8} {'b/a':6} {ratio['search'][50]:>7.2f}x {ratio['search'][95]:>5.2f}x "
+            f"{ratio['search'][99]:>5.2f}x {ratio['page'][50]:>8.2f}x {ratio['page'][95]:>5.2f}x "
+            f"{ratio['page'][99]:>5.2f}x"
+        )
+
+
+def baseline_tree(before: str) -> Path:
+    """`before` as a folder: a checkout as it is, or a revision exported (bench/trees.py)."""
+    if Path(before).is_dir():
+        return Path(before).resolve()
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("trees", REPO / "bench" / "trees.py")
+    trees = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trees)
+    return trees.export(before, Path(tempfile.mkdtemp(prefix="rotative-bench-search-before-")))
+
+
 # --- Main -----------------------------------------------------------------------------------
 
 
@@ -688,11 +838,22 @@ def main():
     parser.add_argument(
         "--naive-every", type=int, default=1, help="(b) on every Nth query only (slow at 100,000)"
     )
+    parser.add_argument("--before", help="a revision or checkout measured beside this tree")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
     if args.worker:
         worker(args.worker, sizes, args)
+        return
+    if args.serve:
+        serve(args.serve, sizes, args)
+        return
+    if args.before:
+        tree = baseline_tree(args.before)
+        outputs = [beside(database, tree, args) for database in args.databases.split(",")]
+        report_beside(outputs, args.before, args.rounds)
         return
     outputs = []
     flags = [f"--{name.replace('_', '-')}" for name in ("keep", "reuse", "no_filters", "profile")]
