@@ -45,7 +45,7 @@ def fuse(
     for rank, candidate in enumerate(text):
         in_title = 0.0
         if rank < TITLE_RANKS:
-            in_title = len(wanted & set(index_terms(candidate.title))) / len(wanted)
+            in_title = len(wanted.intersection(index_terms(candidate.title))) / len(wanted)
         scores[candidate.article_id] = (1 + TITLE_WEIGHT * in_title) / (RANK_OFFSET + rank)
         dates[candidate.article_id] = candidate.published_at
     for rank, candidate in enumerate(tagged):
@@ -53,12 +53,10 @@ def fuse(
         scores[candidate.article_id] = scores.get(candidate.article_id, 0.0) + bonus
         dates[candidate.article_id] = candidate.published_at
     tagged_ids = {candidate.article_id for candidate in tagged}
-
-    def newest(article_id: int) -> float:
-        return timestamp(dates[article_id])
-
+    newest = {pk: timestamp(date) for pk, date in dates.items()}  # once each, not per comparison
     if sort == "date":
-        order = sorted(scores, key=lambda pk: (newest(pk), pk), reverse=True)
+        keys = {pk: (newest[pk], pk) for pk in scores}
     else:
-        order = sorted(scores, key=lambda pk: (scores[pk], newest(pk), pk), reverse=True)
+        keys = {pk: (score, newest[pk], pk) for pk, score in scores.items()}
+    order = sorted(keys, key=keys.__getitem__, reverse=True)
     return [RankedArticle(pk, round(scores[pk], 6), dates[pk], pk in tagged_ids) for pk in order]
