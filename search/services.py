@@ -273,13 +273,17 @@ def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> l
         .values(object_pk=Cast("object_id", IntegerField()))
     )
     newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
+    nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
-        )
-        (before, _), *_ = cursor.fetchall()
+        # A setting made for the transaction ends with it; inside an outer one (a savepoint
+        # here) it would outlive this statement, so it is read first and put back after.
+        if nested:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            (before,) = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_seqscan = off")
         rows = list(newest.values_list(*_CANDIDATE_FIELDS)[:limit])
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+        if nested:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
     return [Candidate(*row) for row in rows]
 
 

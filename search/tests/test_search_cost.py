@@ -4,7 +4,7 @@ and the backend's relevance order kept when it is computed for the matches only 
 import itertools
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from newsroom.models import ArticlePage
@@ -113,3 +113,27 @@ def test_a_query_matching_too_many_to_score_keeps_the_newest_first(newsroom, mon
 
 def test_the_database_backend_is_recognised():
     assert database_backend() == connection.vendor
+
+
+def _seqscan_setting():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+@pytest.mark.parametrize("inside_a_transaction", [True, False])
+@pytest.mark.django_db(transaction=True)
+def test_sequential_scans_are_off_for_the_match_only(busy_newsroom, inside_a_transaction):
+    more_articles(busy_newsroom, 2)
+    assert _seqscan_setting() == "on"
+
+    if inside_a_transaction:
+        with transaction.atomic():
+            found = search_articles("phosphate").total
+            assert _seqscan_setting() == "on"
+    else:
+        found = search_articles("phosphate").total
+
+    assert found == 2
+    assert _seqscan_setting() == "on"
