@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -20,7 +19,7 @@ class Candidate(NamedTuple):
 
     article_id: int
     title: str
-    published_at: datetime.datetime | None
+    published_key: str | None  # the date as search.ranking.PublishedKey reads it
 
 
 class RankedArticle(NamedTuple):
@@ -28,7 +27,7 @@ class RankedArticle(NamedTuple):
 
     article_id: int
     score: float
-    published_at: datetime.datetime | None
+    published_key: str  # the date as search.ranking.PublishedKey reads it; "" for none
     tagged: bool  # tagged with the entity the query names
 
 
