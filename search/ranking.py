@@ -81,6 +81,7 @@ def fuse(
         scores[candidate.article_id] = scores.get(candidate.article_id, 0.0) + bonus
         dates[candidate.article_id] = candidate.published_key or ""
     tagged_ids = {candidate.article_id for candidate in tagged}
+    keys: dict[int, tuple[Any, ...]]
     if sort == "date":
         keys = {pk: (dates[pk], pk) for pk in scores}
     else:
