@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py [--sizes 1000,10000] [--databases sqlite,postgres]
                                      [--rounds 3] [--keep] [--reuse] [--no-filters]
-                                     [--profile]
+                                     [--profile] [--before REVISION|CHECKOUT]
 
 Data — published articles from the French Wikinews corpus (WiNER-fr, `../shared/data/ner/`,
 964 articles, CC BY 2.5), then articles recombined from corpus paragraphs (a corpus article's
@@ -14,7 +14,7 @@ publish leaves them), then indexed with Wagtail's own indexer (`backend.add_bulk
 `manage.py update_index` does) — minutes faster than publishing 10,000 pages one by one.
 Each database is fresh: a temporary SQLite file, or the PostgreSQL database
 `rotative_bench_search` (or $BENCH_SEARCH_PG_NAME) at postgres://postgres@127.0.0.1:5432,
-created and dropped here.
+created and dropped here; the SQLite file is $BENCH_SEARCH_SQLITE if set.
 `--keep` leaves it in place and `--reuse` starts from the one left (it grows it if it is
 smaller than asked), so a second run measures without building 10,000 articles again.
 
@@ -32,6 +32,13 @@ queries. One child process per database; the table compares them side by side.
 only, its ratio taken against (a+) on those same queries (both quicker at 100,000
 articles, where one naive scan takes seconds); `--profile` prints,
 per database and size, where (a+) spends its time (cProfile, cumulative) to stderr.
+
+`--before main` (a revision, exported with `git archive`, or a checkout's folder) measures
+that tree's search beside this one's on the same database in the same run: two child
+processes per database, each query run by one then the other, round after round, so a
+load on the machine weighs on both alike. It reports (a) and (a+) for both and their
+ratio; it measures at the largest of `--sizes` only, grown by this tree's code (the
+baseline's schema is whatever the database holds, indexes added by later migrations too).
 """
 
 from __future__ import annotations
@@ -59,7 +66,10 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != RE
 WIKINEWS = REPO.parent / "shared" / "data" / "ner" / "winer_fr_2016_2017.jsonl"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = os.environ.get("BENCH_SEARCH_PG_NAME", "rotative_bench_search")
-SQLITE_PATH = Path(tempfile.gettempdir()) / "rotative_bench_search.sqlite3"
+SQLITE_PATH = Path(
+    os.environ.get("BENCH_SEARCH_SQLITE")
+    or Path(tempfile.gettempdir()) / "rotative_bench_search.sqlite3"
+)
 SEED = 2025
 PAGE_SIZE = 20
 INSERT_BATCH = 500
@@ -80,8 +90,10 @@ def log(message: str) -> None:
 # --- Database -------------------------------------------------------------------------------
 
 
-def configure(database: str, *, reuse: bool = False) -> str:
-    """Point Django at a fresh (or, with `reuse`, the kept) database; returns its description."""
+def configure(database: str, *, reuse: bool = False, tree: Path = REPO) -> str:
+    """Point Django at a fresh (or, with `reuse`, the kept) database; returns its description.
+
+    `tree` is the checkout whose code runs (another one for `--before`)."""
     if database == "postgres":
         import psycopg
 
@@ -102,7 +114,7 @@ def configure(database: str, *, reuse: bool = False) -> str:
     os.environ["DJANGO_SETTINGS_MODULE"] = "rotative.settings.test"
     os.environ["CONN_MAX_AGE"] = "0"
     os.environ["ROTATIVE_VAR_DIR"] = tempfile.mkdtemp(prefix="rotative-bench-search-")
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(tree))
     import logging
 
     import django
@@ -141,10 +153,14 @@ def database_bytes() -> int:
 
 
 def analyze() -> None:
+    """Statistics for the planner, and on PostgreSQL the vacuum autovacuum would run after
+    such a load. This server runs with autovacuum off: without it, every index entry kept
+    a dead copy (Wagtail writes each twice) and the GIN index's pending list held all the
+    new entries, which a search then read one by one."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 # --- The corpus -----------------------------------------------------------------------------
@@ -407,6 +423,40 @@ def ours(query: str, *, with_page: bool):
     return results
 
 
+class CpuClock:
+    """Nanoseconds on a CPU of this process and, on PostgreSQL, of its server process.
+
+    On a loaded machine a query's wall time mostly measures waiting for a core; the time
+    spent running is what the code costs. The server's share is read from
+    /proc/<backend pid>/schedstat (the database runs on this machine, bench/search.py's
+    server is 127.0.0.1); elsewhere only this process is counted.
+    """
+
+    def __init__(self) -> None:
+        self._backend = None
+        self._connection = None
+
+    def __call__(self) -> int:
+        return time.process_time_ns() + self._server_ns()
+
+    def _server_ns(self) -> int:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return 0
+        connection.ensure_connection()
+        if connection.connection is not self._connection:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid = cursor.fetchone()[0]
+            self._connection = connection.connection
+            self._backend = Path(f"/proc/{pid}/schedstat")
+        try:
+            return int(self._backend.read_text().split()[0])
+        except OSError:  # another machine's server: its time is not ours to read
+            return 0
+
+
 def measure(queries, rounds: int, naive_every: int = 1) -> dict:
     """Timings of (a), (a+) and (b); (b) runs on every `naive_every`-th query only, and
     "page_beside_naive" is (a+) on those same queries, for the ratio."""
@@ -605,6 +655,151 @@ def worker(database: str, sizes: list[int], args: argparse.Namespace) -> None:
     print(json.dumps(output, default=str))
 
 
+# --- Beside a baseline (--before) -----------------------------------------------------------
+
+
+def serve(database: str, sizes: list[int], args: argparse.Namespace) -> None:
+    """A child that runs the queries the parent asks for, one line of JSON each way.
+
+    First line out: the queries (this tree's child builds them, growing the database first;
+    the baseline's child is handed them). Then, for each line {"query": i} in: the times of
+    (a) and (a+) for that query, once each.
+    """
+    tree = Path(args.tree) if args.tree else REPO
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    sys.stdout = sys.stderr  # whatever Django or a library prints stays off the channel
+    configure(database, reuse=args.reuse or args.tree is not None, tree=tree)
+    if args.tree is None:
+        from django.core.management import call_command
+
+        from enrichment.gazetteer import load_gazetteer
+        from newsroom.demo_content import ensure_site_tree
+
+        call_command("migrate", verbosity=0)
+        load_gazetteer()
+        sections = ensure_site_tree().sections
+        records = load_corpus()
+        built = grow_to(max(sizes), records, sections, random.Random(SEED))  # noqa: S311
+        queries = build_queries(records)
+        ready = {"queries": queries, "built": built, **data_sizes()}
+    else:
+        queries = json.loads(sys.stdin.readline())["queries"]
+        ready = {"queries": queries}
+    channel.write(json.dumps(ready, default=str) + "\n")
+    channel.flush()
+    cpu = CpuClock()
+    for line in sys.stdin:
+        _, query = queries[json.loads(line)["query"]]
+        times = {}
+        for kind, with_page in (("search", False), ("page", True)):
+            started, ran = time.perf_counter(), cpu()
+            ours(query, with_page=with_page)
+            times[kind] = time.perf_counter() - started
+            times[f"{kind}_cpu"] = (cpu() - ran) / 1e9
+        channel.write(json.dumps(times) + "\n")
+        channel.flush()
+
+
+def beside(database: str, before: Path, args: argparse.Namespace) -> dict:
+    """This tree's search and `before`'s on one database, query by query, round by round."""
+    common = ["--sizes", args.sizes] + (["--reuse"] if args.reuse else [])
+    children = {}
+    for name, extra in (("after", []), ("before", ["--tree", str(before)])):
+        command = [sys.executable, __file__, "--serve", database, *common, *extra]
+        children[name] = subprocess.Popen(  # noqa: S603 (this script, our arguments)
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        if name == "after":
+            ready = json.loads(children["after"].stdout.readline())
+    children["before"].stdin.write(json.dumps({"queries": ready["queries"]}) + "\n")
+    children["before"].stdin.flush()
+    children["before"].stdout.readline()
+
+    def run(name: str, number: int) -> dict:
+        child = children[name]
+        child.stdin.write(json.dumps({"query": number}) + "\n")
+        child.stdin.flush()
+        return json.loads(child.stdout.readline())
+
+    queries = ready["queries"]
+    for number in range(len(queries)):  # warm-up
+        for name in children:
+            run(name, number)
+    kinds = ("search", "page", "search_cpu", "page_cpu")
+    timings = {name: {kind: [] for kind in kinds} for name in children}
+    for number in range(len(queries)):
+        runs = {name: {kind: [] for kind in kinds} for name in children}
+        for round_number in range(args.rounds):
+            order = list(children) if round_number % 2 == 0 else list(reversed(children))
+            for name in order:
+                for kind, seconds in run(name, number).items():
+                    runs[name][kind].append(seconds)
+        for name in children:
+            for kind, values in runs[name].items():
+                timings[name][kind].append(statistics.median(values) * 1000)
+    for child in children.values():
+        child.stdin.close()
+        child.wait()
+    if database == "postgres" and not args.keep:
+        drop_postgres()
+    elif database == "sqlite" and not args.keep:
+        remove_sqlite()
+    figures = {
+        name: {
+            kind: {p: percentile(values, p) for p in (50, 95, 99)} for kind, values in kinds.items()
+        }
+        for name, kinds in timings.items()
+    }
+    return {"database": database, "queries": len(queries), "ready": ready, "figures": figures}
+
+
+def report_beside(outputs: list[dict], before: str, rounds: int) -> None:
+    kinds = ("search", "page", "search_cpu", "page_cpu")
+    print(
+        f"Search bench beside {before}: {outputs[0]['queries']} queries, median of {rounds} "
+        "interleaved rounds each; (a) search_articles, (a+) plus the first page of 20 hits "
+        "with snippets; wall clock, then CPU time (this process + its PostgreSQL server "
+        "process). Milliseconds."
+    )
+    print(
+        f"{'database':9} {'articles':>8} {'':6} "
+        + " ".join(f"{label + ' p50':>10} {'p95':>6} {'p99':>6}" for label in ("(a)", "(a+)"))
+        + "  "
+        + " ".join(f"{label + ' p50':>10} {'p95':>6} {'p99':>6}" for label in ("cpu a", "cpu a+"))
+    )
+    for output in outputs:
+        figures = output["figures"]
+        for name in ("before", "after"):
+            cells = [
+                f"{figures[name][kind][50]:>10.1f} {figures[name][kind][95]:>6.1f} "
+                f"{figures[name][kind][99]:>6.1f}"
+                for kind in kinds
+            ]
+            print(
+                f"{output['database']:9} {output['ready']['articles']:>8,} {name:6} "
+                f"{cells[0]} {cells[1]}  {cells[2]} {cells[3]}"
+            )
+        cells = [
+            f"{figures['before'][kind][50] / figures['after'][kind][50]:>9.2f}x "
+            f"{figures['before'][kind][95] / figures['after'][kind][95]:>5.2f}x "
+            f"{figures['before'][kind][99] / figures['after'][kind][99]:>5.2f}x"
+            for kind in kinds
+        ]
+        print(f"{'':9} {'':8} {'b/a':6} {cells[0]} {cells[1]}  {cells[2]} {cells[3]}")
+
+
+def baseline_tree(before: str) -> Path:
+    """`before` as a folder: a checkout as it is, or a revision exported (bench/trees.py)."""
+    if Path(before).is_dir():
+        return Path(before).resolve()
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("trees", REPO / "bench" / "trees.py")
+    trees = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trees)
+    return trees.export(before, Path(tempfile.mkdtemp(prefix="rotative-bench-search-before-")))
+
+
 # --- Main -----------------------------------------------------------------------------------
 
 
@@ -688,11 +883,22 @@ def main():
     parser.add_argument(
         "--naive-every", type=int, default=1, help="(b) on every Nth query only (slow at 100,000)"
     )
+    parser.add_argument("--before", help="a revision or checkout measured beside this tree")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
     if args.worker:
         worker(args.worker, sizes, args)
+        return
+    if args.serve:
+        serve(args.serve, sizes, args)
+        return
+    if args.before:
+        tree = baseline_tree(args.before)
+        outputs = [beside(database, tree, args) for database in args.databases.split(",")]
+        report_beside(outputs, args.before, args.rounds)
         return
     outputs = []
     flags = [f"--{name.replace('_', '-')}" for name in ("keep", "reuse", "no_filters", "profile")]

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 
-from newsroom.text import find_words, tokenize, word_terms
+from newsroom.text import split_words, tokenize, word_terms
 
 # The same escaping as django.utils.html.escape, without its lazy-string wrapper (per word).
 escape = html.escape
@@ -42,20 +42,32 @@ def unique_terms(terms: Iterable[str]) -> list[str]:
 # --- Snippets ---------------------------------------------------------------------------
 
 
-def _matches(word: str, wanted: frozenset[str]) -> bool:
-    return any(term in wanted for term in word_terms(word.lower()))
-
-
 def _hit_indexes(words: list[str], wanted: frozenset[str]) -> list[int]:
     """Positions of the words holding a query term.
 
     Each distinct spelling is read once: a body repeats its words, and the snippets of a
     page of results read some 6,000 words (bench/search.py, #15).
     """
-    matching = {word for word in set(words) if _matches(word, wanted)}
+    matching = {word for word in set(words) if not wanted.isdisjoint(word_terms(word.lower()))}
     if not matching:
         return []
     return [index for index, word in enumerate(words) if word in matching]
+
+
+def _offsets(text: str, words: list[str], count: int) -> list[int]:
+    """Where each of the first `count` words starts in `text`.
+
+    Between two words there are only characters no word holds, so each word is the first
+    occurrence of its spelling after the end of the one before: a `find` per word, where
+    matching every word of the text as an object cost more than the rest of a snippet.
+    """
+    offsets = []
+    position = 0
+    for word in words[:count]:
+        position = text.find(word, position)
+        offsets.append(position)
+        position += len(word)
+    return offsets
 
 
 def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> SafeString:
@@ -65,29 +77,26 @@ def highlight(text: str, query_terms: Iterable[str], *, words: int = 30) -> Safe
     matches); without any match it is the start of the text. "…" marks a cut.
     """
     wanted = frozenset(query_terms)
-    tokens = find_words(text)
-    if not tokens:
+    spelled = split_words(text)
+    if not spelled:
         return mark_safe(escape(text.strip()))  # noqa: S308 (escaped just here)
-    spelled = [token.group() for token in tokens]  # the same words, as plain strings
     hits = _hit_indexes(spelled, wanted)
     start = _best_window(spelled, hits, wanted, words) if hits else 0
-    start = min(start, max(0, len(tokens) - words))  # a full window, even near the end
-    stop = min(len(tokens), start + words)
+    start = min(start, max(0, len(spelled) - words))  # a full window, even near the end
+    stop = min(len(spelled), start + words)
+    offsets = _offsets(text, spelled, stop)
     hit_set = set(hits)
-    begin = tokens[start].start() if start else 0
-    end = tokens[stop - 1].end() if stop < len(tokens) else len(text)
+    begin = offsets[start] if start else 0
+    end = offsets[stop - 1] + len(spelled[stop - 1]) if stop < len(spelled) else len(text)
     parts = ["… "] if start else []
     position = begin
     for index in range(start, stop):
-        token = tokens[index]
-        parts.append(escape(text[position : token.start()]))
-        if index in hit_set:
-            parts.append(f"<mark>{escape(token.group())}</mark>")
-        else:
-            parts.append(escape(token.group()))
-        position = token.end()
+        word = spelled[index]
+        parts.append(escape(text[position : offsets[index]]))
+        parts.append(f"<mark>{escape(word)}</mark>" if index in hit_set else escape(word))
+        position = offsets[index] + len(word)
     parts.append(escape(text[position:end]))
-    if stop < len(tokens):
+    if stop < len(spelled):
         parts.append(" …")
     return mark_safe("".join(parts).strip())  # noqa: S308 (every piece escaped above)
 
@@ -98,17 +107,14 @@ def _best_window(spelled: list[str], hits: list[int], wanted: frozenset[str], wo
     Windows start a little before a match, so the match is read in context.
     """
     lead = min(words // 5, 5)
+    terms_at = [wanted.intersection(word_terms(spelled[index].lower())) for index in hits]
     best, best_key = 0, None
     for hit in hits:
         start = max(0, hit - lead)
-        inside = hits[bisect.bisect_left(hits, start) : bisect.bisect_left(hits, start + words)]
-        distinct = {
-            term
-            for index in inside
-            for term in word_terms(spelled[index].lower())
-            if term in wanted
-        }
-        key = (len(distinct), len(inside), -start)
+        first = bisect.bisect_left(hits, start)
+        last = bisect.bisect_left(hits, start + words)
+        distinct = set().union(*terms_at[first:last])
+        key = (len(distinct), last - first, -start)
         if best_key is None or key > best_key:
             best, best_key = start, key
     return best

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
+from django.db.models import CharField, F, Func
 from wagtail.query import PageQuerySet
 
 from search.analysis import index_terms
@@ -23,16 +25,42 @@ TITLE_WEIGHT = 0.5
 TITLE_RANKS = 200
 
 
-def timestamp(moment: datetime.datetime | None) -> float:
-    return moment.timestamp() if moment else 0.0
+class PublishedKey(Func):
+    """An article's publication date as text that sorts as the date does: UTC,
+    "YYYY-MM-DD HH:MM:SS.ffffff", what `published_key` makes of a datetime.
+
+    The ranking only compares dates. Read as datetimes, a thousand candidates cost 3 ms
+    of parsing on PostgreSQL (Django's timestamptz loader is Python) and 1.5 ms on SQLite,
+    more than fetching them (#15). SQLite already stores this text, without the fraction
+    when it is zero.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, **extra: Any) -> None:
+        super().__init__(F("first_published_at"), **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "substr(%(expressions)s || '.000000', 1, 26)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def published_key(moment: datetime.datetime | None) -> str:
+    """What PublishedKey reads in the database, from a datetime; "" (before any) for none."""
+    if moment is None:
+        return ""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def by_date(narrowed: PageQuerySet, limit: int) -> list[RankedArticle]:
     """The first `limit` of `narrowed`, newest first (a search without words)."""
-    rows = narrowed.order_by("-first_published_at", "-pk").values_list("pk", "first_published_at")[
-        :limit
-    ]
-    return [RankedArticle(pk, 0.0, published_at, False) for pk, published_at in rows]
+    rows = narrowed.order_by("-first_published_at", "-pk").annotate(published_key=PublishedKey())
+    rows = rows.values_list("pk", "published_key")[:limit]
+    return [RankedArticle(pk, 0.0, key or "", False) for pk, key in rows]
 
 
 def fuse(
@@ -45,20 +73,18 @@ def fuse(
     for rank, candidate in enumerate(text):
         in_title = 0.0
         if rank < TITLE_RANKS:
-            in_title = len(wanted & set(index_terms(candidate.title))) / len(wanted)
+            in_title = len(wanted.intersection(index_terms(candidate.title))) / len(wanted)
         scores[candidate.article_id] = (1 + TITLE_WEIGHT * in_title) / (RANK_OFFSET + rank)
-        dates[candidate.article_id] = candidate.published_at
+        dates[candidate.article_id] = candidate.published_key or ""
     for rank, candidate in enumerate(tagged):
         bonus = ENTITY_WEIGHT / (RANK_OFFSET + rank)
         scores[candidate.article_id] = scores.get(candidate.article_id, 0.0) + bonus
-        dates[candidate.article_id] = candidate.published_at
+        dates[candidate.article_id] = candidate.published_key or ""
     tagged_ids = {candidate.article_id for candidate in tagged}
-
-    def newest(article_id: int) -> float:
-        return timestamp(dates[article_id])
-
+    keys: dict[int, tuple[Any, ...]]
     if sort == "date":
-        order = sorted(scores, key=lambda pk: (newest(pk), pk), reverse=True)
+        keys = {pk: (dates[pk], pk) for pk in scores}
     else:
-        order = sorted(scores, key=lambda pk: (scores[pk], newest(pk), pk), reverse=True)
+        keys = {pk: (score, dates[pk], pk) for pk, score in scores.items()}
+    order = sorted(keys, key=keys.__getitem__, reverse=True)
     return [RankedArticle(pk, round(scores[pk], 6), dates[pk], pk in tagged_ids) for pk in order]

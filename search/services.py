@@ -42,7 +42,7 @@ from search.analysis import french_terms, highlight, unique_terms
 from search.exceptions import dates_reversed, query_too_long, unknown_sort
 from search.filters import accepted_links, narrow, published_articles
 from search.query import find_entity, name_terms
-from search.ranking import by_date, fuse
+from search.ranking import PublishedKey, by_date, fuse, published_key
 from search.results import Candidate, RankedArticle, SearchHit, SearchResults
 
 CANDIDATE_LIMIT = 1_000
@@ -110,6 +110,13 @@ def search_articles(
 _CANDIDATE_FIELDS = ("id", "title", "first_published_at")
 
 
+def _candidates(queryset: PageQuerySet) -> Any:
+    """Id, headline and date key (search.ranking.PublishedKey) of each article."""
+    return queryset.annotate(published_key=PublishedKey()).values_list(
+        "id", "title", "published_key"
+    )
+
+
 def _text_matches(
     articles: PageQuerySet,
     narrowed: PageQuerySet,
@@ -163,9 +170,10 @@ def _rows(results: Any, limit: int) -> list[Candidate]:
     results = results[:limit]
     get_queryset = getattr(results, "get_queryset", None)
     if get_queryset is not None:
-        rows = get_queryset().values_list(*_CANDIDATE_FIELDS)
-        return [Candidate(*row) for row in rows]
-    return [Candidate(page.pk, page.title, page.first_published_at) for page in results]
+        return [Candidate(*row) for row in _candidates(get_queryset())]
+    return [
+        Candidate(page.pk, page.title, published_key(page.first_published_at)) for page in results
+    ]
 
 
 def database_backend() -> str | None:
@@ -251,7 +259,7 @@ def newest_sqlite_matches(queryset: PageQuerySet, query: str, limit: int) -> lis
         .values("object_id")
     )
     newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
-    return [Candidate(*row) for row in newest.values_list(*_CANDIDATE_FIELDS)[:limit]]
+    return [Candidate(*row) for row in _candidates(newest)[:limit]]
 
 
 def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> list[Candidate]:
@@ -273,13 +281,17 @@ def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> l
         .values(object_pk=Cast("object_id", IntegerField()))
     )
     newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
+    nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
-        )
-        (before, _), *_ = cursor.fetchall()
-        rows = list(newest.values_list(*_CANDIDATE_FIELDS)[:limit])
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+        # A setting made for the transaction ends with it; inside an outer one (a savepoint
+        # here) it would outlive this statement, so it is read first and put back after.
+        if nested:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            (before,) = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        rows = list(_candidates(newest)[:limit])
+        if nested:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
     return [Candidate(*row) for row in rows]
 
 
@@ -308,7 +320,7 @@ def _tagged_matches(
         )
     else:
         tagged = tagged.order_by(*newest)
-    return [Candidate(*row) for row in tagged.values_list(*_CANDIDATE_FIELDS)[:limit]]
+    return [Candidate(*row) for row in _candidates(tagged)[:limit]]
 
 
 def _filters_in_backend() -> bool:

@@ -1,15 +1,17 @@
 """What a search costs, whatever it finds: a fixed number of queries per page of results,
 and the backend's relevance order kept when it is computed for the matches only (#15)."""
 
+import datetime
 import itertools
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from newsroom.models import ArticlePage
 from newsroom.tests.factories import ArticlePageFactory
 from search import services
+from search.ranking import PublishedKey, published_key
 from search.services import database_backend, load_hits, relevance_scores, search_articles
 from search.tests.conftest import days_ago, tag
 
@@ -113,3 +115,48 @@ def test_a_query_matching_too_many_to_score_keeps_the_newest_first(newsroom, mon
 
 def test_the_database_backend_is_recognised():
     assert database_backend() == connection.vendor
+
+
+def _seqscan_setting():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+@pytest.mark.parametrize("inside_a_transaction", [True, False])
+@pytest.mark.django_db(transaction=True)
+def test_sequential_scans_are_off_for_the_match_only(busy_newsroom, inside_a_transaction):
+    more_articles(busy_newsroom, 2)
+    assert _seqscan_setting() == "on"
+
+    if inside_a_transaction:
+        with transaction.atomic():
+            found = search_articles("phosphate").total
+            assert _seqscan_setting() == "on"
+    else:
+        found = search_articles("phosphate").total
+
+    assert found == 2
+    assert _seqscan_setting() == "on"
+
+
+def test_the_date_key_sorts_as_the_dates_and_reads_as_in_python(newsroom):
+    paris = datetime.timezone(datetime.timedelta(hours=2))
+    moments = [
+        datetime.datetime(2024, 5, 1, 8, 0, 0, tzinfo=datetime.UTC),  # no fraction
+        datetime.datetime(2024, 5, 1, 8, 0, 0, 500, tzinfo=datetime.UTC),
+        datetime.datetime(2024, 5, 1, 8, 0, 0, 40, tzinfo=datetime.UTC),
+        datetime.datetime(2024, 5, 1, 11, 0, 0, tzinfo=paris),  # 09:00 UTC
+        datetime.datetime(2023, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC),
+    ]
+    for number, moment in enumerate(moments):
+        ArticlePageFactory(
+            parent=newsroom.site_tree.golfe, slug=f"moment-{number}", first_published_at=moment
+        )
+    rows = ArticlePage.objects.filter(slug__startswith="moment-").annotate(key=PublishedKey())
+
+    keys = {page.first_published_at: page.key for page in rows}
+
+    assert keys == {moment: published_key(moment) for moment in moments}
+    assert sorted(keys, key=keys.__getitem__) == sorted(moments)
