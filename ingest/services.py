@@ -225,10 +225,14 @@ def ingest_article(
     if not item.title.strip() or not (item.body or item.standfirst):
         raise EmptyArticle()
     item = with_standfirst(item)
-    digest = dedup.content_hash(item.text())
-    known = _same_item(item, digest)
-    unchanged = known is not None and _is_unchanged(known, item, digest=digest)
-    pictures = images.NO_PICTURES if unchanged else images.fetch_pictures(item)
+    pictures = images.NO_PICTURES
+    if item.images:
+        # Only a picture to download makes it worth looking the item up before the
+        # transaction (`_save` looks again, inside it): three queries an item (issue #15).
+        digest = dedup.content_hash(item.text())
+        known = _same_item(item, digest)
+        unchanged = known is not None and _is_unchanged(known, item, digest=digest)
+        pictures = images.NO_PICTURES if unchanged else images.fetch_pictures(item)
     try:
         with transaction.atomic():
             outcome = _save(
