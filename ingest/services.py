@@ -182,15 +182,15 @@ def near_duplicate(signature: list[int]) -> IngestedItem | None:
         return None
     since = timezone.now() - timedelta(days=NEAR_DUPLICATE_WINDOW_DAYS)
     same_band = Q()
-    for band, key in keys:
-        same_band |= Q(band=band, key=key)
+    for band, band_key in keys:
+        same_band |= Q(band=band, key=band_key)
     sharing = NearDuplicateBand.objects.filter(same_band).values("item_id")
     recent = IngestedItem.objects.filter(
         pk__in=sharing, first_ingested_at__gte=since, is_near_duplicate=False
     )
     candidates = dict(recent.values_list("pk", "minhash"))
-    key = dedup.find_near_duplicate(signature, candidates)
-    return IngestedItem.objects.select_related("article").get(pk=key) if key else None
+    found = dedup.find_near_duplicate(signature, candidates)
+    return IngestedItem.objects.select_related("article").get(pk=found) if found else None
 
 
 def file_bands(item: IngestedItem) -> None:
