@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import ReferenceIndex
-from wagtail.search import index
+from wagtail.search.backends import get_search_backends_with_name
 
 from enrichment.gazetteer import unique_slug
 from enrichment.merges import kept_record
@@ -276,9 +276,11 @@ def index_new_entities(entity_ids: list[int]) -> None:
     Issue #15: an import's enrichments create about five new records an article, and each
     cost two more tasks in the queue (a third of all the tasks an import left).
     """
-    for entity in Entity.objects.filter(pk__in=entity_ids):
-        index.insert_or_update_object(entity)
-        with transaction.atomic():
+    entities = list(Entity.get_indexed_objects().filter(pk__in=entity_ids))
+    for _name, backend in get_search_backends_with_name(with_auto_update=True):
+        backend.add_bulk(Entity, entities)
+    with transaction.atomic():
+        for entity in entities:
             ReferenceIndex.create_or_update_for_object(entity)
 
 
