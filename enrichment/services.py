@@ -277,9 +277,11 @@ def index_new_entities(entity_ids: list[int]) -> None:
     cost two more tasks in the queue (a third of all the tasks an import left).
     """
     entities = list(Entity.get_indexed_objects().filter(pk__in=entity_ids))
-    for _name, backend in get_search_backends_with_name(with_auto_update=True):
-        backend.add_bulk(Entity, entities)
+    # One write transaction: on SQLite, each statement committed alone would take the
+    # database's write lock again, against the other workers.
     with transaction.atomic():
+        for _name, backend in get_search_backends_with_name(with_auto_update=True):
+            backend.add_bulk(Entity, entities)
         for entity in entities:
             ReferenceIndex.create_or_update_for_object(entity)
 
