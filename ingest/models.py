@@ -132,6 +132,30 @@ class IngestedItem(models.Model):
         return self.guid or self.url or f"item {self.pk}"
 
 
+class NearDuplicateBand(models.Model):
+    """One band of an item's MinHash signature, for finding its near duplicates by index.
+
+    Only items that can be merged into (not near duplicates themselves) have bands. The
+    7-day window is the item's `first_ingested_at`, read through the join (`ingest.dedup`
+    says why the bands are stored, issue #15).
+    """
+
+    item = models.ForeignKey(IngestedItem, on_delete=models.CASCADE, related_name="bands")
+    band = models.PositiveSmallIntegerField()
+    key = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("near-duplicate band")
+        verbose_name_plural = _("near-duplicate bands")
+        indexes = [models.Index(fields=["band", "key"], name="ingest_band_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "band"], name="ingest_one_key_per_band")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} band {self.band}"
+
+
 class IngestFailure(models.Model):
     """An item (or a whole poll) that could not be ingested, kept for the editors to see."""
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ingest import dedup, images
@@ -27,7 +28,7 @@ from ingest.fetch import fetch
 from ingest.formats import RawDocument, detect_adapter
 from ingest.formats.feeds import SUMMARY_ONLY
 from ingest.formats.html import HTMLAdapter
-from ingest.models import IngestedItem, SourceFeed
+from ingest.models import IngestedItem, NearDuplicateBand, SourceFeed
 from ingest.updates import editor_hold_reason, hold_partner_update, hold_reason_text
 from ingest.writing import create_article, fill_page
 from newsroom.article import ExtractedArticle
@@ -173,12 +174,35 @@ def _is_unchanged(existing: IngestedItem, item: ExtractedArticle, *, digest: str
     return existing.content_hash == digest or older
 
 
-def _near_duplicate(signature: list[int]) -> IngestedItem | None:
+def near_duplicate(signature: list[int]) -> IngestedItem | None:
+    """The item of the last days this text nearly repeats: the candidates are the items
+    sharing a band key with it (one indexed query), compared as `dedup` says."""
+    keys = dedup.band_keys(signature)
+    if not keys:
+        return None
     since = timezone.now() - timedelta(days=NEAR_DUPLICATE_WINDOW_DAYS)
-    recent = IngestedItem.objects.filter(first_ingested_at__gte=since, is_near_duplicate=False)
+    same_band = Q()
+    for band, band_key in keys:
+        same_band |= Q(band=band, key=band_key)
+    sharing = NearDuplicateBand.objects.filter(same_band).values("item_id")
+    recent = IngestedItem.objects.filter(
+        pk__in=sharing, first_ingested_at__gte=since, is_near_duplicate=False
+    )
     candidates = dict(recent.values_list("pk", "minhash"))
-    key = dedup.find_near_duplicate(signature, candidates)
-    return IngestedItem.objects.select_related("article").get(pk=key) if key else None
+    found = dedup.find_near_duplicate(signature, candidates)
+    return IngestedItem.objects.select_related("article").get(pk=found) if found else None
+
+
+def file_bands(item: IngestedItem) -> None:
+    """Store `item`'s band keys (again, when its text changed), so later copies find it;
+    a near duplicate is never merged into, and keeps none."""
+    NearDuplicateBand.objects.filter(item=item).delete()
+    if item.is_near_duplicate:
+        return
+    NearDuplicateBand.objects.bulk_create(
+        NearDuplicateBand(item=item, band=band, key=key)
+        for band, key in dedup.band_keys(item.minhash)
+    )
 
 
 def ingest_article(
@@ -201,10 +225,14 @@ def ingest_article(
     if not item.title.strip() or not (item.body or item.standfirst):
         raise EmptyArticle()
     item = with_standfirst(item)
-    digest = dedup.content_hash(item.text())
-    known = _same_item(item, digest)
-    unchanged = known is not None and _is_unchanged(known, item, digest=digest)
-    pictures = images.NO_PICTURES if unchanged else images.fetch_pictures(item)
+    pictures = images.NO_PICTURES
+    if item.images:
+        # Only a picture to download makes it worth looking the item up before the
+        # transaction (`_save` looks again, inside it): three queries an item (issue #15).
+        digest = dedup.content_hash(item.text())
+        known = _same_item(item, digest)
+        unchanged = known is not None and _is_unchanged(known, item, digest=digest)
+        pictures = images.NO_PICTURES if unchanged else images.fetch_pictures(item)
     try:
         with transaction.atomic():
             outcome = _save(
@@ -265,7 +293,7 @@ def _save(
                 provenance=provenance,
                 pictures=pictures,
             )
-        duplicate = _near_duplicate(signature)
+        duplicate = near_duplicate(signature)
         if duplicate is not None:
             IngestedItem.objects.create(
                 article=duplicate.article,
@@ -280,7 +308,8 @@ def _save(
         page, warnings = create_article(
             item, section=section, source=source, publish=publish, pictures=pictures, **dates
         )
-        IngestedItem.objects.create(article=page, source=source, feed=feed, **provenance)
+        ingested = IngestedItem.objects.create(article=page, source=source, feed=feed, **provenance)
+        file_bands(ingested)
     return IngestOutcome(IngestOutcome.CREATED, page, tuple(warnings))
 
 
@@ -299,6 +328,7 @@ def _update(
     for name, value in provenance.items():
         setattr(existing, name, value)
     existing.save()
+    file_bands(existing)
     reason = editor_hold_reason(page)
     if reason is not None:
         # Once an editor touched the article, no partner version is written over it: it

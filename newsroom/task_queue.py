@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django_tasks.backends.base import BaseTaskBackend
@@ -58,11 +58,26 @@ def _lock_twin(twins: Any) -> bool:
     the UPDATE takes the database's write lock, so no worker can claim anything before this
     transaction ends. Either way the UPDATE re-checks that the twin has not started.
     """
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    if connections[DBTaskResult.objects.db].vendor == "sqlite":
+        # One statement where there are no row locks to take first (issue #15: an import
+        # coalesces about ten enqueues an article).
+        first = twins.values("pk")[:1]
+        return ready.filter(pk__in=first).update(status=TaskResultStatus.READY) == 1
     ids = list(twins.select_for_update(skip_locked=True).values_list("pk", flat=True)[:1])
     if not ids:
         return False
-    held = DBTaskResult.objects.filter(pk=ids[0], status=TaskResultStatus.READY)
-    return held.update(status=TaskResultStatus.READY) == 1
+    return ready.filter(pk=ids[0]).update(status=TaskResultStatus.READY) == 1
+
+
+def _held_until_commit() -> Any:
+    """The block that holds a twin once locked: the caller's transaction when one is open
+    (no savepoint needed: the lock lasts until it ends), else a transaction of its own.
+
+    Two statements fewer per request than a savepoint (SAVEPOINT, RELEASE); an error in it
+    fails the caller's transaction, as any database error there would.
+    """
+    return transaction.atomic(using=DBTaskResult.objects.db, savepoint=False)
 
 
 def enqueue_once(task: Task, *args: Any, **kwargs: Any) -> TaskResult | None:
@@ -77,7 +92,7 @@ def enqueue_once(task: Task, *args: Any, **kwargs: Any) -> TaskResult | None:
     if not isinstance(backend, DatabaseBackend) or task.run_after is not None:
         return task.enqueue(*args, **kwargs)
     args_kwargs = normalize_json({"args": list(args), "kwargs": kwargs})
-    with transaction.atomic(using=DBTaskResult.objects.db):
+    with _held_until_commit():
         if _lock_twin(_twins(task, backend, args_kwargs)):
             return None
         return task.enqueue(*args, **kwargs)
@@ -100,7 +115,7 @@ def coalesce_enqueued(sender: type, task_result: TaskResult, **kwargs: Any) -> N
         return
     backend = task.get_backend()
     args_kwargs = normalize_json({"args": task_result.args, "kwargs": task_result.kwargs})
-    with transaction.atomic(using=DBTaskResult.objects.db):
+    with _held_until_commit():
         twins = _twins(task, backend, args_kwargs).exclude(pk=task_result.id)
         if _lock_twin(twins):
             DBTaskResult.objects.filter(pk=task_result.id, status=TaskResultStatus.READY).delete()

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from wagtail.search.backends import get_search_backend
 
 from enrichment import services
 from enrichment.gazetteer import Gazetteer, load_gazetteer
@@ -94,6 +95,18 @@ def test_an_unknown_name_becomes_a_new_entity_an_editor_can_merge(article):
     newcomer = Entity.objects.get(name="Hadrien Vasseur")
     assert newcomer.key == "" and newcomer.kind == "PER"
     assert newcomer.aliases.filter(name="Hadrien Vasseur").exists()
+
+
+def test_new_entities_are_searchable_once_stored_without_a_task_each(
+    article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.store_suggestions(article, found())
+
+    newcomer = Entity.objects.get(name="Hadrien Vasseur")
+    assert list(get_search_backend().search("Vasseur", Entity)) == [newcomer]
+    # One job after commit for every new record, not two queued tasks per record.
+    assert len([c for c in callbacks if "index_new_entities" in repr(c)]) == 1
 
 
 def test_re_running_never_overrides_an_editors_decision(article, admin_user):
