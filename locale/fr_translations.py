@@ -637,6 +637,11 @@ FRENCH = {
     "No task in the queue.": "Aucune tâche dans la file.",
     "Waiting": "En attente",
     "Failed": "En échec",
+    "near-duplicate band": "bande de quasi-doublon",
+    "near-duplicate bands": "bandes de quasi-doublons",
+    "The nginx configuration cannot be made: %(problem)s.": (
+        "La configuration de nginx ne peut pas être écrite : %(problem)s."
+    ),
 }
 
 # Plural entries: singular msgid → (French singular, French plural).
