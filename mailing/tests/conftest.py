@@ -74,3 +74,16 @@ def article(site_tree):
         dateline_places=["Rome", "Paris"],
         dateline_date=date(2022, 12, 19),
     )
+
+
+@pytest.fixture
+def alerts(make_subscriber, queue_delivery, article):
+    """`alerts(n)`: n queued alerts with the same article, to n active subscribers."""
+
+    def make(count, **fields):
+        return [
+            queue_delivery(make_subscriber(), Delivery.Kind.ALERT, articles=[article], **fields)
+            for _ in range(count)
+        ]
+
+    return make

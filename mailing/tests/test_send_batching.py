@@ -15,17 +15,6 @@ from mailing.models import Delivery
 from mailing.sending import send_due
 
 
-@pytest.fixture
-def alerts(make_subscriber, queue_delivery, article):
-    def make(count):
-        return [
-            queue_delivery(make_subscriber(), Delivery.Kind.ALERT, articles=[article])
-            for _ in range(count)
-        ]
-
-    return make
-
-
 def sent_before_each_message(monkeypatch, settings, batch, **pass_options):
     """Run one pass; the number of rows marked sent each time a message was about to go."""
     settings.MAILING_MARK_BATCH = batch

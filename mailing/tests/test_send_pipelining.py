@@ -14,17 +14,6 @@ from mailing.sending import send_due
 
 
 @pytest.fixture
-def alerts(make_subscriber, queue_delivery, article):
-    def make(count):
-        return [
-            queue_delivery(make_subscriber(), Delivery.Kind.ALERT, articles=[article])
-            for _ in range(count)
-        ]
-
-    return make
-
-
-@pytest.fixture
 def writes(monkeypatch):
     """Every write the client makes to the server, in order."""
     seen = []

@@ -19,19 +19,6 @@ TEMPORARY = "451 4.3.0 Mailbox busy, try again later"
 PERMANENT = "550 5.1.1 No such user here"
 
 
-@pytest.fixture
-def alerts(make_subscriber, queue_delivery, article):
-    """`alerts(n)`: n queued alerts with the same article, to n active subscribers."""
-
-    def make(count, **fields):
-        return [
-            queue_delivery(make_subscriber(), Delivery.Kind.ALERT, articles=[article], **fields)
-            for _ in range(count)
-        ]
-
-    return make
-
-
 def statuses(deliveries):
     return [Delivery.objects.get(pk=delivery.pk).status for delivery in deliveries]
 
