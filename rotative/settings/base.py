@@ -146,8 +146,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     # The connection is kept between requests and tasks like any other (CONN_MAX_AGE):
-    # closing it each time cost 14 ms a task in the import pipeline's profile, and a fifth
-    # to a quarter of a reader page rebuilt around its kept parts (#15).
+    # opening and closing it for each request cost a fifth to a quarter of a reader page
+    # rebuilt around its kept parts (#15; an import end to end: about the same).
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when CACHE_URL is set (shared by every web process), otherwise a file cache
