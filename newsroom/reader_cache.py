@@ -140,6 +140,16 @@ def current_stamps(families: Iterable[str], *, create: bool = True) -> dict[str,
     return found
 
 
+def still_valid(entry: Any) -> bool:
+    """Whether a kept page or part (a dict with the ``stamps`` it was built under) still
+    holds: every one of its families has the stamp it had then."""
+    if not isinstance(entry, dict) or "stamps" not in entry:
+        return False
+    stamps = entry["stamps"]
+    families = [key.removeprefix(VERSION_PREFIX) for key in stamps]
+    return bool(current_stamps(families, create=False) == stamps)
+
+
 def bump(families: Iterable[str]) -> None:
     """New stamps for `families`: every page built from one of them is a miss from now on."""
     stamps = {_version_key(family): _new_stamp() for family in set(families)}
@@ -153,12 +163,16 @@ def page_key(request: HttpRequest) -> str:
 
 
 def is_reader_request(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD") or page_seconds() <= 0:
+    if page_seconds() <= 0 or not _anonymous_read(request):
         return False
     prefixes = tuple(getattr(settings, "READER_CACHE_EXCLUDED_PREFIXES", EXCLUDED_PREFIXES))
-    if request.path.startswith(prefixes):
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    return not request.path.startswith(prefixes)
+
+
+def _anonymous_read(request: HttpRequest) -> bool:
+    """A GET or HEAD with no session cookie (an editor) and no ``Authorization``: what may be
+    answered from, and stored in, what every reader shares."""
+    if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
     return not request.headers.get("Authorization")
 
@@ -289,19 +303,14 @@ class ReaderCacheFetchMiddleware:
         if not is_reader_request(request):
             return self.get_response(request)
         entry: Any = reader_cache().get(page_key(request))
-        if isinstance(entry, dict) and "stamps" in entry:
-            stamps = entry["stamps"]
-            if (
-                current_stamps([key.removeprefix(VERSION_PREFIX) for key in stamps], create=False)
-                == stamps
-            ):
-                response = entry["response"]
-                body = entry.get("gzip")
-                if body is not None and _accepts_gzip(request):
-                    response = _gzipped_copy(response, body)
-                response[HIT_HEADER] = "hit"
-                request._reader_cache_hit = True  # type: ignore[attr-defined]
-                return response
+        if still_valid(entry):
+            response = entry["response"]
+            body = entry.get("gzip")
+            if body is not None and _accepts_gzip(request):
+                response = _gzipped_copy(response, body)
+            response[HIT_HEADER] = "hit"
+            request._reader_cache_hit = True  # type: ignore[attr-defined]
+            return response
         request._reader_cache_store = True  # type: ignore[attr-defined]
         return self.get_response(request)
 
@@ -327,11 +336,8 @@ def kept_fragment(
     where = f"{request.get_host()} {name}"
     key = FRAGMENT_PREFIX + hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()
     entry: Any = cache.get(key)
-    if isinstance(entry, dict) and "stamps" in entry:
-        stamps = entry["stamps"]
-        keys = [key.removeprefix(VERSION_PREFIX) for key in stamps]
-        if current_stamps(keys, create=False) == stamps:
-            return str(entry["html"])
+    if still_valid(entry):
+        return str(entry["html"])
     stamps = current_stamps(families)
     html = render()
     cache.set(key, {"stamps": stamps, "html": html}, fragment_seconds())
@@ -341,6 +347,4 @@ def kept_fragment(
 def _fragment_reader(request: HttpRequest) -> bool:
     if fragment_seconds() <= 0 or getattr(request, "is_preview", False):
         return False
-    if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return False
-    return not request.headers.get("Authorization")
+    return _anonymous_read(request)

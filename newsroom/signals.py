@@ -10,7 +10,6 @@ it is leaving) and after (those it now has).
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page, PageViewRestriction
@@ -18,7 +17,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from newsroom import events, restrictions, services, tasks
 from newsroom.models import ArticlePage, NewsImage, NewsroomSettings
-from newsroom.models.settings import cache_key as settings_cache_key
+from newsroom.models.settings import forget_settings
 from newsroom.reader_purge import country_codes
 
 
@@ -97,9 +96,9 @@ def purge_after_settings(
     """The tagline and the sign-up heading are on every reader page: the kept settings are
     forgotten now and after the commit (a reader in between may have read the old row
     back), and every page is purged."""
-    key = settings_cache_key(instance.site_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    site_id = instance.site_id
+    forget_settings(site_id)
+    transaction.on_commit(lambda: forget_settings(site_id))
     services.purge_reader_pages(["site"])
 
 

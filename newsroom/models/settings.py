@@ -44,3 +44,7 @@ SETTINGS_SECONDS = 24 * 3600
 
 def cache_key(site_id: int) -> str:
     return f"newsroom:settings:{site_id}"
+
+
+def forget_settings(site_id: int) -> None:
+    cache.delete(cache_key(site_id))
