@@ -112,7 +112,7 @@ def main():
     parser.add_argument(
         "--parts-kept",
         action="store_true",
-        help="keep the page's parts ({% kept_fragment %}): a page rebuilt around kept parts",
+        help="keep the page's parts ({%% kept_fragment %%}): a page rebuilt around kept parts",
     )
     args = parser.parse_args()
     trees = {"after": REPO}

@@ -2,23 +2,15 @@
 
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest
-from wagtail.models import Site
 
-from newsroom.models import SectionPage
-
-NAVIGATION_CACHE_KEY = "newsroom:navigation"
+from newsroom.kept_tree import ADMIN_PREFIXES, route_from_kept_tree
 
 
 def site_chrome(request: HttpRequest) -> dict[str, Any]:
-    if request.path.startswith(("/admin/", "/django-admin/")):
+    """The navigation and the site, both from the kept top of the tree (`newsroom.kept_tree`),
+    which a change of a section, la une or the site renews."""
+    if request.path.startswith(ADMIN_PREFIXES):
         return {}
-    navigation = cache.get(NAVIGATION_CACHE_KEY)
-    if navigation is None:
-        navigation = [
-            {"title": section.title, "url": section.url}
-            for section in SectionPage.objects.live().public().in_menu().order_by("path")
-        ]
-        cache.set(NAVIGATION_CACHE_KEY, navigation, 300)
-    return {"navigation": navigation, "site": Site.find_for_request(request)}
+    tree = route_from_kept_tree(request)
+    return {"navigation": tree.navigation, "site": tree.site}

@@ -163,13 +163,13 @@ def page_key(request: HttpRequest) -> str:
 
 
 def is_reader_request(request: HttpRequest) -> bool:
-    if page_seconds() <= 0 or not _anonymous_read(request):
+    if page_seconds() <= 0 or not anonymous_read(request):
         return False
     prefixes = tuple(getattr(settings, "READER_CACHE_EXCLUDED_PREFIXES", EXCLUDED_PREFIXES))
     return not request.path.startswith(prefixes)
 
 
-def _anonymous_read(request: HttpRequest) -> bool:
+def anonymous_read(request: HttpRequest) -> bool:
     """A GET or HEAD with no session cookie (an editor) and no ``Authorization``: what may be
     answered from, and stored in, what every reader shares."""
     if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -347,4 +347,4 @@ def kept_fragment(
 def _fragment_reader(request: HttpRequest) -> bool:
     if fragment_seconds() <= 0 or getattr(request, "is_preview", False):
         return False
-    return _anonymous_read(request)
+    return anonymous_read(request)

@@ -123,10 +123,6 @@ def _purge_now(families: set[str], urls: set[str]) -> None:
     if not families:
         return
     reader_cache.bump(families)
-    if "site" in families:
-        from newsroom.context_processors import NAVIGATION_CACHE_KEY
-
-        reader_cache.reader_cache().delete(NAVIGATION_CACHE_KEY)
     logger.info("Reader pages purged: %s", ", ".join(sorted(families)))
     endpoint = getattr(settings, "READER_CACHE_PURGE_URL", "")
     if endpoint:

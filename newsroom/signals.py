@@ -12,11 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from newsroom import events, restrictions, services, tasks
-from newsroom.models import ArticlePage, NewsImage, NewsroomSettings
+from newsroom.models import ArticlePage, HomePage, NewsImage, NewsroomSettings, SectionPage
 from newsroom.models.settings import forget_settings
 from newsroom.reader_purge import country_codes
 
@@ -102,6 +102,22 @@ def purge_after_settings(
     services.purge_reader_pages(["site"])
 
 
+def purge_site_after_tree_save(sender: type[Page], **kwargs: Any) -> None:
+    """La une or a section written whole (created, published, or saved by a script that
+    never publishes): the navigation, la une's blocks and the kept routing
+    (`newsroom.kept_tree`) all read them. A draft revision saves with ``update_fields`` and
+    changes nothing readers see."""
+    if not kwargs.get("raw") and kwargs.get("update_fields") is None:
+        services.purge_reader_pages(["site"])
+
+
+def purge_after_site_change(sender: type[Site], **kwargs: Any) -> None:
+    """The Site row (its host, port or root page) is in every page's addresses and is where
+    routing starts (`newsroom.kept_tree`)."""
+    if not kwargs.get("raw"):
+        services.purge_reader_pages(["site"])
+
+
 def purge_after_decision(
     sender: Any, instance: ArticlePage, by_editor: bool = False, **kwargs: Any
 ) -> None:
@@ -145,11 +161,23 @@ def connect() -> None:
     )
     post_delete.connect(purge_site_after_delete, sender=Page, dispatch_uid="newsroom_purge_deleted")
     post_page_move.connect(purge_site_after_move, dispatch_uid="newsroom_purge_moved")
+    for model in (HomePage, SectionPage):
+        post_save.connect(
+            purge_site_after_tree_save,
+            sender=model,
+            dispatch_uid=f"newsroom_purge_saved_{model.__name__}",
+        )
     for signal in (post_save, post_delete):
         signal.connect(
             purge_after_restriction,
             sender=PageViewRestriction,
             dispatch_uid=f"newsroom_purge_restriction_{signal is post_save}",
+        )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            purge_after_site_change,
+            sender=Site,
+            dispatch_uid=f"newsroom_purge_site_{signal is post_save}",
         )
     events.article_enriched.connect(purge_after_decision, dispatch_uid="newsroom_purge_enriched")
     for signal in (post_save, post_delete):

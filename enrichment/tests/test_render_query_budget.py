@@ -7,7 +7,7 @@ from enrichment.models import ArticleCountry, ArticleEntity, Entity, Kind, Statu
 from newsroom.tests.budget import uncached_queries
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 
-BUDGET = 8
+BUDGET = 7
 
 
 def tag(article, entity):

@@ -33,7 +33,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
-from newsroom import restrictions
+from newsroom import kept_tree, restrictions
 from newsroom.article import Dateline, ExtractedArticle, ReadAlso, SourceCredit
 from newsroom.blocks import ArticleBodyBlock, plain_paragraphs, read_also_links
 from newsroom.forms import CleanTextPageForm
@@ -94,13 +94,16 @@ class HomePage(ViewRestrictionsReadOnce, RoutablePageMixin, OneTypeOfChild, Page
     class Meta:
         verbose_name = _("home page")
 
-    def front_page_context(self) -> dict[str, Any]:
+    def front_page_context(self, request: HttpRequest) -> dict[str, Any]:
         """The lead story and each section's latest four: la une's own page only (the topic
-        pages routed here have no use for them)."""
+        pages routed here have no use for them). The sections come from the kept top of the
+        tree (`newsroom.kept_tree`)."""
         articles = ArticlePage.objects.published().descendant_of(self).for_listing()
         lead = self.lead_article if self.lead_article and self.lead_article.live else None
         lead = lead or articles.first()
-        sections = list(SectionPage.objects.child_of(self).live().public())
+        sections = kept_tree.listed_sections(request, self)
+        if sections is None:
+            sections = list(SectionPage.objects.child_of(self).live().public())
         # Every section's latest four in one query (numbered within their section), not one
         # query and its prefetches per section: la une costs the same with 3 sections or 9.
         section_path = Substr("path", 1, (self.depth + 1) * self.steplen)
@@ -125,7 +128,7 @@ class HomePage(ViewRestrictionsReadOnce, RoutablePageMixin, OneTypeOfChild, Page
 
     @path("")
     def front_page(self, request: HttpRequest) -> HttpResponse:
-        return self.render(request, context_overrides=self.front_page_context())
+        return self.render(request, context_overrides=self.front_page_context(request))
 
     @path("sujets/<slug:slug>/", name="topic")
     def topic_page(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -210,6 +213,9 @@ class ArticlePage(ViewRestrictionsReadOnce, Page):
     )
 
     objects = ArticlePageManager()
+    # Read with the article when a reader's request is routed to it (`OneTypeOfChild`): the
+    # lead picture and the partner credit are on every article page.
+    routed_with = ("lead_image", "source")
 
     base_form_class = CleanTextPageForm
     content_panels = [

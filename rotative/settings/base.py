@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The site, la une and its sections kept between requests for routing (issue #15); after
+    # CommonMiddleware, which has refused a host outside ALLOWED_HOSTS.
+    "newsroom.kept_tree.KeptTreeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
