@@ -192,20 +192,21 @@ def insert_audiences(article_id: int, audiences: Sequence[Audience], moment: dat
             numbers,
         ]
     else:
+        # Each audience's frequency and reasons read once (MATERIALIZED: flattened, SQLite
+        # read them again for every reader, parsing the audience's whole list each time).
         # "WHERE true": SQLite would read ON CONFLICT as the SELECT's join constraint.
         sql = (
             f"INSERT INTO {table} {columns} "  # noqa: S608
-            "SELECT r.value, %s, json_extract(a.value, '$[0]'), json_extract(a.value, '$[1]'), "
-            "%s FROM json_each(%s) AS a, json_each(a.value, '$[2]') AS r "
-            "WHERE true ORDER BY r.value ON CONFLICT DO NOTHING"
+            "WITH a AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS frequency, "
+            "json_extract(value, '$[1]') AS reasons, json_extract(value, '$[2]') AS readers "
+            "FROM json_each(%s)) SELECT r.value, %s, a.frequency, a.reasons, %s "
+            "FROM a, json_each(a.readers) AS r WHERE true ORDER BY r.value ON CONFLICT DO NOTHING"
         )
-        listed = [
-            [audience.frequency, audience.reasons, audience.readers] for audience in audiences
-        ]
+        listed = [[each.frequency, each.reasons, each.readers] for each in audiences]
         params = [
+            json.dumps(listed, ensure_ascii=False),
             article_id,
             connection.ops.adapt_datetimefield_value(moment),
-            json.dumps(listed, ensure_ascii=False),
         ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
