@@ -130,6 +130,16 @@ class Subscription(models.Model):
                 fields=["subscriber", "kind", "value"], name="mailing_unique_subscription"
             )
         ]
+        indexes = [
+            # Matching reads the query and label of each keyword subscription filed under
+            # an article's words, by id: from this index alone, a twentieth of the table,
+            # not from the rows of a million subscriptions (#15).
+            models.Index(
+                fields=["id", "value", "label"],
+                condition=models.Q(kind="keywords"),
+                name="mailing_keyword_queries",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.label or self.value} ({self.frequency})"

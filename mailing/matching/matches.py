@@ -174,14 +174,18 @@ def decision(
     terms = sorted(term_key(word) for word in profile.text.words)
     if terms:
         among_terms, terms_params = _one_of("k.key", terms)
+        # Only keyword subscriptions are filed under words: the kind, as the partial
+        # index mailing_keyword_queries is defined, lets both read that index alone.
+        keywords = f"s.kind = '{Subscription.Kind.KEYWORDS.value}'"
         if connection.vendor == "postgresql":
-            # OFFSET 0 keeps PostgreSQL from flattening it into that hash join.
+            # OFFSET 0 keeps PostgreSQL from flattening it into a hash join that reads the
+            # whole subscription table.
             subscription = (
-                f"CROSS JOIN LATERAL (SELECT value, label FROM {subscriptions} "  # noqa: S608
-                "WHERE id = k.subscription_id OFFSET 0) AS s"
+                f"CROSS JOIN LATERAL (SELECT s.value, s.label FROM {subscriptions} s "  # noqa: S608
+                f"WHERE s.id = k.subscription_id AND {keywords} OFFSET 0) AS s"
             )
         else:
-            subscription = f"JOIN {subscriptions} s ON s.id = k.subscription_id"
+            subscription = f"JOIN {subscriptions} s ON s.id = k.subscription_id AND {keywords}"
         branches.append(
             f"SELECT k.frequency, -1, s.value, s.label, {_ids('k.subscriber_id')} "  # noqa: S608
             f"FROM {keys_table} k {subscription} WHERE {among_terms} AND k.{in_wanted} "
