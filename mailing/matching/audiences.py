@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from mailing.matching.index import WRITE_BATCH, ArticleProfile, article_profile, chunked
 from mailing.matching.matches import (
-    KEYWORDS,
     MATCH_WINDOW,
     Verdicts,
     decision,
@@ -64,9 +63,9 @@ def decide(profile: ArticleProfile, frequencies: Sequence[str] | None = None) ->
     found: dict[str, dict[int, int]] = {}
     for frequency, reason, query, label, ids in _read(sql, params):
         if query is not None:  # a keyword query, checked once; few distinct reasons
-            if not verdicts.matches(query):
+            text = verdicts.keyword_reason(query, label)
+            if text is None:
                 continue
-            text = f"{KEYWORDS}{label or query}"
             reason = bits.get(text)
             if reason is None:
                 reason = bits[text] = len(reasons)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -55,16 +55,14 @@ class Verdicts:
             self._verdicts[query] = _parsed(query).matches(self.profile.text)
         return self._verdicts[query]
 
-    def matching(self, queries: Iterable[str]) -> list[str]:
-        """The keyword queries among `queries` the article matches."""
-        return [query for query in queries if self.matches(query)]
+    def keyword_reason(self, query: str, label: str) -> str | None:
+        """Why a keyword subscription (`query`, `label`) matches, or None."""
+        return f"{KEYWORDS}{label or query}" if self.matches(query) else None
 
     def reason(self, key: str, value: str, label: str) -> str | None:
         """Why an index row under `key` (of a subscription `value`) matches, or None."""
         fixed = self.profile.reasons.get(key)
-        if fixed is not None:
-            return fixed
-        return f"{KEYWORDS}{label or value}" if self.matches(value) else None
+        return fixed if fixed is not None else self.keyword_reason(value, label)
 
     def position(self, reason: str) -> int:
         """Where a reason goes: the article's tagging in order, then keywords (by text)."""
