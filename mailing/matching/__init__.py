@@ -2,10 +2,11 @@
 
     index: SubscriptionKey rows, the inverted index (`index_subscriber`), and the keys an
         article carries (`article_profile`, `article_keys`).
-    matches: the matching rule (`Verdicts`) and `decision`, which applies it to every
-        reader over the index in one SELECT (`find_matches` reads it); `match_article`
-        records the article as matched (MatchedArticle) and inserts what the decision
-        selects for instant-alert readers, in the same statement.
+    matches: the matching rule (`Verdicts`) and `decision`, the SELECT reading each
+        matching key's readers from the index as one list.
+    audiences: `decide` folds those lists into audiences (readers sharing a frequency and
+        reasons; `find_matches` lists them reader by reader); `match_article` records the
+        article as matched (MatchedArticle) and writes its instant audiences' rows.
     digests: a digest's contents, decided when it is built: the articles matched since the
         reader's previous digest, by the same rule (#15).
     queueing: `queue_instant_alerts`, `queue_digests`: PendingMatch rows not yet in a
@@ -23,6 +24,14 @@ The names callers use are re-exported here: `from mailing import matching` reads
 module, and `matching.index_subscriber` is the one name the services call.
 """
 
+from mailing.matching.audiences import (
+    Audience,
+    decide,
+    find_matches,
+    insert_audiences,
+    insert_matches,
+    match_article,
+)
 from mailing.matching.digests import collect_digest_matches
 from mailing.matching.index import (
     ALL,
@@ -35,14 +44,7 @@ from mailing.matching.index import (
     subscription_keys,
     term_key,
 )
-from mailing.matching.matches import (
-    MATCH_WINDOW,
-    Verdicts,
-    decision,
-    find_matches,
-    insert_matches,
-    match_article,
-)
+from mailing.matching.matches import MATCH_WINDOW, Verdicts, decision, unmailable_readers
 from mailing.matching.queueing import (
     PARIS,
     WEEKLY_DIGEST_WEEKDAY,
@@ -61,12 +63,14 @@ __all__ = [
     "PARIS",
     "WEEKLY_DIGEST_WEEKDAY",
     "ArticleProfile",
+    "Audience",
     "Verdicts",
     "DigestPeriod",
     "article_keys",
     "article_profile",
     "article_text",
     "collect_digest_matches",
+    "decide",
     "decision",
     "digest_period",
     "find_matches",
@@ -74,6 +78,7 @@ __all__ = [
     "forgettable_matches",
     "index_key",
     "index_subscriber",
+    "insert_audiences",
     "insert_matches",
     "match_article",
     "queue_digests",
@@ -82,4 +87,5 @@ __all__ = [
     "receives_mail",
     "subscription_keys",
     "term_key",
+    "unmailable_readers",
 ]

@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from mailing.matching.audiences import insert_matches
 from mailing.matching.index import article_profile, chunked, term_key
-from mailing.matching.matches import Verdicts, insert_matches
+from mailing.matching.matches import Verdicts
 from mailing.models import MatchedArticle, SubscriptionKey
 from newsroom.models import ArticlePage
 
