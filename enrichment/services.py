@@ -176,7 +176,12 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
     Quote.objects.bulk_create(quotes)
     summary.quotes += len(quotes)
     EnrichmentRun.objects.update_or_create(
-        article=page, defaults={"language": article.language, "warnings": list(article.warnings)}
+        article=page,
+        defaults={
+            "language": article.language,
+            "warnings": list(article.warnings),
+            "lemmas": article.lemmas.to_json() if article.lemmas is not None else {},
+        },
     )
     article_enriched.send(sender=ArticlePage, instance=page, by_editor=False)
     return summary
