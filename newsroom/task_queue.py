@@ -31,6 +31,7 @@ from django_tasks.signals import task_enqueued
 from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.utils import exclusive_transaction
 
 # Tasks enqueued by code we do not own (Wagtail's post_save handlers, inside the saving
 # transaction) and coalesced after the fact: see `coalesce_enqueued`.
@@ -125,6 +126,37 @@ def coalesce_task(task: Task) -> None:
     """Coalesce every enqueue of `task`, wherever it comes from (Wagtail's index tasks)."""
     _coalesced_paths.add(task.module_path)
     task_enqueued.connect(coalesce_enqueued, dispatch_uid="newsroom_coalesce_enqueued")
+
+
+def claim_waiting(task: Task, limit: int, *, worker: str) -> list[DBTaskResult]:
+    """Up to `limit` jobs of `task` waiting to run now (any arguments), claimed for `worker`
+    as the worker itself claims one, for a task that does several at once; oldest first.
+
+    Why (issue #15): enrichment reads an article through spaCy 30–45 % faster in a batch
+    (`nlp.pipe`) than alone, and a bulk import leaves one enrichment an article. The caller
+    marks each claimed job done or failed (`DBTaskResult.set_successful`, `set_failed`).
+    The claim is taken as db_worker takes its own (a row locked with SKIP LOCKED, or the
+    database's write lock on SQLite), so no job is run twice. Other backends: none.
+    """
+    backend = task.get_backend()
+    if limit <= 0 or not isinstance(backend, DatabaseBackend):
+        return []
+    waiting = (
+        DBTaskResult.objects.ready()
+        .filter(
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            backend_name=backend.alias,
+        )
+        .order_by("enqueued_at", "pk")
+    )
+    # Inside an open transaction (a test's, a caller's), that one already holds the lock.
+    opened = transaction.get_connection(waiting.db).in_atomic_block
+    with transaction.atomic(using=waiting.db) if opened else exclusive_transaction(waiting.db):
+        claimed = list(waiting.select_for_update(skip_locked=True)[:limit])
+        for row in claimed:
+            row.claim(worker)  # one UPDATE each: no nested transaction in SQLite's BEGIN
+    return claimed
 
 
 def queue_by_kind() -> list[dict[str, Any]]:
