@@ -201,6 +201,10 @@ class EnrichmentRun(models.Model):
     language = models.CharField(max_length=10, blank=True)
     enriched_at = models.DateTimeField(auto_now=True)
     warnings = models.JSONField(default=list)
+    # The content lemmas counted from the run's parse, with the digest of the text read
+    # (`enrichment.lemmas.ArticleLemmas`): related articles read them instead of parsing
+    # the article again (issue #15). Empty for a language the French model did not read.
+    lemmas = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
         return f"{self.article_id} enriched at {self.enriched_at:%Y-%m-%d %H:%M}"

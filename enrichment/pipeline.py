@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from enrichment.countries import CountrySignal, demonym_signals, entity_signal, score_countries
 from enrichment.entities import EntityRecogniser, entities_found, group_mentions
 from enrichment.gazetteer import Gazetteer, default_gazetteer
+from enrichment.lemmas import ArticleLemmas, lemmas_of_doc, tagged_kickers
 from enrichment.nlp import get_nlp
 from enrichment.quotes import SpeakerMention, find_quotes
 from enrichment.results import CountryFound, EnrichedArticle, EntityFound, QuoteFound, TopicFound
@@ -81,12 +82,21 @@ class Enricher:
             recogniser = self.recogniser(language)
             texts = [prepared[index].analysed_text() for index in indexes]
             docs = recogniser.nlp.pipe(texts, batch_size=batch_size)
+            # Related articles' lemmas: from the French model's tags only (issue #15).
+            french = language == "fr"
+            kickers = tagged_kickers([prepared[i] for i in indexes]) if french else {}
             for index, doc in zip(indexes, docs, strict=True):
-                results[index] = self._enrich_doc(prepared[index], doc, recogniser)
+                article = prepared[index]
+                lemmas = lemmas_of_doc(article, doc, kickers.get(id(article))) if french else None
+                results[index] = self._enrich_doc(article, doc, recogniser, lemmas)
         return cast(list[EnrichedArticle], results)  # each article got its result above
 
     def _enrich_doc(
-        self, article: ExtractedArticle, doc: Doc, recogniser: EntityRecogniser
+        self,
+        article: ExtractedArticle,
+        doc: Doc,
+        recogniser: EntityRecogniser,
+        lemmas: ArticleLemmas | None,
     ) -> EnrichedArticle:
         text = doc.text
         lead_end = len(article.title) + 2 + len(article.standfirst)
@@ -96,7 +106,12 @@ class Enricher:
         countries = _countries(article, entities, text, self.gazetteer, lead_end)
         topics = self._topics_of(doc)
         return EnrichedArticle.of(
-            article, entities=tuple(entities), quotes=quotes, countries=countries, topics=topics
+            article,
+            entities=tuple(entities),
+            quotes=quotes,
+            countries=countries,
+            topics=topics,
+            lemmas=lemmas,
         )
 
     def _topics_of(self, doc: Doc) -> tuple[TopicFound, ...]:

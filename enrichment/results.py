@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsroom.article import ExtractedArticle
+
+if TYPE_CHECKING:
+    # spaCy stays out of web processes, which read results through enrichment.services.
+    from enrichment.lemmas import ArticleLemmas
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class EnrichedArticle(ExtractedArticle):
     quotes: tuple[QuoteFound, ...] = ()
     topics: tuple[TopicFound, ...] = ()
     countries: tuple[CountryFound, ...] = ()
+    # Counted from the same parse, for related articles; not part of what `extract` prints.
+    lemmas: ArticleLemmas | None = None
 
     @classmethod
     def of(cls, article: ExtractedArticle, **findings: Any) -> EnrichedArticle:
@@ -78,6 +84,7 @@ class EnrichedArticle(ExtractedArticle):
 
     def to_json(self) -> dict[str, Any]:
         data = super().to_json()
+        data.pop("lemmas", None)
         # Countries as ISO codes: those the article is about, then those only mentioned.
         data["countries"] = [country.code for country in self.countries if country.about]
         data["countries_mentioned"] = [

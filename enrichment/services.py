@@ -82,6 +82,16 @@ def enrich_article_page(
     return store_suggestions(page, enricher.enrich(article or page.as_article()))
 
 
+def read_together(
+    articles: list[ExtractedArticle], enricher: Enricher | None = None
+) -> list[EnrichedArticle]:
+    """What enrichment finds in several articles, read through the model in one batch;
+    nothing stored (`store_suggestions` does, article by article)."""
+    from enrichment.pipeline import shared_enricher  # spaCy: workers only (issue #15)
+
+    return (enricher or shared_enricher()).enrich_many(articles)
+
+
 def enrich_pages(
     pages: Iterable[ArticlePage],
     enricher: Enricher | None = None,
@@ -176,7 +186,12 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
     Quote.objects.bulk_create(quotes)
     summary.quotes += len(quotes)
     EnrichmentRun.objects.update_or_create(
-        article=page, defaults={"language": article.language, "warnings": list(article.warnings)}
+        article=page,
+        defaults={
+            "language": article.language,
+            "warnings": list(article.warnings),
+            "lemmas": article.lemmas.to_json() if article.lemmas is not None else {},
+        },
     )
     article_enriched.send(sender=ArticlePage, instance=page, by_editor=False)
     return summary

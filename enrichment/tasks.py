@@ -1,22 +1,76 @@
-"""Background enrichment through the Django tasks API: never in a request."""
+"""Background enrichment through the Django tasks API: never in a request.
 
-from django_tasks import task
+An enrichment that starts takes the other enrichments waiting in the queue with it, up to
+`BATCH` articles, and reads them through spaCy in one `nlp.pipe` (issue #15: 30–45 % less
+model time an article than one at a time, and a bulk import leaves one enrichment an
+article). Each job taken is marked done or failed on its own row, with its own summary.
+"""
+
+from __future__ import annotations
+
+from django_tasks import TaskContext, task
+from django_tasks_db.models import DBTaskResult
 
 from enrichment import services
 from newsroom.article import ExtractedArticle
 from newsroom.models import ArticlePage
+from newsroom.task_queue import claim_waiting
+
+BATCH = 16
 
 
-@task()
-def enrich_article(article_id: int, extracted: dict | None = None) -> str:
+def _article_of(page: ArticlePage, extracted: dict | None) -> ExtractedArticle:
     """`extracted`: what ingest extracted (`ExtractedArticle.to_json`), when it wrote the page."""
-    page = ArticlePage.objects.filter(pk=article_id).first()
-    if page is None:
-        return "article gone"
     article = page.as_article()
     if extracted is not None:
         article = article.with_origin_of(ExtractedArticle.from_json(extracted))
-    return str(services.enrich_article_page(page, article=article))
+    return article
+
+
+@task(takes_context=True)
+def enrich_article(context: TaskContext, article_id: int, extracted: dict | None = None) -> str:
+    """This article's suggestions, and those of the enrichments waiting behind it."""
+    worker = (context.task_result.worker_ids or ["enrich_article"])[-1]
+    taken = claim_waiting(enrich_article, BATCH - 1, worker=worker)
+    jobs: list[tuple[DBTaskResult | None, int, dict | None]] = [(None, article_id, extracted)]
+    jobs += [(row, *_arguments(row)) for row in taken]
+    pages = ArticlePage.objects.in_bulk([pk for _, pk, _ in jobs])
+    for row, pk, _ in jobs:
+        if row is not None and pk not in pages:
+            row.set_successful("article gone")
+    found = [(row, pages[pk], extracted) for row, pk, extracted in jobs if pk in pages]
+    try:
+        enriched = services.read_together(
+            [_article_of(page, extracted) for _, page, extracted in found]
+        )
+    except Exception as error:
+        for row, _, _ in found:
+            if row is not None:
+                row.set_failed(error)
+        raise
+    own: str | Exception = "article gone"
+    for (row, page, _), article in zip(found, enriched, strict=True):
+        try:
+            summary = str(services.store_suggestions(page, article))
+        except Exception as error:  # noqa: BLE001 - recorded on its own job, as db_worker does
+            if row is None:
+                own = error  # raised once the jobs taken are recorded
+            else:
+                row.set_failed(error)
+            continue
+        if row is None:
+            own = summary
+        else:
+            row.set_successful(summary)
+    if isinstance(own, Exception):
+        raise own
+    return own
+
+
+def _arguments(row: DBTaskResult) -> tuple[int, dict | None]:
+    args, kwargs = row.args_kwargs["args"], row.args_kwargs["kwargs"]
+    values = dict(zip(("article_id", "extracted"), args, strict=False)) | kwargs
+    return values["article_id"], values.get("extracted")
 
 
 @task()

@@ -18,6 +18,8 @@ a lost job. Other backends (the immediate one of the tests) enqueue as before.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -31,23 +33,29 @@ from django_tasks.signals import task_enqueued
 from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.utils import exclusive_transaction
 
 # Tasks enqueued by code we do not own (Wagtail's post_save handlers, inside the saving
 # transaction) and coalesced after the fact: see `coalesce_enqueued`.
 _coalesced_paths: set[str] = set()
 
 
-def _twins(task: Task, backend: BaseTaskBackend, args_kwargs: dict) -> Any:
-    """READY rows that would run exactly this job, now rather than at a chosen time."""
+def _twins_of(task: Task, backend: BaseTaskBackend) -> Any:
+    """READY rows of `task`, whatever their arguments, to run now rather than at a chosen
+    time."""
     return DBTaskResult.objects.filter(
         status=TaskResultStatus.READY,
         task_path=task.module_path,
-        args_kwargs=args_kwargs,
         queue_name=task.queue_name,
         priority=task.priority,
         backend_name=backend.alias,
         run_after=get_date_max(),
     )
+
+
+def _twins(task: Task, backend: BaseTaskBackend, args_kwargs: dict) -> Any:
+    """READY rows that would run exactly this job, now rather than at a chosen time."""
+    return _twins_of(task, backend).filter(args_kwargs=args_kwargs)
 
 
 def _lock_twin(twins: Any) -> bool:
@@ -98,6 +106,37 @@ def enqueue_once(task: Task, *args: Any, **kwargs: Any) -> TaskResult | None:
         return task.enqueue(*args, **kwargs)
 
 
+def enqueue_once_each(task: Task, values: Iterable[Any]) -> int:
+    """`enqueue_once(task, value)` for each value (the task's one positional argument), with
+    one lookup of the twins already waiting; returns how many jobs were queued.
+
+    Why (issue #15): a related refresh asks for the lists of some twenty neighbours, most of
+    them already waiting; one `enqueue_once` each was a third of the refresh's time. The
+    twins are held as `_lock_twin` holds one: locked with SKIP LOCKED on PostgreSQL, the
+    database's write lock on SQLite (the UPDATE), until the caller's transaction ends.
+    """
+    values = list(dict.fromkeys(values))
+    backend = task.get_backend() if isinstance(task, Task) else None
+    if not isinstance(backend, DatabaseBackend) or task.run_after is not None:
+        return sum(enqueue_once(task, value) is not None for value in values)
+    with _held_until_commit():
+        twins = _twins_of(task, backend).filter(args_kwargs__args__0__in=values)
+        if connections[DBTaskResult.objects.db].vendor == "sqlite":
+            twins.update(status=TaskResultStatus.READY)  # the write lock, before reading
+            rows = twins.values_list("args_kwargs", flat=True)
+        else:
+            rows = twins.select_for_update(skip_locked=True).values_list("args_kwargs", flat=True)
+        wanted = {
+            json.dumps(normalize_json({"args": [value], "kwargs": {}}), sort_keys=True): value
+            for value in values
+        }
+        for args_kwargs in rows:
+            wanted.pop(json.dumps(args_kwargs, sort_keys=True), None)
+        for value in wanted.values():
+            task.enqueue(value)
+    return len(wanted)
+
+
 def coalesce_enqueued(sender: type, task_result: TaskResult, **kwargs: Any) -> None:
     """A job just enqueued by someone else's code (`task_enqueued`) is deleted again when an
     older twin is waiting: the older one keeps its place in the queue.
@@ -125,6 +164,37 @@ def coalesce_task(task: Task) -> None:
     """Coalesce every enqueue of `task`, wherever it comes from (Wagtail's index tasks)."""
     _coalesced_paths.add(task.module_path)
     task_enqueued.connect(coalesce_enqueued, dispatch_uid="newsroom_coalesce_enqueued")
+
+
+def claim_waiting(task: Task, limit: int, *, worker: str) -> list[DBTaskResult]:
+    """Up to `limit` jobs of `task` waiting to run now (any arguments), claimed for `worker`
+    as the worker itself claims one, for a task that does several at once; oldest first.
+
+    Why (issue #15): enrichment reads an article through spaCy 30–45 % faster in a batch
+    (`nlp.pipe`) than alone, and a bulk import leaves one enrichment an article. The caller
+    marks each claimed job done or failed (`DBTaskResult.set_successful`, `set_failed`).
+    The claim is taken as db_worker takes its own (a row locked with SKIP LOCKED, or the
+    database's write lock on SQLite), so no job is run twice. Other backends: none.
+    """
+    backend = task.get_backend()
+    if limit <= 0 or not isinstance(backend, DatabaseBackend):
+        return []
+    waiting = (
+        DBTaskResult.objects.ready()
+        .filter(
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            backend_name=backend.alias,
+        )
+        .order_by("enqueued_at", "pk")
+    )
+    # Inside an open transaction (a test's, a caller's), that one already holds the lock.
+    opened = transaction.get_connection(waiting.db).in_atomic_block
+    with transaction.atomic(using=waiting.db) if opened else exclusive_transaction(waiting.db):
+        claimed = list(waiting.select_for_update(skip_locked=True)[:limit])
+        for row in claimed:
+            row.claim(worker)  # one UPDATE each: no nested transaction in SQLite's BEGIN
+    return claimed
 
 
 def queue_by_kind() -> list[dict[str, Any]]:

@@ -20,8 +20,7 @@ from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Statu
 from newsroom.models import ArticlePage
 from related import ranking
 from related.models import TermCount, TextProfile
-from related.profiles import article_text
-from related.terms import article_terms, fold
+from related.terms import fold, page_terms
 
 # Candidates: the articles sharing most of the article's main entities (weighted in SQL),
 # the latest ones on its main topics, and the best by text.
@@ -155,7 +154,7 @@ def text_matches(page: ArticlePage) -> dict[int, ranking.TextMatch]:
     """BM25 of the article's distinctive lemmas against every profiled article."""
     counts = dict(
         TermCount.objects.filter(article=page).values_list("term", "count")
-    ) or article_terms(*article_text(page))
+    ) or page_terms(page)
     if not counts:
         return {}
     stats = TextProfile.objects.aggregate(documents=Count("pk"), average=Avg("words"))

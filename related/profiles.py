@@ -1,5 +1,6 @@
 """Each article's text profile: the lemma counts the text similarity of related articles
-reads (BM25 over `TermCount`), kept beside the article and rebuilt when it changes."""
+reads (BM25 over `TermCount`), kept beside the article and rebuilt when it changes, from
+the lemmas enrichment counted when it read the same text (`related.terms.page_terms`)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,14 @@ from django.db import transaction
 
 from newsroom.models import ArticlePage
 from related.models import TermCount, TextProfile
-from related.terms import article_terms, many_article_terms
-
-
-def article_text(page: ArticlePage) -> tuple[str, str]:
-    """(headline, the rest) as the text similarity reads them."""
-    return page.title, "\n\n".join([page.kicker, page.standfirst, *page.body_paragraphs()])
+from related.terms import page_terms, pages_terms
 
 
 @transaction.atomic
 def store_text_profile(page: ArticlePage, counts: Counter | None = None) -> TextProfile:
     """Replace the article's lemma counts (computed here unless given)."""
     if counts is None:
-        counts = article_terms(*article_text(page))
+        counts = page_terms(page)
     TermCount.objects.filter(article=page).delete()
     TermCount.objects.bulk_create(
         [TermCount(article=page, term=term, count=count) for term, count in counts.items()],
@@ -40,9 +36,10 @@ def store_text_profiles(
     batch_size: int = 32,
     progress: Callable[[ArticlePage], object] | None = None,
 ) -> int:
-    """Profiles for many articles, read through spaCy in batches (commands, the bench)."""
+    """Profiles for many articles, those enrichment has not read read through spaCy in
+    batches (commands, the bench)."""
     pages = list(pages)
-    counted = many_article_terms((article_text(page) for page in pages), batch_size=batch_size)
+    counted = pages_terms(pages, batch_size=batch_size)
     for page, counts in zip(pages, counted, strict=True):
         store_text_profile(page, counts)
         if progress:

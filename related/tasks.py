@@ -16,7 +16,7 @@ re-ranked inline by every new article.
 from django_tasks import task
 
 from newsroom.models import ArticlePage
-from newsroom.task_queue import enqueue_once
+from newsroom.task_queue import enqueue_once_each
 from related.read_also_waiting import link_waiting_read_also
 
 REFRESH_PRIORITY = -10
@@ -35,8 +35,8 @@ def refresh_related_articles(article_id: int) -> str:
     if not page.live:
         return f"{services.refresh_after_change(page)} lists refreshed"
     neighbours = services.refresh_own_list(page)
-    for neighbour in sorted(neighbours):
-        enqueue_once(refresh_related_list, neighbour)
+    # One lookup of the lists already waiting, not one each (issue #15).
+    enqueue_once_each(refresh_related_list, sorted(neighbours))
     return f"1 list refreshed, {len(neighbours)} queued"
 
 

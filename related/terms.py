@@ -1,67 +1,65 @@
 """The content words of an article as lemmas, counted: the input of text similarity.
 
-spaCy's French lemmatiser needs the part-of-speech tags, not the parser or the entity
-recogniser: with those two switched off an article is read about three times faster.
-Proper nouns keep their written form (the lemmatiser mangles names); every term is
-lowercased and loses its accents, so "Égypte" and "Egypte" are one term. The model is
-enrichment's (`enrichment.nlp.get_nlp`): a process holds one copy.
+The lemmas are enrichment's (`enrichment.lemmas`): counted from the parse it already made of
+the article and kept beside its run, so an enriched article is not read through spaCy again
+(issue #15); an article enrichment has not read, or whose text changed since, is read the
+same way here, with enrichment's one French model. What this module adds is the weighting:
+the headline says what the article is about.
 """
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from spacy.tokens import Doc
+from enrichment.lemmas import ArticleLemmas, fold, read_lemmas, stored_lemmas
+from newsroom.article import ExtractedArticle
+from newsroom.models import ArticlePage
 
-from enrichment.nlp import LEMMAS_ONLY, get_nlp
-from newsroom.text import fold_accents
+__all__ = ["TITLE_WEIGHT", "article_terms", "fold", "page_terms", "pages_terms"]
 
-# Verbs are left out: "pouvoir", "annoncer", "déclarer" say nothing of what an article is about.
-CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
-TERM_MAX_CHARS = 80
 # The headline says what the article is about: its words count twice.
 TITLE_WEIGHT = 2
 
 
-def fold(text: str) -> str:
-    """Lower case, then accents folded: what a term or a headline is compared as."""
-    return fold_accents(text, case="lower")
-
-
-def doc_terms(doc: Doc) -> Counter:
-    counts: Counter[str] = Counter()
-    for token in doc:
-        if token.pos_ not in CONTENT_POS or token.is_stop or not token.is_alpha:
-            continue
-        term = fold(token.text if token.pos_ == "PROPN" else token.lemma_)
-        if 2 < len(term) <= TERM_MAX_CHARS:
-            counts[term] += 1
+def weighted(lemmas: ArticleLemmas) -> Counter:
+    """One article's term counts: the headline's `TITLE_WEIGHT` times."""
+    counts = Counter(lemmas.text)
+    for term, count in lemmas.headline.items():
+        counts[term] += TITLE_WEIGHT * count
     return counts
 
 
+def article_read(page: ArticlePage) -> ExtractedArticle:
+    """The parts of the page its lemmas are read from (headline, kicker, standfirst, body),
+    as the pipeline's article object, without the queries of `ArticlePage.as_article`."""
+    return ExtractedArticle(
+        title=page.title,
+        kicker=page.kicker,
+        standfirst=page.standfirst,
+        body=tuple(page.body_paragraphs()),
+    )
+
+
 def article_terms(title: str, text: str) -> Counter:
-    """Lemma counts of one article: the headline's count `TITLE_WEIGHT` times."""
-    return next(iter(many_article_terms([(title, text)])))
+    """Term counts of a headline and a text (the body), read through the model."""
+    return weighted(next(read_lemmas([ExtractedArticle(title=title, body=(text,))])))
 
 
-def many_article_terms(
-    articles: Iterable[tuple[str, str]], batch_size: int = 32
-) -> Iterator[Counter]:
-    """Lemma counts for many (headline, text) pairs, read through `nlp.pipe` in batches.
+def page_terms(page: ArticlePage) -> Counter:
+    """The page's term counts: enrichment's when it read the page's current text, else read."""
+    return next(pages_terms([page]))
 
-    The French model is enrichment's own (one copy per process), run without the parser and
-    the recogniser.
-    """
-    nlp = get_nlp("fr")
 
-    def texts() -> Iterator[str]:
-        for title, text in articles:
-            yield title
-            yield text
-
-    skip = [name for name in LEMMAS_ONLY if name in nlp.pipe_names]
-    docs = nlp.pipe(texts(), disable=skip, batch_size=batch_size)
-    for title_doc in docs:
-        counts = doc_terms(next(docs))
-        for term, count in doc_terms(title_doc).items():
-            counts[term] += TITLE_WEIGHT * count
-        yield counts
+def pages_terms(pages: Iterable[ArticlePage], batch_size: int = 32) -> Iterator[Counter]:
+    """Term counts of many pages: enrichment's where fresh, the others read in batches."""
+    pages = list(pages)
+    articles = [article_read(page) for page in pages]
+    found: dict[int, ArticleLemmas | None] = {
+        index: stored_lemmas(page.pk, article)
+        for index, (page, article) in enumerate(zip(pages, articles, strict=True))
+    }
+    missing = [index for index, lemmas in found.items() if lemmas is None]
+    if missing:
+        read = read_lemmas([articles[index] for index in missing], batch_size=batch_size)
+        found.update(zip(missing, read, strict=True))
+    for index in range(len(pages)):
+        yield weighted(found[index])  # type: ignore[arg-type]  # every index filled above

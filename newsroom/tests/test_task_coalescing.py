@@ -15,8 +15,9 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from enrichment.tasks import enrich_article
-from newsroom.task_queue import enqueue_once
+from newsroom.task_queue import enqueue_once, enqueue_once_each
 from newsroom.tests.factories import ArticlePageFactory
+from related.tasks import refresh_related_list
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,23 @@ def test_the_admin_queue_view_lists_pending_tasks_by_kind(
     request.session = {}
     request._messages = FallbackStorage(request)
     assert task_queue(request).status_code in {302, 403}  # not for readers
+
+
+def test_many_jobs_asked_at_once_skip_those_already_waiting_but_not_those_started(
+    site_tree, database_queue
+):
+    """A related refresh asks for its neighbours' lists in one lookup (issue #15)."""
+    path = "related.tasks.refresh_related_list"
+    waiting = refresh_related_list.enqueue(1)
+    started = refresh_related_list.enqueue(2)
+    DBTaskResult.objects.get(pk=started.id).claim("worker-1")
+
+    with transaction.atomic():
+        assert enqueue_once_each(refresh_related_list, [1, 2, 3, 3]) == 2
+
+    queued = Counter(
+        row.args_kwargs["args"][0]
+        for row in DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY)
+    )
+    assert queued == {1: 1, 2: 1, 3: 1}
+    assert DBTaskResult.objects.filter(pk=waiting.id, status=TaskResultStatus.READY).exists()
