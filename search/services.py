@@ -353,17 +353,8 @@ def _filters_in_backend() -> bool:
 # What a hit reads of its article and section: the search page, its command and their URLs
 # (Wagtail's page URL is its url_path under a site's root). Reading another field of a hit
 # costs a query per hit (test_search_cost).
-HIT_FIELDS = (
-    "title",
-    "kicker",
-    "standfirst",
-    "body",
-    "first_published_at",
-    "path",
-    "depth",
-    "url_path",
-)
 SECTION_FIELDS = ("title", "path", "depth", "url_path")
+HIT_FIELDS = (*SECTION_FIELDS, "kicker", "standfirst", "body", "first_published_at")
 
 
 def load_hits(results: SearchResults, ranked: Iterable[RankedArticle]) -> list[SearchHit]:
