@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from enrichment.models import ArticleEntity, Entity, Status
 from newsroom.models import ArticlePage
 from newsroom.tests.factories import ArticlePageFactory
-from search import services
+from search import backends, services
 from search.filters import published_articles
 from search.ranking import PublishedKey, published_key
 from search.services import database_backend, load_hits, relevance_scores, search_articles
@@ -200,3 +200,22 @@ def test_tagged_articles_rank_by_their_best_link_then_newest_first(newsroom):
     )
     assert first.title == newsroom["oil"].title
     assert first.published_key == published_key(newsroom["oil"].first_published_at)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL reading of matches")
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_a_broad_match_read_newest_first_finds_the_same_articles(busy_newsroom, monkeypatch, sort):
+    """Walking the articles newest first (a word most articles hold, #15) or joining every
+    match to its article: the same matches, in the same order, and none without the word."""
+    more_articles(busy_newsroom, 6)
+    more_articles(busy_newsroom, 3, word="uranium")
+    monkeypatch.setattr(services, "SCORED_MATCHES", 2)  # the newest matches, as when broad
+    found = {}
+    for broad in (False, True):
+        monkeypatch.setattr(backends, "_broad_match", lambda *args, broad=broad: broad)
+        found[broad] = [item.article_id for item in search_articles("phosphate", sort=sort).ranked]
+
+    assert found[True] == found[False]
+    assert len(found[True]) == 6
+    holding = ArticlePage.objects.filter(standfirst__contains="phosphate")
+    assert set(found[True]) == set(holding.values_list("pk", flat=True))
