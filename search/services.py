@@ -25,24 +25,25 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, transaction
-from django.db.models import F, IntegerField, OuterRef, Subquery
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Cast
-from modelsearch.query import PlainText  # type: ignore[import-untyped]
-from modelsearch.utils import get_descendants_content_types_pks  # type: ignore[import-untyped]
+from django.db import connection
+from django.db.models import F, Max
 from wagtail.query import PageQuerySet
 from wagtail.search.backends import get_search_backend
-from wagtail.search.models import IndexEntry
 
 from enrichment.models import Entity
 from newsroom.models import ArticlePage, SectionPage, Topic
 from search.analysis import french_terms, highlight, unique_terms
+from search.backends import (
+    candidate_rows,
+    database_backend,
+    newest_postgres_matches,
+    newest_sqlite_matches,
+    relevance_scores,
+)
 from search.exceptions import dates_reversed, query_too_long, unknown_sort
 from search.filters import accepted_links, narrow, published_articles
 from search.query import find_entity, name_terms
-from search.ranking import PublishedKey, by_date, fuse, published_key
+from search.ranking import by_date, fuse, published_key
 from search.results import Candidate, RankedArticle, SearchHit, SearchResults
 
 CANDIDATE_LIMIT = 1_000
@@ -110,13 +111,6 @@ def search_articles(
 _CANDIDATE_FIELDS = ("id", "title", "first_published_at")
 
 
-def _candidates(queryset: PageQuerySet) -> Any:
-    """Id, headline and date key (search.ranking.PublishedKey) of each article."""
-    return queryset.annotate(published_key=PublishedKey()).values_list(
-        "id", "title", "published_key"
-    )
-
-
 def _text_matches(
     articles: PageQuerySet,
     narrowed: PageQuerySet,
@@ -170,129 +164,10 @@ def _rows(results: Any, limit: int) -> list[Candidate]:
     results = results[:limit]
     get_queryset = getattr(results, "get_queryset", None)
     if get_queryset is not None:
-        return [Candidate(*row) for row in _candidates(get_queryset())]
+        return [Candidate(*row) for row in candidate_rows(get_queryset())]
     return [
         Candidate(page.pk, page.title, published_key(page.first_published_at)) for page in results
     ]
-
-
-def database_backend() -> str | None:
-    """ "sqlite" or "postgresql" for Wagtail's database backends, None for the others."""
-    module = type(get_search_backend()).__module__
-    for vendor, prefix in (("sqlite", "sqlite"), ("postgresql", "postgres")):
-        if module.startswith(f"modelsearch.backends.database.{prefix}"):
-            return vendor
-    return None
-
-
-def _compiled(query: str) -> tuple[Any, Any]:
-    """The search backend and its compiler of `query` (every term required) over articles:
-    what the matching and scoring below read Wagtail's own SQL from."""
-    backend = get_search_backend()
-    return backend, backend.query_compiler_class(ArticlePage.objects.all(), PlainText(query, "and"))
-
-
-def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> dict[int, float]:
-    """The backend's relevance of each of `article_ids` for `query`, higher is better.
-
-    The same expression as Wagtail's relevance ordering (SQLite: bm25 of the headline and
-    the text, negated, as bm25 is lower for better; PostgreSQL: ts_rank of the headline ×
-    its norm + ts_rank of the text), computed in one query for these articles only.
-    """
-    if not article_ids:
-        return {}
-    backend, compiler = _compiled(query)
-    content_types = get_descendants_content_types_pks(ArticlePage)
-    object_ids = [str(pk) for pk in article_ids]
-    if database == "sqlite":
-        from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry  # type: ignore[import-untyped]
-
-        rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
-        # The entries are picked by their ids first, so only theirs are read in full.
-        entry_ids = IndexEntry.objects.filter(
-            content_type_id__in=content_types, object_id__in=object_ids
-        ).values("id")
-        rows = (
-            SQLiteFTSIndexEntry.objects.filter(_sqlite_match(compiler))
-            # `+ 0`: a rowid list handed to FTS5 would re-run the match once per rowid.
-            .annotate(row=F("pk") + 0)
-            .filter(row__in=entry_ids)
-            .annotate(score=rank)
-            .values_list("index_entry__object_id", "score")
-        )
-        return {int(object_id): -score for object_id, score in rows}
-    vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
-    rank = compiler._build_rank_expression(vectors, backend.config)
-    rows = (
-        IndexEntry.objects.filter(content_type_id__in=content_types, object_id__in=object_ids)
-        .annotate(score=rank)
-        .values_list("object_id", "score")
-    )
-    return {int(object_id): score for object_id, score in rows}
-
-
-def _sqlite_match(compiler: Any) -> Any:
-    """The FTS5 MATCH condition Wagtail's SQLite backend builds for the compiler's query."""
-    from modelsearch.backends.database.sqlite.query import MatchExpression
-    from modelsearch.backends.database.sqlite.sqlite import normalize  # type: ignore[import-untyped]
-
-    query = compiler.build_search_query(normalize(compiler.query))
-    return MatchExpression(compiler.FTS_TABLE_FIELDS, query)
-
-
-def newest_sqlite_matches(queryset: PageQuerySet, query: str, limit: int) -> list[Candidate]:
-    """The newest `limit` articles of `queryset` holding every term, on SQLite.
-
-    Wagtail joins each FTS5 match to its index row by rowid, and a row there holds the
-    whole indexed text: reading 4,500 of them took 25 ms of the 40 of a common word at
-    10,000 articles, the FTS5 match itself 1.4 ms (bench/search.py, #15). Here the rowids
-    are looked up in the index of (content type, object id), which holds them (`+ 0`
-    keeps SQLite from going by rowid).
-    """
-    from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry
-
-    _, compiler = _compiled(query)
-    rowids = SQLiteFTSIndexEntry.objects.filter(_sqlite_match(compiler)).values("pk")
-    entries = (
-        IndexEntry.objects.annotate(row=F("id") + 0)
-        .filter(content_type_id__in=get_descendants_content_types_pks(ArticlePage), row__in=rowids)
-        .values("object_id")
-    )
-    newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
-    return [Candidate(*row) for row in _candidates(newest)[:limit]]
-
-
-def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> list[Candidate]:
-    """The newest `limit` articles of `queryset` holding every term, on PostgreSQL.
-
-    The match reads the GIN index on the index table's `title || body` (migration 0001).
-    PostgreSQL's planner does not see what that expression costs per row (each text's
-    vector read and concatenated): it scans the whole table instead, 140 ms for a common
-    word at 10,000 articles against 5 ms by the index (bench/search.py, #15). So the match
-    is a sub-query whose content-type test cannot use another index (`+ 0`), run with
-    sequential scans off for this one statement.
-    """
-    backend, compiler = _compiled(query)
-    search_query = compiler.build_tsquery(compiler.query, config=backend.config)
-    vector = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
-    entries = (
-        IndexEntry.objects.annotate(kind=F("content_type_id") + 0, vector=vector)
-        .filter(kind__in=get_descendants_content_types_pks(ArticlePage), vector=search_query)
-        .values(object_pk=Cast("object_id", IntegerField()))
-    )
-    newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
-    nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        # A setting made for the transaction ends with it; inside an outer one (a savepoint
-        # here) it would outlive this statement, so it is read first and put back after.
-        if nested:
-            cursor.execute("SELECT current_setting('enable_seqscan')")
-            (before,) = cursor.fetchone()
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        rows = list(_candidates(newest)[:limit])
-        if nested:
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
-    return [Candidate(*row) for row in rows]
 
 
 def _tagged_matches(
@@ -310,17 +185,32 @@ def _tagged_matches(
         )
     links = accepted_links(entity)
     tagged = narrowed.filter(pk__in=links.values("article_id"))
-    newest = (F("first_published_at").desc(nulls_last=True), F("pk").desc())
     if sort == "relevance":
-        # The link's score, the best of the records merged into the entity: one sub-query
-        # per tagged article, so only the first `limit` rows leave the database (#15).
-        best = links.filter(article_id=OuterRef("pk")).order_by("-score").values("score")[:1]
-        tagged = tagged.annotate(salience=Subquery(best)).order_by(
-            F("salience").desc(nulls_last=True), *newest
-        )
-    else:
-        tagged = tagged.order_by(*newest)
-    return [Candidate(*row) for row in _candidates(tagged)[:limit]]
+        return _most_salient(tagged, links, limit)
+    newest = (F("first_published_at").desc(nulls_last=True), F("pk").desc())
+    return [Candidate(*row) for row in candidate_rows(tagged.order_by(*newest))[:limit]]
+
+
+def _most_salient(tagged: PageQuerySet, links: Any, limit: int) -> list[Candidate]:
+    """The first `limit` of `tagged`: the best score of the article's links (the records
+    merged into the entity each have one), then newest first, then the highest id.
+
+    The best scores are one grouped read of the links joined to the articles: a sub-query
+    per tagged article took 2.5 times as long for an entity tagged on 4,000 articles out of
+    10,000 (bench/search.py, #15). Only the first `limit` rows leave the database.
+    """
+    articles_sql, articles_params = candidate_rows(tagged.order_by()).query.sql_with_params()
+    best = links.order_by().values("article_id").annotate(best=Max("score"))
+    best_sql, best_params = best.query.sql_with_params()
+    # The date key (search.ranking.PublishedKey) sorts as the date does; none sorts last.
+    sql = (
+        f"SELECT a.id, a.title, a.published_key FROM ({articles_sql}) a "  # noqa: S608 (Django's own SQL)
+        f"JOIN ({best_sql}) l ON l.article_id = a.id "
+        "ORDER BY l.best DESC NULLS LAST, a.published_key DESC NULLS LAST, a.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*articles_params, *best_params, limit])
+        return [Candidate(*row) for row in cursor.fetchall()]
 
 
 def _filters_in_backend() -> bool:
@@ -335,6 +225,12 @@ def _filters_in_backend() -> bool:
 
 # --- One page of results ----------------------------------------------------------------
 
+# What a hit reads of its article and section: the search page, its command and their URLs
+# (Wagtail's page URL is its url_path under a site's root). Reading another field of a hit
+# costs a query per hit (test_search_cost).
+SECTION_FIELDS = ("title", "path", "depth", "url_path")
+HIT_FIELDS = (*SECTION_FIELDS, "kicker", "standfirst", "body", "first_published_at")
+
 
 def load_hits(results: SearchResults, ranked: Iterable[RankedArticle]) -> list[SearchHit]:
     """The articles of `ranked` (a slice of results.ranked), with highlighted snippets.
@@ -343,12 +239,13 @@ def load_hits(results: SearchResults, ranked: Iterable[RankedArticle]) -> list[S
     """
     ranked = list(ranked)
     # A hit shows its headline, kicker, section, date and snippet: no lead image, topics or
-    # dateline places, so none of the card's prefetches (three queries a page, #15).
+    # dateline places, so none of the card's prefetches (three queries a page, #15), and
+    # only the columns it reads and its URL needs (HIT_FIELDS; a page has some forty).
     pages = ArticlePage.objects.published().filter(pk__in=[r.article_id for r in ranked])
-    pages = {page.pk: page for page in pages.order_by()}
+    pages = {page.pk: page for page in pages.order_by().only(*HIT_FIELDS)}
     steplen = ArticlePage.steplen
     section_paths = {page.path[:-steplen] for page in pages.values()}
-    sections = SectionPage.objects.filter(path__in=section_paths)
+    sections = SectionPage.objects.filter(path__in=section_paths).only(*SECTION_FIELDS)
     sections = {section.path: section for section in sections}
     terms = results.marked_terms or results.terms
     hits = []

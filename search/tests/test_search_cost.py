@@ -8,9 +8,11 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from enrichment.models import ArticleEntity, Entity, Status
 from newsroom.models import ArticlePage
 from newsroom.tests.factories import ArticlePageFactory
-from search import services
+from search import backends, services
+from search.filters import published_articles
 from search.ranking import PublishedKey, published_key
 from search.services import database_backend, load_hits, relevance_scores, search_articles
 from search.tests.conftest import days_ago, tag
@@ -160,3 +162,60 @@ def test_the_date_key_sorts_as_the_dates_and_reads_as_in_python(newsroom):
 
     assert keys == {moment: published_key(moment) for moment in moments}
     assert sorted(keys, key=keys.__getitem__) == sorted(moments)
+
+
+def test_tagged_articles_rank_by_their_best_link_then_newest_first(newsroom):
+    """The grouped read of the links (#15) keeps the order the per-article sub-query gave:
+    the best score of an article's links to the entity and the records merged into it,
+    then newest first; drafts and private articles stay out, and `limit` cuts."""
+    duplicate = Entity.objects.create(
+        kind="PER", name="V. Poutine", slug="v-poutine", merged_into=newsroom.poutine
+    )
+    links = {  # the kremlin article is tagged 0.9 by the fixture
+        "oil": [(newsroom.poutine, 0.2), (duplicate, 0.95)],  # best: the merged record's
+        "minsk": [(newsroom.poutine, 0.5)],
+        "rabat": [(duplicate, 0.5)],  # older than minsk, same score
+        "tunis": [(newsroom.poutine, 0.1)],
+    }
+    for name, scores in links.items():
+        for entity, score in scores:
+            ArticleEntity.objects.create(
+                article=newsroom[name], entity=entity, score=score, status=Status.ACCEPTED
+            )
+    ArticleEntity.objects.create(  # a rejected link counts for nothing
+        article=newsroom["tunis"], entity=duplicate, score=0.99, status=Status.REJECTED
+    )
+    by_pk = {article.pk: name for name, article in newsroom.articles.items()}
+
+    def tagged(limit):
+        found = services._tagged_matches(
+            published_articles(), newsroom.poutine, [], sort="relevance", limit=limit
+        )
+        return [by_pk[candidate.article_id] for candidate in found]
+
+    assert tagged(10) == ["oil", "kremlin", "minsk", "rabat", "tunis"]
+    assert tagged(2) == ["oil", "kremlin"]
+    (first, *_) = services._tagged_matches(
+        published_articles(), newsroom.poutine, [], sort="relevance", limit=1
+    )
+    assert first.title == newsroom["oil"].title
+    assert first.published_key == published_key(newsroom["oil"].first_published_at)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL reading of matches")
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_a_broad_match_read_newest_first_finds_the_same_articles(busy_newsroom, monkeypatch, sort):
+    """Walking the articles newest first (a word most articles hold, #15) or joining every
+    match to its article: the same matches, in the same order, and none without the word."""
+    more_articles(busy_newsroom, 6)
+    more_articles(busy_newsroom, 3, word="uranium")
+    monkeypatch.setattr(services, "SCORED_MATCHES", 2)  # the newest matches, as when broad
+    found = {}
+    for broad in (False, True):
+        monkeypatch.setattr(backends, "_broad_match", lambda *args, broad=broad: broad)
+        found[broad] = [item.article_id for item in search_articles("phosphate", sort=sort).ranked]
+
+    assert found[True] == found[False]
+    assert len(found[True]) == 6
+    holding = ArticlePage.objects.filter(standfirst__contains="phosphate")
+    assert set(found[True]) == set(holding.values_list("pk", flat=True))
