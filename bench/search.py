@@ -690,7 +690,10 @@ def serve(database: str, sizes: list[int], args: argparse.Namespace) -> None:
     # Both children search with the heap a web process would have: the corpus this one
     # built from (some 20,000 objects, a tenth of the heap) is let go. Each of Python's full
     # collections walks the whole heap, about 100 ms here, on whichever query it falls.
+    # Then the heap is frozen as a web worker's is once the app is loaded (rotative/wsgi.py):
+    # a collection there never walks what start-up made.
     gc.collect()
+    gc.freeze()
     channel.write(json.dumps(ready, default=str) + "\n")
     channel.flush()
     cpu = CpuClock()
