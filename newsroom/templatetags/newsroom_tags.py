@@ -11,7 +11,13 @@ from wagtail.models import Page, Site
 
 from newsroom import structured_data
 from newsroom.models import ArticlePage, NewsImage, Topic
-from newsroom.pictures import READER_PICTURES, SharedPicture, picture_specs, shared_picture
+from newsroom.pictures import (
+    READER_PICTURES,
+    SharedPicture,
+    picture_specs,
+    reader_filters,
+    shared_picture,
+)
 from newsroom.reader_cache import kept_fragment
 
 register = template.Library()
@@ -38,7 +44,7 @@ def responsive_picture(image: NewsImage | None, place: str, **attributes: str) -
     if not image:  # no lead image (None), or a card given something that has none ("")
         return SafeString("")
     specs = picture_specs(image, READER_PICTURES[place])
-    renditions = get_renditions_or_not_found(image, specs)
+    renditions = get_renditions_or_not_found(image, reader_filters(specs))
     return SafeString(Picture(renditions, attributes).__html__())
 
 

@@ -219,3 +219,28 @@ def test_a_new_picture_has_every_rendition_made_in_the_background(
 
     assert made == len(every_spec(image)) > 20
     assert image.renditions.count() == made  # no page had to make one
+
+
+def test_a_filter_kept_for_the_process_crops_each_picture_on_its_own_focal_point():
+    """`reader_filter` keeps one Filter per spec (issue #15): two pictures, the same crop,
+    different focal points get different renditions, each cut around its own point."""
+    from newsroom.pictures import SHARE_FILTER, reader_filter
+
+    left, right = news_image(), news_image()
+    left.focal_point_x, left.focal_point_y, left.focal_point_width = 300, 750, 200
+    left.focal_point_height = 200
+    right.focal_point_x, right.focal_point_y, right.focal_point_width = 1700, 750, 200
+    right.focal_point_height = 200
+    left.save()
+    right.save()
+
+    kept = reader_filter(SHARE_FILTER)
+    assert reader_filter(SHARE_FILTER) is kept
+    first = left.get_renditions(kept)[SHARE_FILTER]
+    second = right.get_renditions(kept)[SHARE_FILTER]
+
+    assert first.focal_point_key != second.focal_point_key
+    assert first.file.name != second.file.name
+    for rendition, expected in ((first, left), (second, right)):
+        assert rendition.image_id == expected.pk
+        assert rendition.focal_point_key == kept.get_cache_key(expected)
