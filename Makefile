@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/render_profile.py
 	$(PY) bench/web_worker.py
+	$(PY) bench/worker_gc.py
 	$(PY) bench/ingest.py
 	$(PY) bench/plaintext.py
 	$(PY) bench/feed_fixtures.py
