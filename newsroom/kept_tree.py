@@ -16,11 +16,12 @@ navigation is kept too: the live, public sections shown in menus, with their URL
 request gets its own copies (unpickled from the cache), so an attribute one request sets on a
 page never reaches another.
 
-Only an anonymous read that Wagtail's page view serves is routed this way (GET or HEAD, no
-session, no ``Authorization``).
-An editor on the site gets Wagtail's own routing: it reads the latest rows, with their
-draft flags, for the userbar. The navigation is the same for everyone, so it comes from here
-for every request outside the admin.
+Only an anonymous read (GET or HEAD, no session, no ``Authorization``) is routed this way:
+its page is routed from the kept tree, and the site Wagtail finds for it is the kept one,
+when the page is about to be routed or its chrome rendered. An editor on the site gets
+Wagtail's own routing: it reads the latest rows, with their draft flags, for the userbar.
+The navigation is the same for everyone, so it comes from here for every request outside
+the admin.
 """
 
 from __future__ import annotations
