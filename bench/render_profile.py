@@ -80,7 +80,9 @@ def site_env(tree, var, parts_kept):
     }
     env.pop("DATABASE_URL", None)
     commands = (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"])
-    for command in (*commands, ["load_demo_content"]):
+    # Then the worker's queue, run as a running site's worker runs it (bench/run.py).
+    drain = ["db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload"]
+    for command in (*commands, ["load_demo_content"], drain):
         subprocess.run(
             [str(python_of(tree)), "manage.py", *command],
             cwd=tree,

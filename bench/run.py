@@ -60,6 +60,7 @@ SIZES = {
     "demo": [["load_demo_content"]],
     "wikinews": [["load_demo_content"], ["import_wikinews"]],
 }
+DRAIN_QUEUE = ["db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload"]
 MODES = {
     "baseline": {"CACHE_URL": "dummy://"},
     "uncached": {"CACHE_MIDDLEWARE_SECONDS": "0", "READER_FRAGMENT_SECONDS": "0"},
@@ -131,6 +132,10 @@ def build_site(tree, size, var):
     manage(tree, env, "collectstatic", "--noinput", "-v0")
     for command in SIZES[size]:
         manage(tree, env, *command)
+    # What the site's worker does after an import: enrichment (the names on the page), the
+    # search index and the stored related lists. Left queued, the page would show related's
+    # fallback and no names: not the page a running site serves.
+    manage(tree, env, *DRAIN_QUEUE)
     static_copy = var / "static" / STATIC_COPY
     static_copy.parent.mkdir(parents=True, exist_ok=True)
     out = manage(tree, env, "shell", "-c", FIND_ARTICLE.format(path=str(static_copy)))
