@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from trees import REPO, python_of
+from trees import DRAIN_QUEUE, REPO, python_of
 
 CHILD = r"""
 import cProfile, json, pstats, sys, time
@@ -81,8 +81,7 @@ def site_env(tree, var, parts_kept):
     env.pop("DATABASE_URL", None)
     commands = (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"])
     # Then the worker's queue, run as a running site's worker runs it (bench/run.py).
-    drain = ["db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload"]
-    for command in (*commands, ["load_demo_content"], drain):
+    for command in (*commands, ["load_demo_content"], DRAIN_QUEUE):
         subprocess.run(
             [str(python_of(tree)), "manage.py", *command],
             cwd=tree,

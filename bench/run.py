@@ -51,7 +51,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from trees import REPO, python_of
+from trees import DRAIN_QUEUE, REPO, python_of
 
 RESULTS = REPO / "bench" / "results"
 STATIC_COPY = "bench/article.html"
@@ -60,7 +60,6 @@ SIZES = {
     "demo": [["load_demo_content"]],
     "wikinews": [["load_demo_content"], ["import_wikinews"]],
 }
-DRAIN_QUEUE = ["db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload"]
 MODES = {
     "baseline": {"CACHE_URL": "dummy://"},
     "uncached": {"CACHE_MIDDLEWARE_SECONDS": "0", "READER_FRAGMENT_SECONDS": "0"},

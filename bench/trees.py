@@ -12,6 +12,9 @@ from io import BytesIO
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# The manage.py command that runs a site's whole task queue once, as its worker would
+# (enrichment, the search index, related lists), before a page of it is measured.
+DRAIN_QUEUE = ["db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload"]
 
 
 def export(revision: str, into: Path) -> Path:

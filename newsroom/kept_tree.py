@@ -49,8 +49,9 @@ class KeptTree:
     site: Site | None
     children: dict[int, dict[str, Any]] = field(default_factory=dict)
     navigation: list[dict[str, str]] = field(default_factory=list)
-    # The ids of la une's live, public sections, in tree order: its section blocks.
-    listed: list[int] = field(default_factory=list)
+    # La une's live, public sections, in tree order: its section blocks (the same objects
+    # as in `children`, pickled once).
+    listed: list[Any] = field(default_factory=list)
 
 
 def tree_for(request: HttpRequest) -> KeptTree:
@@ -91,9 +92,7 @@ def _read_tree(request: HttpRequest) -> KeptTree:
     listed = [s for s in sections if s.live and not s.path.startswith(private)]
     navigation = [{"title": s.title, "url": s.url} for s in listed if s.show_in_menus]
     children = {home.pk: {section.slug: section for section in sections}}
-    return KeptTree(
-        site=site, children=children, navigation=navigation, listed=[s.pk for s in listed]
-    )
+    return KeptTree(site=site, children=children, navigation=navigation, listed=listed)
 
 
 def listed_sections(request: HttpRequest, home: Any) -> list[Any] | None:
@@ -102,8 +101,7 @@ def listed_sections(request: HttpRequest, home: Any) -> list[Any] | None:
     tree = tree_for(request)
     if tree.site is None or tree.site.root_page_id != home.pk:
         return None
-    children = {section.pk: section for section in tree.children.get(home.pk, {}).values()}
-    return [children[pk] for pk in tree.listed]
+    return tree.listed
 
 
 def kept_child(request: HttpRequest, parent_id: int, slug: str) -> Any | None:

@@ -1,14 +1,26 @@
 """Fixtures for mailing: the SMTP sink (H3) wired into Django's SMTP backend, and ledger rows."""
 
 import itertools
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from mailing.models import Delivery, PendingMatch, Subscriber
 from mailing.tests.smtp_sink import SmtpSink
 
 _numbers = itertools.count(1)
+
+PARIS = ZoneInfo("Europe/Paris")
+MONDAY_6AM = datetime(2025, 3, 10, 6, 0, tzinfo=PARIS)  # ISO week 2025-W11
+
+
+@pytest.fixture
+def clock():
+    """Time stands at Monday 10 March 2025, 6:00 in Paris, until the traveller moves it."""
+    with time_machine.travel(MONDAY_6AM, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -3,20 +3,13 @@ each reader once, with every reason they have however many, and no reader who ma
 receive mail; publishing writes exactly one row per instant reader."""
 
 import pytest
-import time_machine
 
 from mailing.matching import article_profile, decide, find_matches, match_article
 from mailing.models import PendingMatch, Subscriber, Suppression
-from mailing.tests.test_matching import DAILY, INSTANT, MONDAY_6AM, follow
+from mailing.tests.test_matching import DAILY, INSTANT, follow
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(MONDAY_6AM, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-import time_machine
 
 from enrichment.models import ArticleEntity, Entity, Status
 from mailing.matching import (
@@ -21,7 +20,6 @@ from mailing.services.choices import Choice
 from mailing.tests.test_matching import (
     DAILY,
     INSTANT,
-    MONDAY_6AM,
     WEEKLY,
     at,
     diplomacy_article,
@@ -32,12 +30,6 @@ from newsroom.models import ArticlePage
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(MONDAY_6AM, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

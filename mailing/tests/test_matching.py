@@ -1,12 +1,10 @@
 """Published articles find their readers through the index; matches become alerts and digests."""
 
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -33,19 +31,12 @@ from mailing.models import (
     Suppression,
 )
 from mailing.tasks import match_published_article, queue_due_messages
+from mailing.tests.conftest import MONDAY_6AM
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
-PARIS = ZoneInfo("Europe/Paris")
-MONDAY_6AM = datetime(2025, 3, 10, 6, 0, tzinfo=PARIS)  # ISO week 2025-W11
 INSTANT, DAILY, WEEKLY = Frequency.INSTANT, Frequency.DAILY, Frequency.WEEKLY
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(MONDAY_6AM, tick=False) as traveller:
-        yield traveller
 
 
 def at(day_offset, hour, minute=0):

@@ -6,7 +6,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from enrichment.models import Entity
@@ -20,7 +19,6 @@ from mailing.models import Delivery, PendingMatch
 from mailing.tests.test_matching import (
     DAILY,
     INSTANT,
-    MONDAY_6AM,
     at,
     diplomacy_article,
     follow,
@@ -28,12 +26,6 @@ from mailing.tests.test_matching import (
 from newsroom.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(MONDAY_6AM, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import spacy
 from django.conf import settings
 
 from enrichment import nlp as enrichment_nlp
@@ -56,34 +55,19 @@ def publish(parent, title, paragraphs, *, days=0, kicker=""):
     )
 
 
-@pytest.fixture
-def no_model_loaded(monkeypatch):
-    """The process as a fresh worker: no French model yet; records any loading."""
-    monkeypatch.setattr(enrichment_nlp, "_models", {})
-    loaded = []
-    real_load = spacy.load
-
-    def load(name, *args, **kwargs):
-        loaded.append(name)
-        return real_load(name, *args, **kwargs)
-
-    monkeypatch.setattr(spacy, "load", load)
-    return loaded
-
-
 def test_an_enriched_article_s_profile_is_built_without_loading_the_french_model(
-    site_tree, no_model_loaded
+    site_tree, model_loads
 ):
     title, paragraphs = wikinews(1)[0]
     page = publish(site_tree.maghreb, title, paragraphs, kicker="Diplomatie")
     enrich_article_page(page)
     assert EnrichmentRun.objects.get(article=page).lemmas["text"]
-    no_model_loaded.clear()
+    model_loads.clear()
     enrichment_nlp._models.clear()
 
     store_text_profile(page)
 
-    assert no_model_loaded == []
+    assert model_loads == []
     assert enrichment_nlp._models == {}
     counts = dict(TermCount.objects.filter(article=page).values_list("term", "count"))
     assert counts["diplomatie"] >= 1  # the kicker, which enrichment itself does not analyse

