@@ -20,6 +20,7 @@ from newsroom.events import (
     article_changed,
     article_enriched,
     article_published,
+    article_shown_changed,
     article_unpublished,
     entity_changed,
     on_commit_once,
@@ -96,6 +97,7 @@ def connect() -> None:
     article_published.connect(purge_entity_pages, dispatch_uid="enrichment_purge_published")
     article_unpublished.connect(purge_entity_pages, dispatch_uid="enrichment_purge_unpublished")
     article_enriched.connect(purge_entity_pages, dispatch_uid="enrichment_purge_decided")
+    article_shown_changed.connect(purge_entity_pages, dispatch_uid="enrichment_purge_shown")
     entity_changed.connect(purge_pages_of_entity, dispatch_uid="enrichment_purge_entity")
     article_published.connect(enrich_after_publish, dispatch_uid="enrichment_enrich_published")
     article_changed.connect(enrich_after_change, dispatch_uid="enrichment_enrich_changed")

@@ -20,6 +20,10 @@ Every event is sent with ``sender=ArticlePage`` (or ``Entity``) and keyword argu
   ``entity_accepted``): suggestions were stored (``by_editor=False``) or an editor decided
   one or tagged an entity by hand (``by_editor=True``).
 - `entity_changed` (``instance``: the Entity): a record was renamed, given aliases or merged.
+- `article_shown_changed` (``instance``: the live page): something the article shows that is
+  not its own text changed without a publish (its picture's caption, credit, focal point or
+  file): every page showing the article must be rebuilt, as after a publish, and nothing
+  else (no enrichment, no ranking) runs again.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ article_unpublished = Signal()
 article_changed = Signal()
 article_enriched = Signal()
 entity_changed = Signal()
+article_shown_changed = Signal()
 
 
 class _Job:
@@ -41,6 +46,7 @@ class _Job:
 
     def __init__(self, run: Callable[[], object]) -> None:
         self.run = run
+        self.block: object = None  # the atomic block (the transaction) it waits in
 
     def __call__(self) -> None:
         self.run()
@@ -60,7 +66,10 @@ def on_commit_once(key: Hashable, run: Callable[[], object], *, replace: bool = 
     transaction the code opens is its own scope, as in production; Django reuses one
     ``Atomic`` object for a decorated function, so the object itself cannot be the scope.
     A job whose savepoint rolled back, or that already ran, is no longer in Django's list
-    of callbacks, and is queued again.
+    of callbacks, and is queued again. A block without a savepoint (``savepoint=False``, as
+    Django's multi-table saves and deletes open) has no id, so the job also remembers its
+    block: in tests, where such a block's jobs never run, a later block at the same depth
+    would otherwise find them waiting and queue nothing.
     """
     connection = transaction.get_connection()
     blocks = connection.atomic_blocks
@@ -81,9 +90,10 @@ def on_commit_once(key: Hashable, run: Callable[[], object], *, replace: bool = 
     }
     connection._rotative_jobs = jobs  # our own bookkeeping, per connection
     waiting = jobs.get((scope, key))
-    if waiting is not None:
+    if waiting is not None and waiting.block is blocks[index]:
         if replace:
             waiting.run = run
         return
-    jobs[(scope, key)] = _Job(run)
-    transaction.on_commit(jobs[(scope, key)])
+    job = jobs[(scope, key)] = _Job(run)
+    job.block = blocks[index]
+    transaction.on_commit(job)

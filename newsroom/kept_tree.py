@@ -35,6 +35,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from newsroom import reader_cache, restrictions
+from newsroom.release import release
 
 TREE_PREFIX = "newsroom:tree:"
 # Bounds what a change made behind Django's back (a raw SQL edit) could leave.
@@ -61,7 +62,7 @@ def tree_for(request: HttpRequest) -> KeptTree:
         return known
     raw_host = request._get_raw_host()  # type: ignore[attr-defined]  # as Wagtail reads it
     hostname = split_domain_port(raw_host)[0]
-    where = f"{hostname}:{request.get_port()}"
+    where = f"{release()} {hostname}:{request.get_port()}"  # pickled pages: this code's
     key = TREE_PREFIX + hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()
     cache = reader_cache.reader_cache()
     entry: Any = cache.get(key)

@@ -58,6 +58,8 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.text import compress_string
 
+from newsroom.release import release
+
 VERSION_PREFIX = "reader:version:"
 PAGE_PREFIX = "reader:page:"
 FRAGMENT_PREFIX = "reader:fragment:"
@@ -87,8 +89,16 @@ def page_seconds() -> int:
     return int(getattr(settings, "CACHE_MIDDLEWARE_SECONDS", 300))
 
 
+def keep_seconds() -> int:
+    """How long this server keeps a page or a part nobody purged. Its validity is its
+    stamps, so this only bounds the space it takes; `page_seconds` is what CDNs and
+    browsers are told. Both were one setting: an article not read for five minutes was
+    rebuilt whole, which on a site with an archive was most article views (issue #15)."""
+    return int(getattr(settings, "READER_CACHE_KEEP_SECONDS", 86400))
+
+
 def fragment_seconds() -> int:
-    return int(getattr(settings, "READER_FRAGMENT_SECONDS", page_seconds()))
+    return int(getattr(settings, "READER_FRAGMENT_SECONDS", keep_seconds()))
 
 
 def depends_on(request: HttpRequest, *families: str) -> None:
@@ -158,8 +168,8 @@ def bump(families: Iterable[str]) -> None:
 
 
 def page_key(request: HttpRequest) -> str:
-    url = request.build_absolute_uri()
-    return PAGE_PREFIX + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+    where = f"{release()} {request.build_absolute_uri()}"
+    return PAGE_PREFIX + hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()
 
 
 def is_reader_request(request: HttpRequest) -> bool:
@@ -286,7 +296,7 @@ class ReaderCacheUpdateMiddleware:
         stamps = current_stamps(families_of(request))
         if request.method == "GET":
             entry = {"stamps": stamps, "response": response, "gzip": body}
-            reader_cache().set(page_key(request), entry, page_seconds())
+            reader_cache().set(page_key(request), entry, keep_seconds())
         response[HIT_HEADER] = "miss"
         if body is not None and _accepts_gzip(request):
             response = _gzipped_copy(response, body)
@@ -333,7 +343,7 @@ def kept_fragment(
     if not _fragment_reader(request):
         return render()
     cache = reader_cache()
-    where = f"{request.get_host()} {name}"
+    where = f"{release()} {request.get_host()} {name}"
     key = FRAGMENT_PREFIX + hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()
     entry: Any = cache.get(key)
     if still_valid(entry):

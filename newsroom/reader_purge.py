@@ -51,6 +51,16 @@ def article_families(article: ArticlePage) -> set[str]:
     return families
 
 
+def snippet_families(article_ids: Iterable[int], *, topic_slugs: Iterable[str] = ()) -> set[str]:
+    """What an author's, a partner outlet's or a topic's name shows on: the pages of the
+    articles carrying it (byline, credit, tags, JSON-LD), the feeds (which name all three)
+    and, for a topic, its own page. Listing cards show none of them, so la une and the
+    sections keep their pages. Before this a renamed author waited out the cache's timeout."""
+    families = {f"article:{article_id}" for article_id in article_ids}
+    families.update(f"topic:{slug}" for slug in topic_slugs)
+    return families | {"feeds"} if families else set()
+
+
 def country_codes(countries: str | Iterable[object] | None) -> list[str]:
     """The codes of a CountryField(multiple=True) value, upper case. A page restored from a
     revision, or built by hand before its first save, can hold the stored form, "LB,JO",

@@ -7,9 +7,9 @@ article is on, the articles that list it as related).
 
 import logging
 
-from newsroom.reader_purge import article_families, purge_reader_pages
+from newsroom.reader_purge import article_families, purge_reader_pages, snippet_families
 
-__all__ = ["article_families", "purge_reader_cache", "purge_reader_pages"]
+__all__ = ["article_families", "purge_reader_cache", "purge_reader_pages", "snippet_families"]
 
 logger = logging.getLogger(__name__)
 

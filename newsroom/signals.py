@@ -10,13 +10,24 @@ it is leaving) and after (those it now has).
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from newsroom import events, restrictions, services, tasks
-from newsroom.models import ArticlePage, HomePage, NewsImage, NewsroomSettings, SectionPage
+from newsroom.models import (
+    ArticlePage,
+    Author,
+    HomePage,
+    NewsImage,
+    NewsroomSettings,
+    SectionPage,
+    Source,
+    Topic,
+)
 from newsroom.models.settings import forget_settings
 from newsroom.reader_purge import country_codes
 
@@ -129,6 +140,65 @@ def purge_after_decision(
         services.purge_reader_pages([f"article:{instance.pk}"])
 
 
+def purge_after_snippet_change(
+    sender: type[Author | Source | Topic], instance: Author | Source | Topic, **kwargs: Any
+) -> None:
+    """An author, a partner outlet or a topic saved (renamed…) or about to be deleted: the
+    pages that show its name (`reader_purge.snippet_families`). A new one is on no article
+    yet. Deletion is heard before the rows go, while the articles carrying it can be read."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    if isinstance(instance, Author):
+        carrying = ArticlePage.objects.filter(authors=instance)
+    elif isinstance(instance, Source):
+        carrying = ArticlePage.objects.filter(source=instance)
+    else:
+        carrying = ArticlePage.objects.filter(topics=instance)
+    slugs = set()
+    if isinstance(instance, Topic):
+        slugs = {instance.slug, instance.__dict__.pop("_slug_before", None)} - {None}
+    carrying_ids = carrying.values_list("pk", flat=True)
+    services.purge_reader_pages(services.snippet_families(carrying_ids, topic_slugs=slugs))
+
+
+def remember_a_topics_slug(sender: type[Topic], instance: Topic, **kwargs: Any) -> None:
+    """A topic's page lives at its slug: renamed, the page at the old one must go too."""
+    if kwargs.get("raw") or not instance.pk:
+        return
+    stored = Topic.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    instance._slug_before = stored
+
+
+# Saves Wagtail makes on its own to record what it measured of the file; nothing shown changes.
+PICTURE_BOOKKEEPING_FIELDS = frozenset({"file_size", "file_hash"})
+
+
+def announce_picture_change(
+    sender: type[NewsImage], instance: NewsImage, created: bool = False, **kwargs: Any
+) -> None:
+    """A picture edited (caption, credit, focal point, the file replaced) or about to be
+    deleted: each live article showing it, as a lead picture or in its body (Wagtail's
+    reference index), is announced as `article_shown_changed`: its page, the lists and
+    cards showing it are rebuilt as after a publish. Before this they kept the old picture
+    until the cache's timeout."""
+    update_fields = kwargs.get("update_fields")
+    if kwargs.get("raw") or created:
+        return
+    if update_fields is not None and set(update_fields) <= PICTURE_BOOKKEEPING_FIELDS:
+        return
+    in_bodies = ReferenceIndex.get_references_to(instance).filter(
+        base_content_type=ContentType.objects.get_for_model(Page)
+    )
+    in_bodies_ids = [int(pk) for pk in in_bodies.values_list("object_id", flat=True)]
+    showing = ArticlePage.objects.live().filter(Q(lead_image=instance) | Q(pk__in=in_bodies_ids))
+    for article in showing:
+        events.article_shown_changed.send(sender=ArticlePage, instance=article)
+
+
+def purge_after_shown_change(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
+    services.purge_reader_pages(services.article_families(instance))
+
+
 def prepare_renditions_after_commit(
     sender: type[NewsImage], instance: NewsImage, created: bool = False, **kwargs: Any
 ) -> None:
@@ -188,4 +258,21 @@ def connect() -> None:
         )
     post_save.connect(
         prepare_renditions_after_commit, sender=NewsImage, dispatch_uid="newsroom_renditions"
+    )
+    for model in (Author, Source, Topic):
+        for signal in (post_save, pre_delete):
+            signal.connect(
+                purge_after_snippet_change,
+                sender=model,
+                dispatch_uid=f"newsroom_purge_{model.__name__}_{signal is post_save}",
+            )
+    pre_save.connect(remember_a_topics_slug, sender=Topic, dispatch_uid="newsroom_topic_slug")
+    for signal in (post_save, pre_delete):
+        signal.connect(
+            announce_picture_change,
+            sender=NewsImage,
+            dispatch_uid=f"newsroom_picture_changed_{signal is post_save}",
+        )
+    events.article_shown_changed.connect(
+        purge_after_shown_change, dispatch_uid="newsroom_purge_shown_changed"
     )

@@ -19,6 +19,7 @@ from django.db.models.signals import pre_delete
 from newsroom.events import (
     article_enriched,
     article_published,
+    article_shown_changed,
     article_unpublished,
     on_commit_once,
 )
@@ -77,6 +78,7 @@ def purge_listers(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
 def connect() -> None:
     article_published.connect(purge_listers, dispatch_uid="related_purge_listers_published")
     article_unpublished.connect(purge_listers, dispatch_uid="related_purge_listers_unpublished")
+    article_shown_changed.connect(purge_listers, dispatch_uid="related_purge_listers_shown")
     article_published.connect(refresh_after_commit, dispatch_uid="related_refresh_published")
     article_published.connect(link_read_also_after_commit, dispatch_uid="related_read_also")
     article_unpublished.connect(refresh_after_commit, dispatch_uid="related_refresh_unpublished")

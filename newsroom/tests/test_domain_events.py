@@ -136,3 +136,20 @@ def test_a_job_whose_savepoint_rolled_back_is_queued_again(
         on_commit_once("job", lambda: ran.append("third"))
 
     assert ran == ["second"]
+
+
+def test_two_transactions_without_savepoints_each_queue_their_job(
+    django_capture_on_commit_callbacks,
+):
+    """Django's multi-table saves and deletes open ``atomic(savepoint=False)``: no id tells
+    two of them apart, and in a test the first one's job never runs; the second must still
+    queue its own (a deleted author's pages were never purged)."""
+    with transaction.atomic(savepoint=False):
+        on_commit_once("job", lambda: None)  # a test's transaction never commits it
+    ran = []
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic(savepoint=False):
+            on_commit_once("job", lambda: ran.append("second"))
+            on_commit_once("job", lambda: ran.append("third"))
+
+    assert ran == ["second"]

@@ -180,13 +180,16 @@ else:
         }
     }
 # Reader pages are cached whole for anonymous readers (newsroom.reader_cache); a change
-# purges the page families it affects (newsroom.reader_purge).
+# purges the page families it affects (newsroom.reader_purge). CACHE_MIDDLEWARE_SECONDS is
+# what CDNs and browsers are told (s-maxage; 0 turns the page cache off); this server keeps
+# a page, valid by its families' stamps, for READER_CACHE_KEEP_SECONDS.
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("CACHE_MIDDLEWARE_SECONDS", "300"))
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
+READER_CACHE_KEEP_SECONDS = int(os.environ.get("READER_CACHE_KEEP_SECONDS", "86400"))
 # Parts of reader pages kept apart ({% kept_fragment %}: an article's headline and body,
 # its related list), valid while their families' stamps hold; as long as pages by default.
 READER_FRAGMENT_SECONDS = int(
-    os.environ.get("READER_FRAGMENT_SECONDS", str(CACHE_MIDDLEWARE_SECONDS))
+    os.environ.get("READER_FRAGMENT_SECONDS", str(READER_CACHE_KEEP_SECONDS))
 )
 # How long a CDN may serve a page it is already refreshing (Cache-Control).
 READER_CACHE_STALE_SECONDS = int(os.environ.get("READER_CACHE_STALE_SECONDS", "60"))
