@@ -221,12 +221,16 @@ def generate(total: int, sections: list[int], topics: list[int], entities: list[
     return subscribers, subscriptions, suppressed
 
 
-def index_rows(subscribers, subscriptions):
-    """SubscriptionKey rows, as index_subscriber writes them: active subscribers only."""
+def index_rows(subscribers, subscriptions, suppressed):
+    """SubscriptionKey rows, as index_subscriber writes them: readers who receive mail only
+    (active, address not suppressed)."""
     from mailing.matching import subscription_keys
     from mailing.models import Subscription
 
-    active = {pk for pk, _, status, _ in subscribers if status == "active"}
+    suppressed = set(suppressed)
+    active = {
+        pk for pk, email, status, _ in subscribers if status == "active" and email not in suppressed
+    }
     keys_of = {}
     for pk, subscriber_id, kind, value, frequency in subscriptions:
         if subscriber_id not in active:
@@ -301,7 +305,7 @@ def load(total: int, texts: list[str]) -> dict:
         write_rows(
             SubscriptionKey._meta.db_table,
             ["key", "subscription_id", "subscriber_id", "frequency", "since"],
-            (row + (CREATED,) for row in index_rows(subscribers, subscriptions)),
+            (row + (CREATED,) for row in index_rows(subscribers, subscriptions, suppressed)),
         )
         write_rows(
             Suppression._meta.db_table,

@@ -1,12 +1,17 @@
 """Subscriptions follow the newsroom's events: a published article is matched in the
 background, after commit, and so is one whose editor accepts an entity after publication
-(its followers hear of it; matching is idempotent, so nobody gets it twice)."""
+(its followers hear of it; matching is idempotent, so nobody gets it twice). A suppression
+added or lifted rebuilds the index rows of its address: matching finds only readers who
+receive mail (mailing.matching.index)."""
 
 from typing import Any
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 
 from mailing import tasks
+from mailing.matching.index import index_address
+from mailing.models import Suppression
 from newsroom.events import article_enriched, article_published, on_commit_once
 from newsroom.models import ArticlePage
 from newsroom.task_queue import enqueue_once
@@ -33,7 +38,20 @@ def match_after_entity_accepted(
         _match_after_commit(instance.pk)
 
 
+def reindex_suppressed_address(sender: Any, instance: Suppression, **kwargs: Any) -> None:
+    """Saved or deleted (one by one or by a queryset's delete, not by `update` or
+    `bulk_create`): the readers at that address are indexed again, or no longer."""
+    if not kwargs.get("raw"):
+        index_address(instance.email)
+
+
 def connect() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(
+            reindex_suppressed_address,
+            sender=Suppression,
+            dispatch_uid=f"mailing_reindex_suppressed_{signal is post_save}",
+        )
     article_published.connect(match_after_publish, dispatch_uid="mailing_match_published")
     article_enriched.connect(
         match_after_entity_accepted, dispatch_uid="mailing_match_entity_accepted"

@@ -39,12 +39,14 @@ from mailing.matching.index import (
     article_keys,
     article_profile,
     article_text,
+    index_address,
     index_key,
     index_subscriber,
+    receives_mail,
     subscription_keys,
     term_key,
 )
-from mailing.matching.matches import MATCH_WINDOW, Verdicts, decision, unmailable_readers
+from mailing.matching.matches import MATCH_WINDOW, Verdicts, decision
 from mailing.matching.queueing import (
     PARIS,
     WEEKLY_DIGEST_WEEKDAY,
@@ -53,7 +55,6 @@ from mailing.matching.queueing import (
     queue_digests,
     queue_due_messages,
     queue_instant_alerts,
-    receives_mail,
 )
 from mailing.matching.retention import forget_sent_matches, forgettable_matches
 
@@ -76,6 +77,7 @@ __all__ = [
     "find_matches",
     "forget_sent_matches",
     "forgettable_matches",
+    "index_address",
     "index_key",
     "index_subscriber",
     "insert_audiences",
@@ -87,5 +89,4 @@ __all__ = [
     "receives_mail",
     "subscription_keys",
     "term_key",
-    "unmailable_readers",
 ]

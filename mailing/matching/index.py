@@ -2,8 +2,12 @@
 
 A subscription is filed under one key per followed thing ("section:12", "entity:7") or, for
 keyword alerts, one "term:<word>" key per word its query needs; an article carries its
-section, topics, countries, entities and the words of its text. Only active readers are
-indexed, so a pending or paused one can never be found.
+section, topics, countries, entities and the words of its text. Only readers who receive
+mail are indexed (active, address not suppressed: `receives_mail`), so a pending or paused
+reader, or a suppressed address, can never be found: the services rebuild a reader's rows
+when their status changes, and a suppression added or lifted rebuilds those of its address
+(mailing.signals). Matching trusts the index for who may be found; queueing and sending
+check `receives_mail` again, for a status written around the services.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django_countries import countries
 
 from enrichment.merges import merge_chain
 from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic
 from enrichment.models import Status as Decision
-from mailing.models import Subscriber, Subscription, SubscriptionKey
+from mailing.models import Subscriber, Subscription, SubscriptionKey, Suppression
 from mailing.query import Text, parse_query
 from newsroom.models import ArticlePage
 
@@ -49,6 +54,12 @@ def term_key(word: str) -> str:
 # --- Subscriber side ----------------------------------------------------------------------
 
 
+def receives_mail(prefix: str = "") -> Q:
+    """Active and not suppressed; `prefix` reaches the subscriber from another model."""
+    suppressed = Suppression.objects.filter(email=OuterRef(f"{prefix}email"))
+    return Q(**{f"{prefix}status": Subscriber.Status.ACTIVE}) & ~Q(Exists(suppressed))
+
+
 def subscription_keys(subscription: Subscription) -> list[str]:
     """The index keys under which an article can match this subscription."""
     kind, value = subscription.kind, subscription.value.strip()
@@ -65,11 +76,13 @@ def subscription_keys(subscription: Subscription) -> list[str]:
 
 @transaction.atomic
 def index_subscriber(subscriber: Subscriber) -> int:
-    """Rebuild a subscriber's index rows: none unless they are active. Returns the row count.
+    """Rebuild a subscriber's index rows: none unless they receive mail (`receives_mail`).
+    Returns the row count.
 
     A row that stays (same subscription, key and frequency) keeps its `since`: a digest
     built later counts the reader as following it from then on, not from this rebuild. A
-    pause or an unsubscription drops every row, so a comeback starts afresh.
+    pause, an unsubscription or a suppressed address drops every row, so a comeback starts
+    afresh.
     """
     existing = SubscriptionKey.objects.filter(subscriber=subscriber)
     since = {
@@ -79,8 +92,8 @@ def index_subscriber(subscriber: Subscriber) -> int:
         )
     }
     existing.delete()
-    if subscriber.status != Subscriber.Status.ACTIVE:
-        return 0
+    if not subscriber.receives_mail or Suppression.objects.filter(email=subscriber.email).exists():
+        return 0  # `receives_mail`, with the status as the caller has it
     now = timezone.now()
     rows = [
         SubscriptionKey(
@@ -95,6 +108,15 @@ def index_subscriber(subscriber: Subscriber) -> int:
     ]
     SubscriptionKey.objects.bulk_create(rows, batch_size=WRITE_BATCH)
     return len(rows)
+
+
+def index_address(email: str) -> int:
+    """Rebuild the rows of the readers at `email` (any case): after a suppression of that
+    address is added or lifted. Returns the row count."""
+    return sum(
+        index_subscriber(subscriber)
+        for subscriber in Subscriber.objects.filter(email__iexact=email)
+    )
 
 
 # --- Article side -------------------------------------------------------------------------

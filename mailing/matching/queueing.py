@@ -19,18 +19,12 @@ from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from mailing.matching.digests import collect_digest_matches
-from mailing.matching.index import chunked
-from mailing.models import Delivery, Frequency, PendingMatch, Subscriber, Subscription, Suppression
+from mailing.matching.index import chunked, receives_mail
+from mailing.models import Delivery, Frequency, PendingMatch, Subscriber, Subscription
 
 PARIS = ZoneInfo("Europe/Paris")
 # Weekly digests go out on this day (0 = Monday), each reader at their digest hour.
 WEEKLY_DIGEST_WEEKDAY = 0
-
-
-def receives_mail(prefix: str = "") -> Q:
-    """Active and not suppressed; `prefix` reaches the subscriber from another model."""
-    suppressed = Suppression.objects.filter(email=OuterRef(f"{prefix}email"))
-    return Q(**{f"{prefix}status": Subscriber.Status.ACTIVE}) & ~Q(Exists(suppressed))
 
 
 def _queue_messages(

@@ -5,7 +5,8 @@ receive mail; publishing writes exactly one row per instant reader."""
 import pytest
 
 from mailing.matching import article_profile, decide, find_matches, match_article
-from mailing.models import PendingMatch, Subscriber, Suppression
+from mailing.models import PendingMatch, Suppression
+from mailing.services.preferences import pause
 from mailing.tests.test_matching import DAILY, INSTANT, follow
 from newsroom.tests.factories import ArticlePageFactory, TopicFactory
 
@@ -66,7 +67,7 @@ def test_readers_who_may_not_receive_mail_are_in_no_audience(article, topic):
     suppressed = follow("rebond@example.org", ("topic", topic.pk, INSTANT))
     Suppression.objects.create(email=suppressed.email, reason=Suppression.Reason.BOUNCE)
     paused = follow("pause@example.org", ("topic", topic.pk, INSTANT))
-    Subscriber.objects.filter(pk=paused.pk).update(status=Subscriber.Status.PAUSED)  # stale index
+    pause(paused)
 
     readers = [pk for audience in decide(article_profile(article)) for pk in audience.readers]
 
