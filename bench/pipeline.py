@@ -297,7 +297,8 @@ def main() -> None:
         if name in report:
             figures = report[name]
             print(  # noqa: T201
-                f"  {name:8} {figures['items']} items, {figures['workers']} workers: "
+                f"  {name:8} {figures['items']} items, {figures['workers']} workers "
+                f"({figures['workers_command']}, started {figures['started']}): "
                 f"ingest {figures['ingest_s']} s, {figures['queued_after_ingest']} tasks queued, "
                 f"{figures['tasks_run']} run, drain {figures['drain_s']} s, "
                 f"{figures['articles_per_s_end_to_end']} articles/s end to end; "
