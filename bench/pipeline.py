@@ -7,7 +7,10 @@ Issue #15: a JSON Feed of 1,332 short items ingested with ``--publish`` left 12,
 same run, for a baseline revision exported with ``git archive`` (the commit before the task
 coalescing, by default); in each it writes a JSON Feed of N French Wikinews texts, runs
 ``manage.py ingest FEED --publish``, counts the tasks queued by kind, then starts
-``--workers`` ``manage.py db_worker`` processes and waits until nothing is ready or running.
+``--workers`` workers and waits until nothing is ready or running. A tree that has
+``manage.py task_workers`` runs its workers forked from one parent that loaded the French
+model once; another runs ``--workers`` ``manage.py db_worker`` processes. With ``--running``
+the workers start before the ingest and work beside it, as a running site's do.
 
 End to end = ingest + drain: every article enriched, indexed, matched and its related list
 stored. The ratio ours / baseline is the figure (the machine is shared and noisy). Beside
@@ -16,7 +19,7 @@ the same with less of the noise: another program's load stretches the wall clock
 work done.
 
     .venv/bin/python bench/pipeline.py [--items 300] [--baseline-items N] [--workers 2]
-        [--baseline REV | --no-baseline] [--json]
+        [--baseline REV | --no-baseline] [--running] [--json]
 """
 
 from __future__ import annotations
@@ -126,15 +129,32 @@ class Site:
         )
         return int(rows[0][0])
 
-    def drain(self, workers: int) -> float:
-        """Seconds until `workers` db_worker processes leave nothing ready or running."""
-        started = time.perf_counter()
-        command = [str(REPO / ".venv" / "bin" / "python"), "manage.py", "db_worker"]
-        command += ["--interval", "0.2", "--no-startup-delay", "--no-reload", "-v0"]
-        processes = [
+    def forks(self) -> bool:
+        """Whether the tree has `manage.py task_workers` (workers forked from one parent
+        that loaded the French model once)."""
+        return (self.tree / "newsroom" / "management" / "commands" / "task_workers.py").exists()
+
+    def start_workers(self, workers: int, forked: bool) -> list[subprocess.Popen]:
+        """`workers` db_worker processes, or one task_workers forking them (once "ready")."""
+        python = str(REPO / ".venv" / "bin" / "python")
+        options = ["--interval", "0.2", "--no-startup-delay", "--no-reload", "-v0"]
+        if forked:
+            command = [python, "manage.py", "task_workers", "--processes", str(workers)]
+            parent = subprocess.Popen(  # noqa: S603
+                command + options, cwd=self.tree, env=self.env, stdout=subprocess.PIPE, text=True
+            )
+            if parent.stdout is None or parent.stdout.readline().strip() != "ready":
+                raise RuntimeError("task_workers did not start")
+            return [parent]
+        command = [python, "manage.py", "db_worker", *options]
+        return [
             subprocess.Popen(command, cwd=self.tree, env=self.env)  # noqa: S603
             for _ in range(workers)
         ]
+
+    def wait_drained(self, processes: list[subprocess.Popen]) -> float:
+        """The moment (perf_counter) from which nothing was ready or running; then the
+        workers are stopped and waited for (their CPU time is then counted)."""
         try:
             quiet_since = None
             while True:
@@ -144,7 +164,7 @@ class Site:
                     quiet_since = quiet_since or time.perf_counter()
                     # Nothing for a whole polling round of the workers: the queue is drained.
                     if time.perf_counter() - quiet_since > 0.6:
-                        return quiet_since - started
+                        return quiet_since
                 else:
                     quiet_since = None
                 time.sleep(0.1)
@@ -154,6 +174,11 @@ class Site:
             for process in processes:
                 process.wait(timeout=60)
 
+    def drain(self, workers: int, forked: bool = False) -> float:
+        """Seconds for `workers` started now to leave nothing ready or running."""
+        started = time.perf_counter()
+        return self.wait_drained(self.start_workers(workers, forked)) - started
+
 
 def children_cpu_seconds() -> float:
     """User + system seconds of every child process ended and waited for so far."""
@@ -161,7 +186,11 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_pipeline(tree: Path, folder: Path, items: int, workers: int, database_url) -> dict:
+def run_pipeline(
+    tree: Path, folder: Path, items: int, workers: int, database_url, *, running: bool
+) -> dict:
+    """One tree's import: `running` starts the workers before the ingest (a running site's
+    workers, already warm); else they start once the ingest is done and drain what it left."""
     feed = folder / "feed.json"
     site = Site(tree, folder / "var", database_url)
     site.manage("migrate", "--noinput", "-v0")
@@ -169,15 +198,21 @@ def run_pipeline(tree: Path, folder: Path, items: int, workers: int, database_ur
     site.manage(
         "shell", "-c", "from newsroom.demo_content import ensure_site_tree; ensure_site_tree()"
     )
-    site.drain(workers)  # whatever set-up queued, untimed
+    forked = site.forks()
+    site.drain(workers, forked)  # whatever set-up queued, untimed
     count = write_feed(feed, items)
     before = site.query(f"SELECT COUNT(*) FROM {TASKS_TABLE}")[0][0]  # noqa: S608
-    started, cpu_before = time.perf_counter(), children_cpu_seconds()
+    cpu_before = children_cpu_seconds()
+    processes = site.start_workers(workers, forked) if running else []
+    started = time.perf_counter()
     site.manage("ingest", str(feed), "--publish")
     ingest_seconds = time.perf_counter() - started
     ingest_cpu = children_cpu_seconds() - cpu_before
     queued = site.tasks_by_kind("READY")
-    drain_seconds = site.drain(workers)  # the workers are waited for before it returns
+    if running:
+        drain_seconds = site.wait_drained(processes) - started - ingest_seconds
+    else:
+        drain_seconds = site.drain(workers, forked)  # the workers are waited for
     drain_cpu = children_cpu_seconds() - cpu_before - ingest_cpu
     total = site.query(f"SELECT COUNT(*) FROM {TASKS_TABLE}")[0][0] - before  # noqa: S608
     failed = site.tasks_by_kind("FAILED")
@@ -188,6 +223,8 @@ def run_pipeline(tree: Path, folder: Path, items: int, workers: int, database_ur
     return {
         "items": count,
         "workers": workers,
+        "workers_command": "task_workers" if forked else "db_worker",
+        "started": "before the ingest" if running else "after the ingest",
         "ingest_s": round(ingest_seconds, 1),
         "queued_after_ingest": sum(queued.values()),
         "queued_by_kind": queued,
@@ -212,12 +249,22 @@ def main() -> None:
     parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--database-url", help="an empty PostgreSQL database (else SQLite)")
+    parser.add_argument(
+        "--running",
+        action="store_true",
+        help="start the workers before the ingest, as a running site's are (else after it)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     report = {"database": "postgresql" if args.database_url else "sqlite"}
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         report["ours"] = run_pipeline(
-            REPO, Path(tmp) / "ours", args.items, args.workers, args.database_url
+            REPO,
+            Path(tmp) / "ours",
+            args.items,
+            args.workers,
+            args.database_url,
+            running=args.running,
         )
         if not args.no_baseline:
             if args.database_url:
@@ -226,7 +273,12 @@ def main() -> None:
             # The tree reads its data (IPTC topics, the gazetteer's sources) from ../shared.
             (Path(tmp) / "shared").symlink_to(REPO.parent / "shared")
             report["baseline"] = run_pipeline(
-                tree, Path(tmp) / "baseline", args.baseline_items or args.items, args.workers, None
+                tree,
+                Path(tmp) / "baseline",
+                args.baseline_items or args.items,
+                args.workers,
+                None,
+                running=args.running,
             )
             report["baseline_revision"] = args.baseline
             report["ratio"] = round(
@@ -245,7 +297,8 @@ def main() -> None:
         if name in report:
             figures = report[name]
             print(  # noqa: T201
-                f"  {name:8} {figures['items']} items, {figures['workers']} workers: "
+                f"  {name:8} {figures['items']} items, {figures['workers']} workers "
+                f"({figures['workers_command']}, started {figures['started']}): "
                 f"ingest {figures['ingest_s']} s, {figures['queued_after_ingest']} tasks queued, "
                 f"{figures['tasks_run']} run, drain {figures['drain_s']} s, "
                 f"{figures['articles_per_s_end_to_end']} articles/s end to end; "

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
+from wagtail.log_actions import log
+from wagtail.models import Page, Revision
 from wagtail.rich_text import RichText
+from wagtail.signals import page_published, published
 
 from ingest.images import NO_PICTURES, PartnerPictures, store_pictures
 from ingest.models import IngestedItem
@@ -125,8 +129,52 @@ def create_article(
     page.slug = slug or find_available_slug(section, slugify(item.title)[:80] or "article")
     for name, value in page_fields.items():
         setattr(page, name, value)
-    section.add_child(instance=page)
-    revision = page.save_revision()
-    if publish:
-        revision.publish()
+    if publish and page.go_live_at is None:
+        save_published(page, section)
+    else:
+        section.add_child(instance=page)
+        revision = page.save_revision()
+        if publish:
+            revision.publish()
     return page, warnings
+
+
+def save_published(page: ArticlePage, section: SectionPage) -> Revision:
+    """A new page saved once, already live, with the one revision Wagtail's
+    ``save_revision()`` then ``publish()`` would have left: the same page row, revision,
+    history (created, then published) and ``page_published`` signal, in one page save.
+
+    Why (issue #15): those two calls save the page twice more (the revision pointer, then the
+    revision's copy of the page made live), each save re-writing the page's child rows and
+    queueing the search and reference index again: 72 % of an ingested item's time. A new
+    page has none of what publishing a revision also handles (comments, aliases, a
+    workflow, an earlier live version); one to go live later goes through Wagtail.
+    """
+    now = timezone.now()
+    page.live = True
+    page.has_unpublished_changes = False
+    page.expired = False
+    page.first_published_at = page.first_published_at or now
+    page.last_published_at = now
+    section.add_child(instance=page)
+    revision = Revision.objects.create(
+        content_object=page,
+        base_content_type=page.get_base_content_type(),
+        content=page.serializable_data(),
+        object_str=str(page),
+    )
+    page.latest_revision = page.live_revision = revision
+    page.latest_revision_created_at = revision.created_at
+    page.draft_title = page.title
+    # The revision pointers only: no second save of the page and its child rows.
+    Page.objects.filter(pk=page.pk).update(
+        latest_revision=revision,
+        live_revision=revision,
+        latest_revision_created_at=revision.created_at,
+        draft_title=page.title,
+    )
+    # Wagtail's order: the signals, then the history's entry.
+    page_published.send(sender=ArticlePage, instance=page, revision=revision)
+    published.send(sender=ArticlePage, instance=page, revision=revision)
+    log(instance=page, action="wagtail.publish", revision=revision, content_changed=True)
+    return revision

@@ -24,6 +24,7 @@ from newsroom.services import purge_reader_pages
 from related import ranking
 from related.candidates import (
     entity_candidates,
+    load_corpus,
     load_rarity,
     load_signals,
     text_matches,
@@ -82,20 +83,52 @@ def rank_article(
     weights: ranking.Weights = ranking.DEFAULT_WEIGHTS,
 ) -> list[ranking.RankedCandidate]:
     """The article's best published candidates, scored, with their reasons."""
-    signals = load_signals([page.pk]).get(page.pk) or ranking.ArticleSignals(article_id=page.pk)
-    matches = text_matches(page) if weights.text else {}
-    best_text = sorted(matches, key=lambda pk: -matches[pk].similarity)[:TEXT_CANDIDATES]
+    return rank_articles([page], limit=limit, weights=weights)[page.pk]
+
+
+def rank_articles(
+    pages: list[ArticlePage],
+    *,
+    limit: int = KEPT,
+    weights: ranking.Weights = ranking.DEFAULT_WEIGHTS,
+) -> dict[int, list[ranking.RankedCandidate]]:
+    """`rank_article` for each page, reading together what the pages share: their own
+    signals, the corpus BM25 reads, and the signals of every candidate of any of them.
+
+    Why (issue #15): a bulk import leaves one neighbour list to rank again per article, and
+    loading the candidates' signals was half of each ranking; neighbours share most of
+    their candidates. Each page's ranking is the one it gets alone.
+    """
+    own = load_signals([page.pk for page in pages])
+    corpus = load_corpus() if weights.text else None
     documents = ArticlePage.objects.published().count()
-    rarity = load_rarity(list(signals.entities), documents) if weights.entities else {}
-    pool = set(best_text)
-    if weights.entities:
-        pool.update(entity_candidates(signals, rarity))
-    if weights.topics:
-        pool |= topic_candidates(signals)
-    pool.discard(page.pk)
-    published = ArticlePage.objects.published().filter(pk__in=pool)
-    candidates = load_signals(published.values_list("pk", flat=True)).values()
-    return ranking.rank(signals, candidates, matches, rarity, weights=weights, limit=limit)
+    wanted = {}
+    for page in pages:
+        signals = own.get(page.pk) or ranking.ArticleSignals(article_id=page.pk)
+        matches = text_matches(page, corpus) if weights.text else {}
+        best_text = sorted(matches, key=lambda pk: -matches[pk].similarity)[:TEXT_CANDIDATES]
+        rarity = load_rarity(list(signals.entities), documents) if weights.entities else {}
+        pool = set(best_text)
+        if weights.entities:
+            pool.update(entity_candidates(signals, rarity))
+        if weights.topics:
+            pool |= topic_candidates(signals)
+        pool.discard(page.pk)
+        wanted[page.pk] = (signals, matches, rarity, pool)
+    every = set().union(*(pool for _, _, _, pool in wanted.values()))
+    published = ArticlePage.objects.published().filter(pk__in=every)
+    candidates = load_signals(published.values_list("pk", flat=True))
+    return {
+        pk: ranking.rank(
+            signals,
+            [candidates[candidate] for candidate in sorted(pool) if candidate in candidates],
+            matches,
+            rarity,
+            weights=weights,
+            limit=limit,
+        )
+        for pk, (signals, matches, rarity, pool) in wanted.items()
+    }
 
 
 def explain(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> list[RankedArticle]:
@@ -144,6 +177,12 @@ def refresh_related(page: ArticlePage, *, limit: int = KEPT) -> list[ranking.Ran
     ranked = rank_article(page, limit=max(limit, KEPT))
     store_related(page, ranked)
     return ranked[:limit]
+
+
+def rank_for_refresh(pages: list[ArticlePage]) -> dict[int, list[ranking.RankedCandidate]]:
+    """The lists `refresh_related` would store for each page, ranked together
+    (`rank_articles`); the caller stores each (`store_related`), one transaction a list."""
+    return rank_articles(pages, limit=KEPT)
 
 
 def refresh_own_list(page: ArticlePage) -> set[int]:

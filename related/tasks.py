@@ -13,14 +13,16 @@ refresh per list however many new articles want to enter it, instead of twenty l
 re-ranked inline by every new article.
 """
 
-from django_tasks import task
+from django_tasks import TaskContext, task
+from django_tasks_db.models import DBTaskResult
 
 from newsroom.models import ArticlePage
-from newsroom.task_queue import enqueue_once_each
+from newsroom.task_queue import claim_waiting, enqueue_once_each
 from related.read_also_waiting import link_waiting_read_also
 
 REFRESH_PRIORITY = -10
 NEIGHBOUR_PRIORITY = -20
+BATCH = 16  # neighbour lists ranked together (issue #15)
 
 
 @task(priority=REFRESH_PRIORITY)
@@ -40,16 +42,53 @@ def refresh_related_articles(article_id: int) -> str:
     return f"1 list refreshed, {len(neighbours)} queued"
 
 
-@task(priority=NEIGHBOUR_PRIORITY)
-def refresh_related_list(article_id: int) -> str:
-    """One published article's stored list, ranked again (a neighbour changed)."""
-    page = ArticlePage.objects.published().filter(pk=article_id).first()
-    if page is None:
-        return "article gone or unpublished"
+@task(priority=NEIGHBOUR_PRIORITY, takes_context=True)
+def refresh_related_list(context: TaskContext, article_id: int) -> str:
+    """One published article's stored list, ranked again (a neighbour changed), and those of
+    the lists waiting behind it, up to `BATCH`, ranked together (`rank_articles`).
+
+    Each list taken is stored in its own transaction and its job marked done or failed on
+    its own row, as `enrichment.tasks.enrich_article` does with the enrichments it takes."""
+    worker = (context.task_result.worker_ids or ["refresh_related_list"])[-1]
+    taken = claim_waiting(refresh_related_list, BATCH - 1, worker=worker)
+    jobs: list[tuple[DBTaskResult | None, int]] = [(None, article_id)]
+    jobs += [(row, _article_id(row)) for row in taken]
+    pages = ArticlePage.objects.published().in_bulk([pk for _, pk in jobs])
+    for row, pk in jobs:
+        if row is not None and pk not in pages:
+            row.set_successful("article gone or unpublished")
+    found = [(row, pages[pk]) for row, pk in jobs if pk in pages]
     from related import services  # spaCy: workers only
 
-    services.refresh_related(page)
-    return "1 list refreshed"
+    try:
+        ranked = services.rank_for_refresh([page for _, page in found])
+    except Exception as error:
+        for row, _ in found:
+            if row is not None:
+                row.set_failed(error)
+        raise
+    own: str | Exception = "article gone or unpublished"
+    for row, page in found:
+        try:
+            services.store_related(page, ranked[page.pk])
+        except Exception as error:  # noqa: BLE001 - recorded on its own job, as db_worker does
+            if row is None:
+                own = error
+            else:
+                row.set_failed(error)
+            continue
+        if row is None:
+            own = "1 list refreshed"
+        else:
+            row.set_successful("1 list refreshed")
+    if isinstance(own, Exception):
+        raise own
+    return own
+
+
+def _article_id(row: DBTaskResult) -> int:
+    args, kwargs = row.args_kwargs["args"], row.args_kwargs["kwargs"]
+    return int(args[0] if args else kwargs["article_id"])
 
 
 @task()
@@ -70,3 +109,8 @@ def link_read_also(article_id: int) -> str:
     if page is None or not page.live:
         return "article gone or unpublished"
     return f"{len(link_waiting_read_also(page))} pages linked"
+
+
+def preload_for_workers() -> None:
+    """The ranking's modules, imported once in the parent of forked task workers."""
+    from related import services  # noqa: F401

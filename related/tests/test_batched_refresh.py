@@ -1,0 +1,99 @@
+"""Neighbour lists waiting in the queue are ranked together (issue #15): one job takes the
+lists behind it, reads their candidates' signals once, and stores for each the list it gets
+ranked alone; each job is recorded on its own row.
+"""
+
+import pytest
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from enrichment.services import enrich_article_page
+from related import services
+from related.models import RelatedArticle
+from related.profiles import store_text_profile
+from related.tasks import BATCH, refresh_related_list
+
+from .test_lemmas_from_enrichment import publish, wikinews
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(site_tree):
+    found = [
+        publish(site_tree.maghreb if i % 2 else site_tree.golfe, *text, days=i)
+        for i, text in enumerate(wikinews(12))
+    ]
+    for page in found:
+        enrich_article_page(page)
+        store_text_profile(page)
+    return found
+
+
+def scores(ranked):
+    return [(entry.article_id, round(entry.score, 6), entry.reasons) for entry in ranked]
+
+
+def stored(page):
+    return list(
+        RelatedArticle.objects.filter(article=page)
+        .order_by("rank")
+        .values_list("candidate_id", "score", "reasons")
+    )
+
+
+def test_pages_ranked_together_rank_as_each_alone(pages):
+    together = services.rank_articles(pages)
+    alone = {page.pk: services.rank_article(page) for page in pages}
+    assert any(alone.values())
+    assert {pk: scores(ranked) for pk, ranked in together.items()} == {
+        pk: scores(ranked) for pk, ranked in alone.items()
+    }
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_one_job_takes_the_lists_waiting_and_stores_each_as_alone(pages, database_queue):
+    from enrichment.tests.test_batched_enrichment import worker_runs_next
+
+    gone = pages[-2]
+    gone.unpublish()
+    expected = {}
+    for page in pages[:-2]:
+        services.refresh_related(page)
+        expected[page.pk] = stored(page)
+    DBTaskResult.objects.all().delete()  # what the unpublication queued: not under test
+    RelatedArticle.objects.all().delete()
+    held = refresh_related_list.enqueue(pages[-1].pk)
+    DBTaskResult.objects.filter(pk=held.id).update(status=TaskResultStatus.RUNNING)
+    for page in pages[:-1]:
+        refresh_related_list.enqueue(page.pk)
+
+    first = worker_runs_next()
+
+    assert first.status == TaskResultStatus.SUCCESSFUL
+    rows = DBTaskResult.objects.filter(task_path=first.task_path).exclude(pk=held.id)
+    assert set(rows.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+    by_article = {row.args_kwargs["args"][0]: row for row in rows}
+    assert len(by_article) == len(pages) - 1
+    assert by_article[gone.pk].return_value == "article gone or unpublished"
+    for page in pages[:-2]:
+        assert stored(page) == expected[page.pk], page.title
+    # The job another worker holds is left to it.
+    assert DBTaskResult.objects.get(pk=held.id).status == TaskResultStatus.RUNNING
+    assert not RelatedArticle.objects.filter(article=pages[-1]).exists()
+
+
+def test_no_more_than_a_batch_is_taken(pages, database_queue):
+    from enrichment.tests.test_batched_enrichment import worker_runs_next
+
+    for _ in range(2):
+        for page in pages:
+            # Distinct jobs (no coalescing on enqueue itself): more than a batch.
+            refresh_related_list.enqueue(page.pk)
+    worker_runs_next()
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
+    assert ready == 2 * len(pages) - BATCH
