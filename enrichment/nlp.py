@@ -62,11 +62,3 @@ def _freeze_what_lives_as_long_as_the_process() -> None:
 
 def has_statistical_ner(nlp: Language) -> bool:
     return "ner" in nlp.pipe_names
-
-
-def preload_for_workers() -> None:
-    """What a task worker forked from one parent (`manage.py task_workers`) finds loaded:
-    the French model, and the enrichment code around it (issue #15)."""
-    import enrichment.pipeline  # noqa: F401 - imported once, in the parent
-
-    get_nlp("fr")

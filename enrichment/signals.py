@@ -24,6 +24,7 @@ from newsroom.events import (
     article_unpublished,
     entity_changed,
     on_commit_once,
+    task_workers_starting,
 )
 from newsroom.models import ArticlePage
 from newsroom.services import purge_reader_pages
@@ -93,7 +94,17 @@ def purge_pages_of_entity(sender: Any, instance: Entity, **kwargs: Any) -> None:
     )
 
 
+def load_model_for_workers(sender: Any, **kwargs: Any) -> None:
+    """Forked task workers (`manage.py task_workers`) find the French model and the
+    enrichment code around it loaded once, in their parent (issue #15)."""
+    import enrichment.pipeline  # noqa: F401 - imported once, in the parent
+    from enrichment.nlp import get_nlp
+
+    get_nlp("fr")
+
+
 def connect() -> None:
+    task_workers_starting.connect(load_model_for_workers, dispatch_uid="enrichment_preload")
     article_published.connect(purge_entity_pages, dispatch_uid="enrichment_purge_published")
     article_unpublished.connect(purge_entity_pages, dispatch_uid="enrichment_purge_unpublished")
     article_enriched.connect(purge_entity_pages, dispatch_uid="enrichment_purge_decided")

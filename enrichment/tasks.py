@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from enrichment import services
 from newsroom.article import ExtractedArticle
 from newsroom.models import ArticlePage
-from newsroom.task_queue import claim_waiting
+from newsroom.task_queue import run_with_waiting
 
 BATCH = 16
 
@@ -30,41 +30,19 @@ def _article_of(page: ArticlePage, extracted: dict | None) -> ExtractedArticle:
 @task(takes_context=True)
 def enrich_article(context: TaskContext, article_id: int, extracted: dict | None = None) -> str:
     """This article's suggestions, and those of the enrichments waiting behind it."""
-    worker = (context.task_result.worker_ids or ["enrich_article"])[-1]
-    taken = claim_waiting(enrich_article, BATCH - 1, worker=worker)
-    jobs: list[tuple[DBTaskResult | None, int, dict | None]] = [(None, article_id, extracted)]
-    jobs += [(row, *_arguments(row)) for row in taken]
-    pages = ArticlePage.objects.in_bulk([pk for _, pk, _ in jobs])
-    for row, pk, _ in jobs:
-        if row is not None and pk not in pages:
-            row.set_successful("article gone")
-    found = [(row, pages[pk], extracted) for row, pk, extracted in jobs if pk in pages]
-    try:
-        enriched = services.read_together(
-            [_article_of(page, extracted) for _, page, extracted in found]
-        )
-    except Exception as error:
-        for row, _, _ in found:
-            if row is not None:
-                row.set_failed(error)
-        raise
-    own: str | Exception = "article gone"
-    for (row, page, _), article in zip(found, enriched, strict=True):
-        try:
-            summary = str(services.store_suggestions(page, article))
-        except Exception as error:  # noqa: BLE001 - recorded on its own job, as db_worker does
-            if row is None:
-                own = error  # raised once the jobs taken are recorded
-            else:
-                row.set_failed(error)
-            continue
-        if row is None:
-            own = summary
-        else:
-            row.set_successful(summary)
-    if isinstance(own, Exception):
-        raise own
-    return own
+    return run_with_waiting(
+        enrich_article,
+        context,
+        (article_id, extracted),
+        batch=BATCH,
+        arguments=_arguments,
+        pages=ArticlePage.objects.all(),
+        gone="article gone",
+        read=lambda found: services.read_together(
+            [_article_of(page, extracted) for page, (_, extracted) in found]
+        ),
+        store=lambda page, _, article: str(services.store_suggestions(page, article)),
+    )
 
 
 def _arguments(row: DBTaskResult) -> tuple[int, dict | None]:

@@ -24,6 +24,9 @@ Every event is sent with ``sender=ArticlePage`` (or ``Entity``) and keyword argu
   not its own text changed without a publish (its picture's caption, credit, focal point or
   file): every page showing the article must be rebuilt, as after a publish, and nothing
   else (no enrichment, no ranking) runs again.
+- `task_workers_starting` (no arguments): `manage.py task_workers` is about to fork its
+  workers; each app loads here, once, what its tasks read (the French model, the ranking),
+  so every child shares it. Sent by `newsroom.task_workers`.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ article_changed = Signal()
 article_enriched = Signal()
 entity_changed = Signal()
 article_shown_changed = Signal()
+task_workers_starting = Signal()
 
 
 class _Job:

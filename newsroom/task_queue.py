@@ -19,16 +19,16 @@ a lost job. Other backends (the immediate one of the tests) enqueue as before.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django_tasks.backends.base import BaseTaskBackend
-from django_tasks.base import Task, TaskResult, TaskResultStatus
+from django_tasks.base import Task, TaskContext, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend
@@ -195,6 +195,61 @@ def claim_waiting(task: Task, limit: int, *, worker: str) -> list[DBTaskResult]:
         for row in claimed:
             row.claim(worker)  # one UPDATE each: no nested transaction in SQLite's BEGIN
     return claimed
+
+
+def run_with_waiting(
+    task: Task,
+    context: TaskContext,
+    own: tuple[Any, ...],
+    *,
+    batch: int,
+    arguments: Callable[[DBTaskResult], tuple[Any, ...]],
+    pages: QuerySet[Any],
+    gone: str,
+    read: Callable[[list[tuple[Any, tuple[Any, ...]]]], list[Any]],
+    store: Callable[[Any, tuple[Any, ...], Any], str],
+) -> str:
+    """Run this job of `task` (its arguments `own`) with up to `batch - 1` of the same task
+    waiting behind it (`claim_waiting`), read together; returns this job's summary.
+
+    Each job's first argument is an article id, looked up in `pages` (a job whose article is
+    not there is done, `gone`). `read` gets every (page, arguments) found and returns one
+    result each, in order; `store` records one and returns its summary. A job taken is marked
+    done or failed on its own row; this job's own error is raised once the others are
+    recorded, for the worker to record as it records any. Enrichment and the related lists
+    both batch this way (issue #15)."""
+    worker = (context.task_result.worker_ids or [task.name])[-1]
+    taken = claim_waiting(task, batch - 1, worker=worker)
+    jobs = [(None, own), *((row, arguments(row)) for row in taken)]
+    by_id = pages.in_bulk([values[0] for _, values in jobs])
+    for row, values in jobs:
+        if row is not None and values[0] not in by_id:
+            row.set_successful(gone)
+    found = [(row, by_id[values[0]], values) for row, values in jobs if values[0] in by_id]
+    try:
+        results = read([(page, values) for _, page, values in found])
+    except Exception as error:
+        for row, _, _ in found:
+            if row is not None:
+                row.set_failed(error)
+        raise
+    summary: str | Exception = gone
+    for (row, page, values), result in zip(found, results, strict=True):
+        try:
+            done = store(page, values, result)
+        except Exception as error:  # noqa: BLE001 - recorded on its own job, as db_worker does
+            if row is None:
+                summary = error  # raised once the jobs taken are recorded
+            else:
+                row.set_failed(error)
+            continue
+        if row is None:
+            summary = done
+        else:
+            row.set_successful(done)
+    if isinstance(summary, Exception):
+        raise summary
+    return summary
 
 
 def queue_by_kind() -> list[dict[str, Any]]:

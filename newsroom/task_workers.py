@@ -2,8 +2,9 @@
 
 Why (issue #15): each `db_worker` loaded the French spaCy model itself on its first
 enrichment, 4.1 CPU-s a worker (2.9 s of it compiling the tokenizer's exceptions), and kept
-its own copy, some 200 MB. Here the parent runs the loaders named in the setting
-``TASK_WORKER_PRELOAD`` (dotted paths: newsroom imports no app above it), freezes what they
+its own copy, some 200 MB. Here the parent announces `task_workers_starting`, whose
+receivers (each app's own, in its ``signals.py``: newsroom imports no app above it) load
+what their tasks read, freezes what they
 built out of the garbage collector (`gc.freeze`, so the children's collections neither walk
 nor copy it), closes its database connections and forks the workers: each child shares the
 loaded model page for page and runs django-tasks-db's own `Worker` loop, claiming jobs as a
@@ -19,21 +20,20 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.db import connections
-from django.utils.module_loading import import_string
 from django_tasks.utils import get_random_id
 from django_tasks_db.management.commands.db_worker import Worker
 
+from newsroom import events
+
 
 def preload() -> list[str]:
-    """Run the loaders of ``TASK_WORKER_PRELOAD``; returns their paths."""
-    paths = list(getattr(settings, "TASK_WORKER_PRELOAD", ()))
-    for path in paths:
-        import_string(path)()
+    """Have each app load what its tasks read (`task_workers_starting`); returns the
+    receivers that ran, by dotted name."""
+    answered = events.task_workers_starting.send(sender=None)
     gc.collect()
     gc.freeze()
-    return paths
+    return [f"{receiver.__module__}.{receiver.__qualname__}" for receiver, _ in answered]
 
 
 def _run_child(make_worker: Callable[[str], Worker], worker_id: str) -> None:

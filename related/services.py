@@ -179,12 +179,6 @@ def refresh_related(page: ArticlePage, *, limit: int = KEPT) -> list[ranking.Ran
     return ranked[:limit]
 
 
-def rank_for_refresh(pages: list[ArticlePage]) -> dict[int, list[ranking.RankedCandidate]]:
-    """The lists `refresh_related` would store for each page, ranked together
-    (`rank_articles`); the caller stores each (`store_related`), one transaction a list."""
-    return rank_articles(pages, limit=KEPT)
-
-
 def refresh_own_list(page: ArticlePage) -> set[int]:
     """After a publication, change, enrichment or unpublication: this article's profile and
     list (or, unpublished, their removal). Returns the ids of the other lists that may now

@@ -22,6 +22,7 @@ from newsroom.events import (
     article_shown_changed,
     article_unpublished,
     on_commit_once,
+    task_workers_starting,
 )
 from newsroom.models import ArticlePage
 from newsroom.services import purge_reader_pages
@@ -75,7 +76,13 @@ def purge_listers(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
         purge_reader_pages(families)
 
 
+def load_ranking_for_workers(sender: Any, **kwargs: Any) -> None:
+    """The ranking's modules, imported once in the parent of forked task workers."""
+    from related import services  # noqa: F401 - spaCy and the ranking: workers only
+
+
 def connect() -> None:
+    task_workers_starting.connect(load_ranking_for_workers, dispatch_uid="related_preload")
     article_published.connect(purge_listers, dispatch_uid="related_purge_listers_published")
     article_unpublished.connect(purge_listers, dispatch_uid="related_purge_listers_unpublished")
     article_shown_changed.connect(purge_listers, dispatch_uid="related_purge_listers_shown")

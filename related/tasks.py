@@ -17,7 +17,7 @@ from django_tasks import TaskContext, task
 from django_tasks_db.models import DBTaskResult
 
 from newsroom.models import ArticlePage
-from newsroom.task_queue import claim_waiting, enqueue_once_each
+from newsroom.task_queue import enqueue_once_each, run_with_waiting
 from related.read_also_waiting import link_waiting_read_also
 
 REFRESH_PRIORITY = -10
@@ -45,45 +45,29 @@ def refresh_related_articles(article_id: int) -> str:
 @task(priority=NEIGHBOUR_PRIORITY, takes_context=True)
 def refresh_related_list(context: TaskContext, article_id: int) -> str:
     """One published article's stored list, ranked again (a neighbour changed), and those of
-    the lists waiting behind it, up to `BATCH`, ranked together (`rank_articles`).
-
-    Each list taken is stored in its own transaction and its job marked done or failed on
-    its own row, as `enrichment.tasks.enrich_article` does with the enrichments it takes."""
-    worker = (context.task_result.worker_ids or ["refresh_related_list"])[-1]
-    taken = claim_waiting(refresh_related_list, BATCH - 1, worker=worker)
-    jobs: list[tuple[DBTaskResult | None, int]] = [(None, article_id)]
-    jobs += [(row, _article_id(row)) for row in taken]
-    pages = ArticlePage.objects.published().in_bulk([pk for _, pk in jobs])
-    for row, pk in jobs:
-        if row is not None and pk not in pages:
-            row.set_successful("article gone or unpublished")
-    found = [(row, pages[pk]) for row, pk in jobs if pk in pages]
+    the lists waiting behind it, up to `BATCH`, ranked together (`rank_articles`); each list
+    is stored in its own transaction (`newsroom.task_queue.run_with_waiting`)."""
     from related import services  # spaCy: workers only
 
-    try:
-        ranked = services.rank_for_refresh([page for _, page in found])
-    except Exception as error:
-        for row, _ in found:
-            if row is not None:
-                row.set_failed(error)
-        raise
-    own: str | Exception = "article gone or unpublished"
-    for row, page in found:
-        try:
-            services.store_related(page, ranked[page.pk])
-        except Exception as error:  # noqa: BLE001 - recorded on its own job, as db_worker does
-            if row is None:
-                own = error
-            else:
-                row.set_failed(error)
-            continue
-        if row is None:
-            own = "1 list refreshed"
-        else:
-            row.set_successful("1 list refreshed")
-    if isinstance(own, Exception):
-        raise own
-    return own
+    def rank(found: list) -> list:
+        ranked = services.rank_articles([page for page, _ in found])
+        return [ranked[page.pk] for page, _ in found]
+
+    def store(page: ArticlePage, _: tuple, ranked: list) -> str:
+        services.store_related(page, ranked)
+        return "1 list refreshed"
+
+    return run_with_waiting(
+        refresh_related_list,
+        context,
+        (article_id,),
+        batch=BATCH,
+        arguments=lambda row: (_article_id(row),),
+        pages=ArticlePage.objects.published(),
+        gone="article gone or unpublished",
+        read=rank,
+        store=store,
+    )
 
 
 def _article_id(row: DBTaskResult) -> int:
@@ -109,8 +93,3 @@ def link_read_also(article_id: int) -> str:
     if page is None or not page.live:
         return "article gone or unpublished"
     return f"{len(link_waiting_read_also(page))} pages linked"
-
-
-def preload_for_workers() -> None:
-    """The ranking's modules, imported once in the parent of forked task workers."""
-    from related import services  # noqa: F401

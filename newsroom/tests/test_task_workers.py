@@ -10,24 +10,30 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from newsroom.events import task_workers_starting
 from newsroom.task_workers import preload
 
 LOADS: list[int] = []
 
 
-def record_load() -> None:
+def record_load(sender, **kwargs) -> None:
     LOADS.append(os.getpid())
 
 
-def test_the_parent_runs_each_loader_named_in_the_setting(settings):
-    settings.TASK_WORKER_PRELOAD = ["newsroom.tests.test_task_workers.record_load"]
+def test_the_parent_runs_each_loader_that_listens():
+    task_workers_starting.connect(record_load, dispatch_uid="test_record_load")
     LOADS.clear()
-    assert preload() == ["newsroom.tests.test_task_workers.record_load"]
+    try:
+        assert "newsroom.tests.test_task_workers.record_load" in preload()
+    finally:
+        task_workers_starting.disconnect(dispatch_uid="test_record_load")
     assert LOADS == [os.getpid()]
 
 
 def test_the_site_preloads_the_french_model_for_its_workers():
-    assert "enrichment.nlp.preload_for_workers" in settings.TASK_WORKER_PRELOAD
+    receivers = preload()
+    assert "enrichment.signals.load_model_for_workers" in receivers
+    assert "related.signals.load_ranking_for_workers" in receivers
 
 
 @pytest.mark.slow

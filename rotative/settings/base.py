@@ -201,9 +201,6 @@ READER_EDGE_SECONDS = int(os.environ.get("READER_EDGE_SECONDS", "2"))
 
 # Background work: the Django tasks API with its database backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# What `manage.py task_workers` loads once before forking its workers (issue #15): the
-# French model and the code that reads with it, shared by every child.
-TASK_WORKER_PRELOAD = ["enrichment.nlp.preload_for_workers", "related.tasks.preload_for_workers"]
 
 # django-axes refuses a locked-out sign-in before the password is even checked.
 AUTHENTICATION_BACKENDS = [
