@@ -227,7 +227,8 @@ def _with_scores(newest: Any, scores: Any) -> list[Candidate]:
     scores_sql, scores_params = scores.query.sql_with_params()
     object_id = connection.ops.quote_name(scores.query.values_select[0])
     sql = (
-        f"WITH newest AS ({newest_sql}) "  # noqa: S608 (Django's own SQL)
+        # Read once: SQLite would otherwise run the match again for each mention of it.
+        f"WITH newest AS MATERIALIZED ({newest_sql}) "  # noqa: S608 (Django's own SQL)
         "SELECT n.id, n.title, n.published_key, -s.score FROM newest n "
         f"LEFT JOIN ({scores_sql}) s ON s.{object_id} = CAST(n.id AS TEXT) "
         "ORDER BY n.published_key DESC, n.id DESC"
