@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
 from django.db.models import F, IntegerField, Q
-from django.db.models.expressions import CombinedExpression, RawSQL
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 from modelsearch.query import PlainText  # type: ignore[import-untyped]
 from modelsearch.utils import get_descendants_content_types_pks  # type: ignore[import-untyped]
@@ -96,12 +96,8 @@ def _sqlite_match(compiler: Any) -> Any:
     return MatchExpression(compiler.FTS_TABLE_FIELDS, query)
 
 
-def sqlite_matches(
-    queryset: PageQuerySet, query: str, limit: int, scored_below: int
-) -> list[Candidate]:
-    """The newest `limit` articles of `queryset` holding every term, on SQLite, each with
-    its relevance score (as `relevance_scores` computes it) when fewer than `scored_below`
-    match: one statement.
+def newest_sqlite_matches(queryset: PageQuerySet, query: str, limit: int) -> list[Candidate]:
+    """The newest `limit` articles of `queryset` holding every term, on SQLite.
 
     Wagtail joins each FTS5 match to its index row by rowid, and a row there holds the
     whole indexed text: reading 4,500 of them took 25 ms of the 40 of a common word at
@@ -112,37 +108,18 @@ def sqlite_matches(
     from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry
 
     _, compiler = _compiled(query)
-    content_types = get_descendants_content_types_pks(ArticlePage)
     rowids = SQLiteFTSIndexEntry.objects.filter(_sqlite_match(compiler)).values("pk")
     entries = (
         IndexEntry.objects.annotate(row=F("id") + 0)
-        .filter(content_type_id__in=content_types, row__in=rowids)
+        .filter(content_type_id__in=get_descendants_content_types_pks(ArticlePage), row__in=rowids)
         .values("object_id")
     )
     newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
-    # The scores, for the entries of the newest matches only (picked by their ids first, so
-    # only theirs are read in full), and only when they are all the matches.
-    entry_ids = IndexEntry.objects.filter(
-        content_type_id__in=content_types, object_id__in=_scored(scored_below)
-    ).values("id")
-    rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
-    scores = (
-        SQLiteFTSIndexEntry.objects.filter(_sqlite_match(compiler))
-        # `+ 0`: a rowid list handed to FTS5 would re-run the match once per rowid.
-        .annotate(row=F("pk") + 0)
-        .filter(row__in=entry_ids)
-        .annotate(score=rank)
-        .values_list("index_entry__object_id", "score")
-    )
-    return _with_scores(candidate_rows(newest)[:limit], scores)
+    return [Candidate(*row) for row in candidate_rows(newest)[:limit]]
 
 
-def postgres_matches(
-    queryset: PageQuerySet, query: str, limit: int, scored_below: int
-) -> list[Candidate]:
-    """The newest `limit` articles of `queryset` holding every term, on PostgreSQL, each
-    with its relevance score (as `relevance_scores` computes it) when fewer than
-    `scored_below` match: one statement, after the planner's estimate (`_broad_match`).
+def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> list[Candidate]:
+    """The newest `limit` articles of `queryset` holding every term, on PostgreSQL.
 
     The match reads the GIN index on the index table's `title || body` (migration 0001).
     PostgreSQL's planner does not see what that expression costs per row (each text's
@@ -152,23 +129,12 @@ def postgres_matches(
     sequential scans off for this one statement.
     """
     backend, compiler = _compiled(query)
-    content_types = get_descendants_content_types_pks(ArticlePage)
     search_query = compiler.build_tsquery(compiler.query, config=backend.config)
     vector = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
     entries = (
         IndexEntry.objects.annotate(kind=F("content_type_id") + 0, vector=vector)
-        .filter(kind__in=content_types, vector=search_query)
+        .filter(kind__in=get_descendants_content_types_pks(ArticlePage), vector=search_query)
         .values(object_pk=Cast("object_id", IntegerField()))
-    )
-    vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
-    # A sub-query per match, by the index of (content type, object id): joined, the matches
-    # (which the planner expects to be a handful) were compared with every score, 120 ms.
-    score = (
-        IndexEntry.objects.filter(
-            content_type_id__in=content_types, object_id=RawSQL("CAST(n.id AS TEXT)", ())
-        )
-        .annotate(score=compiler._build_rank_expression(vectors, backend.config))
-        .values("score")[:1]
     )
     nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
@@ -185,57 +151,10 @@ def postgres_matches(
             # keeps PostgreSQL (15) from turning the IN into a join.
             matches = queryset.filter(Q(pk__in=entries) | Q(pk__isnull=True))
         newest = matches.order_by("-first_published_at", "-id")
-        rows = _with_score(candidate_rows(newest)[:limit], score, scored_below)
+        rows = list(candidate_rows(newest)[:limit])
         if nested:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
-    return rows
-
-
-def _scored(scored_below: int) -> RawSQL:
-    """The ids of the statement's `newest` matches as the index entries hold them (text),
-    when there are fewer than `scored_below`; none otherwise. The count is read once."""
-    return RawSQL(
-        "SELECT CAST(id AS TEXT) FROM newest WHERE (SELECT count(*) FROM newest) < %s",
-        [scored_below],
-    )
-
-
-def _with_score(newest: Any, score: Any, scored_below: int) -> list[Candidate]:
-    """The rows of `newest` (id, headline, date key: a sliced query), each with its `score`
-    (a sub-query reading the row as `n`) when there are fewer than `scored_below`, in one
-    statement; newest first, as `newest` orders them."""
-    newest_sql, newest_params = newest.query.sql_with_params()
-    score_sql, score_params = score.query.sql_with_params()
-    sql = (
-        f"WITH newest AS ({newest_sql}) "  # noqa: S608 (Django's own SQL)
-        "SELECT n.id, n.title, n.published_key, "
-        f"CASE WHEN (SELECT count(*) FROM newest) < %s THEN ({score_sql}) END FROM newest n "
-        # The date keys compare as bytes, whatever the database's collation.
-        'ORDER BY n.published_key COLLATE "C" DESC, n.id DESC'
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*newest_params, scored_below, *score_params])
-        return [Candidate(*row) for row in cursor.fetchall()]
-
-
-def _with_scores(newest: Any, scores: Any) -> list[Candidate]:
-    """The rows of `newest` (id, headline, date key: a sliced query), each with its score
-    from `scores` ((object id, bm25) rows reading this statement's `newest`), negated as
-    bm25 is lower for better, in one statement; newest first, as `newest` orders them (the
-    date key sorts as the date does, a null date where the database puts it)."""
-    newest_sql, newest_params = newest.query.sql_with_params()
-    scores_sql, scores_params = scores.query.sql_with_params()
-    object_id = connection.ops.quote_name(scores.query.values_select[0])
-    sql = (
-        # Read once: SQLite would otherwise run the match again for each mention of it.
-        f"WITH newest AS MATERIALIZED ({newest_sql}) "  # noqa: S608 (Django's own SQL)
-        "SELECT n.id, n.title, n.published_key, -s.score FROM newest n "
-        f"LEFT JOIN ({scores_sql}) s ON s.{object_id} = CAST(n.id AS TEXT) "
-        "ORDER BY n.published_key DESC, n.id DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*newest_params, *scores_params])
-        return [Candidate(*row) for row in cursor.fetchall()]
+    return [Candidate(*row) for row in rows]
 
 
 def _broad_match(cursor: Any, queryset: PageQuerySet, entries: Any, limit: int) -> bool:

@@ -20,7 +20,6 @@ class Candidate(NamedTuple):
     article_id: int
     title: str
     published_key: str | None  # the date as search.ranking.PublishedKey reads it
-    score: float | None = None  # the backend's relevance, when the matches were scored
 
 
 class RankedArticle(NamedTuple):

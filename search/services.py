@@ -36,8 +36,9 @@ from search.analysis import french_terms, highlight, unique_terms
 from search.backends import (
     candidate_rows,
     database_backend,
-    postgres_matches,
-    sqlite_matches,
+    newest_postgres_matches,
+    newest_sqlite_matches,
+    relevance_scores,
 )
 from search.exceptions import dates_reversed, query_too_long, unknown_sort
 from search.filters import accepted_links, narrow, published_articles
@@ -137,15 +138,16 @@ def _text_matches(
     database = database_backend()
     if sort == "relevance" and database is None:
         candidates = _rows(queryset.search(query, operator="and"), limit)
-    elif database in ("postgresql", "sqlite"):
-        matching = postgres_matches if database == "postgresql" else sqlite_matches
-        scored_below = min(limit, SCORED_MATCHES) if sort == "relevance" else 0
-        candidates = matching(queryset, query, limit, scored_below)
-        if len(candidates) < scored_below:
-            candidates.sort(key=lambda c: (c.score or 0.0, c.article_id), reverse=True)
+    elif database == "postgresql":
+        candidates = newest_postgres_matches(queryset, query, limit)
+    elif database == "sqlite":
+        candidates = newest_sqlite_matches(queryset, query, limit)
     else:
         newest = queryset.order_by("-first_published_at", "-id")
         candidates = _rows(newest.search(query, operator="and", order_by_relevance=False), limit)
+    if sort == "relevance" and database and len(candidates) < min(limit, SCORED_MATCHES):
+        scores = relevance_scores(database, query, [c.article_id for c in candidates])
+        candidates.sort(key=lambda c: (scores.get(c.article_id, 0.0), c.article_id), reverse=True)
     if intersect:
         found = [candidate.article_id for candidate in candidates]
         allowed = set(narrowed.filter(pk__in=found).values_list("pk", flat=True))

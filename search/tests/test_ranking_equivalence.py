@@ -1,7 +1,8 @@
-"""The text matches read in one statement (#15) rank as the two queries before did: Wagtail's
-newest matches, then, when they are all the matches, the backend's relevance score of each
-(`relevance_scores`), sorted by (score, id). Over a small corpus and a set of queries,
-both by relevance and by date, narrow and (SCORED_MATCHES lowered) broad."""
+"""The text matches as `search.services` reads them (its own SQL, #15) rank as Wagtail's
+search gives them: the newest matches, then, when they are all the matches, the backend's
+relevance score of each (`relevance_scores`), sorted by (score, id). Over a small corpus and
+a set of queries, both by relevance and by date, narrow and (SCORED_MATCHES lowered) broad.
+A change to how the matches are read must keep this test green."""
 
 import itertools
 
@@ -11,10 +12,11 @@ from newsroom.models import ArticlePage
 from newsroom.tests.factories import ArticlePageFactory
 from search import services
 from search.analysis import french_terms, unique_terms
-from search.backends import database_backend, relevance_scores
+from search.backends import database_backend
 from search.filters import published_articles
 from search.ranking import published_key
 from search.results import Candidate
+from search.services import relevance_scores
 from search.tests.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +56,7 @@ def corpus(site_tree):
 
 
 def before(terms, *, sort, limit=services.CANDIDATE_LIMIT):
-    """The text matches as search.services ranked them before #15's one statement."""
+    """The text matches from Wagtail's own search, scored by `relevance_scores`."""
     query = " ".join(terms)
     newest = published_articles().order_by("-first_published_at", "-id")
     pages = list(newest.search(query, operator="and", order_by_relevance=False)[:limit])
@@ -77,7 +79,7 @@ def now(terms, *, sort, limit=services.CANDIDATE_LIMIT):
 
 @pytest.mark.parametrize("sort", ["relevance", "date"])
 @pytest.mark.parametrize("scored_matches", [services.SCORED_MATCHES, 3])
-def test_one_statement_ranks_the_text_matches_as_the_two_queries_did(
+def test_the_text_matches_rank_as_wagtails_search_and_scores_give_them(
     corpus, monkeypatch, sort, scored_matches
 ):
     monkeypatch.setattr(services, "SCORED_MATCHES", scored_matches)

@@ -12,10 +12,9 @@ from enrichment.models import ArticleEntity, Entity, Status
 from newsroom.models import ArticlePage
 from newsroom.tests.factories import ArticlePageFactory
 from search import backends, services
-from search.backends import relevance_scores
 from search.filters import published_articles
 from search.ranking import PublishedKey, published_key
-from search.services import database_backend, load_hits, search_articles
+from search.services import database_backend, load_hits, relevance_scores, search_articles
 from search.tests.conftest import days_ago, tag
 
 pytestmark = pytest.mark.django_db
