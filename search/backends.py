@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
 from django.db.models import F, IntegerField, Q
-from django.db.models.expressions import CombinedExpression
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Cast
 from modelsearch.query import PlainText  # type: ignore[import-untyped]
 from modelsearch.utils import get_descendants_content_types_pks  # type: ignore[import-untyped]
@@ -59,14 +59,17 @@ def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> d
         return {}
     backend, compiler = _compiled(query)
     content_types = get_descendants_content_types_pks(ArticlePage)
-    object_ids = [str(pk) for pk in article_ids]
+    # The ids are one parameter, not a list of up to a thousand that Django writes out and
+    # the database parses (#15); the entries hold them as text.
+    object_ids = [str(int(pk)) for pk in article_ids]
     if database == "sqlite":
         from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry  # type: ignore[import-untyped]
 
         rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
         # The entries are picked by their ids first, so only theirs are read in full.
+        listed = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(object_ids)])
         entry_ids = IndexEntry.objects.filter(
-            content_type_id__in=content_types, object_id__in=object_ids
+            content_type_id__in=content_types, object_id__in=listed
         ).values("id")
         rows = (
             SQLiteFTSIndexEntry.objects.filter(_sqlite_match(compiler))
@@ -79,8 +82,9 @@ def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> d
         return {int(object_id): -score for object_id, score in rows}
     vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
     rank = compiler._build_rank_expression(vectors, backend.config)
+    listed = RawSQL("SELECT unnest(%s::text[])", ["{" + ",".join(object_ids) + "}"])
     rows = (
-        IndexEntry.objects.filter(content_type_id__in=content_types, object_id__in=object_ids)
+        IndexEntry.objects.filter(content_type_id__in=content_types, object_id__in=listed)
         .annotate(score=rank)
         .values_list("object_id", "score")
     )
