@@ -32,6 +32,15 @@ def candidate_rows(queryset: PageQuerySet) -> Any:
     )
 
 
+def fetch_candidates(rows: Any) -> list[Candidate]:
+    """The rows of `candidate_rows` (sliced), read by the cursor itself: Django's reading
+    of a thousand rows, with nothing to convert in them, cost more than the query (#15)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Candidate(*row) for row in cursor.fetchall()]
+
+
 def database_backend() -> str | None:
     """ "sqlite" or "postgresql" for Wagtail's database backends, None for the others."""
     module = type(get_search_backend()).__module__
@@ -119,7 +128,7 @@ def newest_sqlite_matches(queryset: PageQuerySet, query: str, limit: int) -> lis
         .values("object_id")
     )
     newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
-    return [Candidate(*row) for row in candidate_rows(newest)[:limit]]
+    return fetch_candidates(candidate_rows(newest)[:limit])
 
 
 def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> list[Candidate]:
@@ -155,10 +164,10 @@ def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> l
             # keeps PostgreSQL (15) from turning the IN into a join.
             matches = queryset.filter(Q(pk__in=entries) | Q(pk__isnull=True))
         newest = matches.order_by("-first_published_at", "-id")
-        rows = list(candidate_rows(newest)[:limit])
+        rows = fetch_candidates(candidate_rows(newest)[:limit])
         if nested:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
-    return [Candidate(*row) for row in rows]
+    return rows
 
 
 def _broad_match(cursor: Any, queryset: PageQuerySet, entries: Any, limit: int) -> bool:
