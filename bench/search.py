@@ -37,7 +37,9 @@ per database and size, where (a+) spends its time (cProfile, cumulative) to stde
 that tree's search beside this one's on the same database in the same run: two child
 processes per database, each query run by one then the other, round after round, so a
 load on the machine weighs on both alike. It reports (a) and (a+) for both and their
-ratio; it measures at the largest of `--sizes` only, grown by this tree's code (the
+ratio, and how many queries gave both trees the same results (a hash of the whole ranking
+and of the first page's headlines and snippets, `digest`); it measures at the largest of
+`--sizes` only, grown by this tree's code (the
 baseline's schema is whatever the database holds, indexes added by later migrations too).
 """
 
@@ -424,6 +426,25 @@ def ours(query: str, *, with_page: bool):
     return results
 
 
+def digest(query: str) -> str:
+    """A hash of everything a search gives for `query`: the whole ranking (ids, scores,
+    tagged), its total and cap, and the first page's hits with their highlighted headline
+    and snippet. Two trees giving the same digest for every query give the same results."""
+    import hashlib
+
+    from search.services import load_hits, search_articles
+
+    results = search_articles(query)
+    hits = load_hits(results, results.ranked[:PAGE_SIZE])
+    seen = [
+        results.total,
+        results.capped,
+        [[item.article_id, item.score, item.tagged] for item in results.ranked],
+        [[hit.article.pk, str(hit.title), str(hit.snippet), hit.tagged] for hit in hits],
+    ]
+    return hashlib.sha256(json.dumps(seen).encode()).hexdigest()
+
+
 class CpuClock:
     """Nanoseconds on a CPU of this process and, on PostgreSQL, of its server process.
 
@@ -698,7 +719,12 @@ def serve(database: str, sizes: list[int], args: argparse.Namespace) -> None:
     channel.flush()
     cpu = CpuClock()
     for line in sys.stdin:
-        _, query = queries[json.loads(line)["query"]]
+        asked = json.loads(line)
+        if "digest" in asked:
+            channel.write(json.dumps(digest(queries[asked["digest"]][1])) + "\n")
+            channel.flush()
+            continue
+        _, query = queries[asked["query"]]
         times = {}
         for kind, with_page in (("search", False), ("page", True)):
             started, ran = time.perf_counter(), cpu()
@@ -730,7 +756,16 @@ def beside(database: str, before: Path, args: argparse.Namespace) -> dict:
         child.stdin.flush()
         return json.loads(child.stdout.readline())
 
+    def digests(name: str) -> list[str]:
+        child = children[name]
+        for number in range(len(queries)):
+            child.stdin.write(json.dumps({"digest": number}) + "\n")
+        child.stdin.flush()
+        return [json.loads(child.stdout.readline()) for _ in queries]
+
     queries = ready["queries"]
+    found = {name: digests(name) for name in children}  # also the warm-up
+    same = sum(a == b for a, b in zip(found["after"], found["before"], strict=True))
     for number in range(len(queries)):  # warm-up
         for name in children:
             run(name, number)
@@ -759,7 +794,13 @@ def beside(database: str, before: Path, args: argparse.Namespace) -> dict:
         }
         for name, kinds in timings.items()
     }
-    return {"database": database, "queries": len(queries), "ready": ready, "figures": figures}
+    return {
+        "database": database,
+        "queries": len(queries),
+        "same_results": same,
+        "ready": ready,
+        "figures": figures,
+    }
 
 
 def report_beside(outputs: list[dict], before: str, rounds: int) -> None:
@@ -795,6 +836,11 @@ def report_beside(outputs: list[dict], before: str, rounds: int) -> None:
             for kind in kinds
         ]
         print(f"{'':9} {'':8} {'b/a':6} {cells[0]} {cells[1]}  {cells[2]} {cells[3]}")
+    for output in outputs:
+        print(
+            f"  {output['database']}: the same results (whole ranking, total, first page's "
+            f"headlines and snippets) for {output['same_results']} of {output['queries']} queries"
+        )
 
 
 def baseline_tree(before: str) -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
 from django.db.models import F, IntegerField, Q
-from django.db.models.expressions import CombinedExpression
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Cast
 from modelsearch.query import PlainText  # type: ignore[import-untyped]
 from modelsearch.utils import get_descendants_content_types_pks  # type: ignore[import-untyped]
@@ -30,6 +30,15 @@ def candidate_rows(queryset: PageQuerySet) -> Any:
     return queryset.annotate(published_key=PublishedKey()).values_list(
         "id", "title", "published_key"
     )
+
+
+def fetch_candidates(rows: Any) -> list[Candidate]:
+    """The rows of `candidate_rows` (sliced), read by the cursor itself: Django's reading
+    of a thousand rows, with nothing to convert in them, cost more than the query (#15)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Candidate(*row) for row in cursor.fetchall()]
 
 
 def database_backend() -> str | None:
@@ -59,14 +68,17 @@ def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> d
         return {}
     backend, compiler = _compiled(query)
     content_types = get_descendants_content_types_pks(ArticlePage)
-    object_ids = [str(pk) for pk in article_ids]
+    # The ids are one parameter, not a list of up to a thousand that Django writes out and
+    # the database parses (#15); the entries hold them as text.
+    object_ids = [str(int(pk)) for pk in article_ids]
     if database == "sqlite":
         from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry  # type: ignore[import-untyped]
 
         rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
         # The entries are picked by their ids first, so only theirs are read in full.
+        listed = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(object_ids)])
         entry_ids = IndexEntry.objects.filter(
-            content_type_id__in=content_types, object_id__in=object_ids
+            content_type_id__in=content_types, object_id__in=listed
         ).values("id")
         rows = (
             SQLiteFTSIndexEntry.objects.filter(_sqlite_match(compiler))
@@ -79,8 +91,9 @@ def relevance_scores(database: str, query: str, article_ids: Sequence[int]) -> d
         return {int(object_id): -score for object_id, score in rows}
     vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
     rank = compiler._build_rank_expression(vectors, backend.config)
+    listed = RawSQL("SELECT unnest(%s::text[])", ["{" + ",".join(object_ids) + "}"])
     rows = (
-        IndexEntry.objects.filter(content_type_id__in=content_types, object_id__in=object_ids)
+        IndexEntry.objects.filter(content_type_id__in=content_types, object_id__in=listed)
         .annotate(score=rank)
         .values_list("object_id", "score")
     )
@@ -115,7 +128,7 @@ def newest_sqlite_matches(queryset: PageQuerySet, query: str, limit: int) -> lis
         .values("object_id")
     )
     newest = queryset.filter(pk__in=entries).order_by("-first_published_at", "-id")
-    return [Candidate(*row) for row in candidate_rows(newest)[:limit]]
+    return fetch_candidates(candidate_rows(newest)[:limit])
 
 
 def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> list[Candidate]:
@@ -151,10 +164,10 @@ def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> l
             # keeps PostgreSQL (15) from turning the IN into a join.
             matches = queryset.filter(Q(pk__in=entries) | Q(pk__isnull=True))
         newest = matches.order_by("-first_published_at", "-id")
-        rows = list(candidate_rows(newest)[:limit])
+        rows = fetch_candidates(candidate_rows(newest)[:limit])
         if nested:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
-    return [Candidate(*row) for row in rows]
+    return rows
 
 
 def _broad_match(cursor: Any, queryset: PageQuerySet, entries: Any, limit: int) -> bool:

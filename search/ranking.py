@@ -70,21 +70,21 @@ def fuse(
     wanted = set(terms)
     scores: dict[int, float] = {}
     dates = {}
-    for rank, candidate in enumerate(text):
+    for rank, (article_id, title, key) in enumerate(text):
         in_title = 0.0
         if rank < TITLE_RANKS:
-            in_title = len(wanted.intersection(index_terms(candidate.title))) / len(wanted)
-        scores[candidate.article_id] = (1 + TITLE_WEIGHT * in_title) / (RANK_OFFSET + rank)
-        dates[candidate.article_id] = candidate.published_key or ""
-    for rank, candidate in enumerate(tagged):
-        bonus = ENTITY_WEIGHT / (RANK_OFFSET + rank)
-        scores[candidate.article_id] = scores.get(candidate.article_id, 0.0) + bonus
-        dates[candidate.article_id] = candidate.published_key or ""
+            in_title = len(wanted.intersection(index_terms(title))) / len(wanted)
+        scores[article_id] = (1 + TITLE_WEIGHT * in_title) / (RANK_OFFSET + rank)
+        dates[article_id] = key or ""
+    for rank, (article_id, _, key) in enumerate(tagged):
+        scores[article_id] = scores.get(article_id, 0.0) + ENTITY_WEIGHT / (RANK_OFFSET + rank)
+        dates[article_id] = key or ""
     tagged_ids = {candidate.article_id for candidate in tagged}
-    keys: dict[int, tuple[Any, ...]]
+    # Sorted as (score, date, id) or (date, id) tuples, highest first: the id breaks every tie.
     if sort == "date":
-        keys = {pk: (dates[pk], pk) for pk in scores}
+        order = sorted([(dates[pk], pk) for pk in scores], reverse=True)
+        ranked = [pk for _, pk in order]
     else:
-        keys = {pk: (score, dates[pk], pk) for pk, score in scores.items()}
-    order = sorted(keys, key=keys.__getitem__, reverse=True)
-    return [RankedArticle(pk, round(scores[pk], 6), dates[pk], pk in tagged_ids) for pk in order]
+        ranking = sorted([(score, dates[pk], pk) for pk, score in scores.items()], reverse=True)
+        ranked = [pk for _, _, pk in ranking]
+    return [RankedArticle(pk, round(scores[pk], 6), dates[pk], pk in tagged_ids) for pk in ranked]
