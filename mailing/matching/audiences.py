@@ -27,8 +27,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from mailing.matching.index import WRITE_BATCH, ArticleProfile, article_profile, chunked
 from mailing.matching.folding import fold, reasons_of
+from mailing.matching.index import WRITE_BATCH, ArticleProfile, article_profile, chunked
 from mailing.matching.matches import (
     MATCH_WINDOW,
     Verdicts,

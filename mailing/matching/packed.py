@@ -65,7 +65,7 @@ def member(change: str = "c") -> str:
         f"AND k.subscriber_id = {change}.subscriber_id"
     )
     return (
-        f"CASE WHEN substr({change}.key, 1, 5) <> '{TERM}' "
+        f"CASE WHEN substr({change}.key, 1, 5) <> '{TERM}' "  # noqa: S608
         f"THEN EXISTS (SELECT 1 FROM {keys} k WHERE {same}) "
         f"ELSE EXISTS (SELECT 1 FROM {keys} k JOIN {subscriptions} s ON s.id = k.subscription_id "
         f"WHERE {same} AND s.kind = '{KEYWORDS}' AND s.value = {change}.query "

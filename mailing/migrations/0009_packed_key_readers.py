@@ -18,7 +18,7 @@ def noted(row, keys=None):
     source = f" FROM {keys} {row}" if keys else ""
     joined = f"{keys} {row}," if keys else ""
     return (
-        f"{COLUMNS} SELECT {row}.key, {row}.frequency, '', '', {row}.subscriber_id{source} "
+        f"{COLUMNS} SELECT {row}.key, {row}.frequency, '', '', {row}.subscriber_id{source} "  # noqa: S608
         f"WHERE substr({row}.key, 1, 5) <> 'term:' UNION ALL "
         f"SELECT {row}.key, {row}.frequency, s.value, s.label, {row}.subscriber_id "
         f"FROM {joined} {SUBSCRIPTIONS} s WHERE s.id = {row}.subscription_id "
@@ -30,7 +30,7 @@ def of_subscription(row):
     """SQL: the KeyChange rows for the word rows of the keyword subscription `row`, with
     its query and label (OLD: as they were, NEW: as they are)."""
     return (
-        f"{COLUMNS} SELECT k.key, k.frequency, {row}.value, {row}.label, k.subscriber_id "
+        f"{COLUMNS} SELECT k.key, k.frequency, {row}.value, {row}.label, k.subscriber_id "  # noqa: S608
         f"FROM {KEYS} k WHERE k.subscription_id = {row}.id AND {row}.kind = 'keywords' "
         "AND substr(k.key, 1, 5) = 'term:'"
     )
