@@ -96,7 +96,7 @@ def decide(profile: ArticleProfile, frequencies: Sequence[str] | None = None) ->
         readers = corrected(readers, now_in.get(group, ()), gone.get(group, ()))
         lists.setdefault(frequency, []).append((reason, readers))
     return [
-        Audience(frequency, verdicts.in_order(reasons), readers.tolist())
+        Audience(frequency, verdicts.in_order(reasons), readers)
         for frequency, found in lists.items()
         for reasons, readers in fold(found)
     ]

@@ -2,10 +2,11 @@
 
 Each list is the readers one reason reaches (ascending int64 ids, maybe repeated across
 lists); an audience is the readers sharing the same reasons. All the lists are put end to
-end and sorted once; each reader's reasons become bits (64 reasons a word, words side by
-side past 64), OR-ed over the reader's run of the sorted ids (`reduceat`), and the readers
-are grouped by their combination: no Python object per reader until the groups are
-turned into lists.
+end and sorted once; each reader's reasons among the 64 largest become the bits of one
+word, OR-ed over the reader's run of the sorted ids (`reduceat`), and the readers are
+grouped by that word: no Python object per reader until the groups are turned into lists.
+The few readers of the other reasons (a long article's keyword queries, hundreds of them)
+get their other bits in Python.
 """
 
 from __future__ import annotations
@@ -19,49 +20,59 @@ if TYPE_CHECKING:
 WORD = 64
 
 
-def fold(lists: Sequence[tuple[str, np.ndarray]]) -> list[tuple[list[str], np.ndarray]]:
+def fold(lists: Sequence[tuple[str, np.ndarray]]) -> list[tuple[list[str], list[int]]]:
     """(reasons, readers ascending) for each combination of reasons, from (reason, ids)
     lists; a reason may have several lists, and a reader be in several."""
     import numpy as np
 
-    lists = [(reason, ids) for reason, ids in lists if len(ids)]
-    if not lists:
-        return []
-    reasons = list(dict.fromkeys(reason for reason, _ in lists))
-    if len(lists) == 1:
-        return [([lists[0][0]], lists[0][1])]
-    number = {reason: position for position, reason in enumerate(reasons)}
-    ids = np.concatenate([each for _, each in lists])
-    which = np.repeat(
-        np.array([number[reason] for reason, _ in lists], dtype=np.int64),
-        [len(each) for _, each in lists],
-    )
-    order = np.argsort(ids)
+    by_reason: dict[str, list[np.ndarray]] = {}
+    for reason, ids in lists:
+        if len(ids):
+            by_reason.setdefault(reason, []).append(ids)
+    merged = {
+        reason: arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
+        for reason, arrays in by_reason.items()
+    }
+    if len(merged) <= 1:
+        return [([reason], ids.tolist()) for reason, ids in merged.items()]
+    # The largest lists get the first word's bits: most readers need no other.
+    reasons = sorted(merged, key=lambda reason: -len(merged[reason]))
+    ids = np.concatenate([merged[reason] for reason in reasons])
+    which = np.repeat(np.arange(len(reasons)), [len(merged[reason]) for reason in reasons])
+    order = np.argsort(ids, kind="stable")
     ids, which = ids[order], which[order]
-    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    new_run = np.concatenate(([True], ids[1:] != ids[:-1]))
+    starts = np.flatnonzero(new_run)
     readers = ids[starts]
-    words = []
-    for word in range((len(reasons) + WORD - 1) // WORD):
-        shift = which - word * WORD
-        inside = (shift >= 0) & (shift < WORD)
-        bits = np.where(
-            inside,
-            np.left_shift(np.uint64(1), np.clip(shift, 0, WORD - 1).astype(np.uint64)),
-            np.uint64(0),
-        )
-        words.append(np.bitwise_or.reduceat(bits, starts))
-    if len(words) == 1:
-        combinations = words[0]
-    else:  # one value per reader however many words: their bytes side by side
-        side_by_side = np.ascontiguousarray(np.stack(words, axis=1))
-        combinations = side_by_side.view(np.dtype((np.void, 8 * len(words)))).ravel()
-    _, first, inverse = np.unique(combinations, return_index=True, return_inverse=True)
+    common = which < WORD
+    bits = np.where(
+        common, np.left_shift(np.uint64(1), np.minimum(which, WORD - 1).astype(np.uint64)), 0
+    ).astype(np.uint64)
+    first_word = np.bitwise_or.reduceat(bits, starts)
+    folded: list[tuple[list[str], list[int]]] = []
+    rare = np.flatnonzero(~common)
+    if len(rare):  # past the first word's reasons: few readers, each seen in Python
+        runs = np.cumsum(new_run) - 1
+        extra: dict[int, int] = {}
+        for run, reason in zip(runs[rare].tolist(), which[rare].tolist(), strict=True):
+            extra[run] = extra.get(run, 0) | 1 << reason
+        groups: dict[int, list[int]] = {}
+        found = sorted(extra)
+        for run, reader, word in zip(
+            found, readers[found].tolist(), first_word[found].tolist(), strict=True
+        ):
+            groups.setdefault(word | extra[run], []).append(reader)
+        folded += [(reasons_of(bits, reasons), group) for bits, group in groups.items()]
+        keep = np.ones(len(readers), dtype=bool)
+        keep[found] = False
+        readers, first_word = readers[keep], first_word[keep]
+    combinations, inverse = np.unique(first_word, return_inverse=True)
     grouped = np.argsort(inverse, kind="stable")  # each group stays ascending
-    bounds = np.cumsum(np.bincount(inverse.ravel(), minlength=len(first)))[:-1]
-    folded = []
-    for at, members in zip(first, np.split(readers[grouped], bounds), strict=True):
-        combination = sum(int(word[at]) << (WORD * place) for place, word in enumerate(words))
-        folded.append((reasons_of(combination, reasons), members))
+    bounds = np.cumsum(np.bincount(inverse.ravel(), minlength=len(combinations)))[:-1]
+    for combination, members in zip(
+        combinations.tolist(), np.split(readers[grouped], bounds), strict=True
+    ):
+        folded.append((reasons_of(combination, reasons), members.tolist()))
     return folded
 
 

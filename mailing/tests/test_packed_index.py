@@ -244,7 +244,7 @@ def reference_fold(lists):
 )
 def test_folding_groups_readers_by_their_reasons(raw):
     lists = [(f"reason {reason}", np.array(ids, dtype=np.int64)) for reason, ids in raw]
-    folded = {frozenset(reasons): members.tolist() for reasons, members in fold(lists)}
+    folded = {frozenset(reasons): members for reasons, members in fold(lists)}
     assert folded == reference_fold(lists)
     for reasons, _ in fold(lists):
         assert len(reasons) == len(set(reasons))
