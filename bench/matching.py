@@ -11,7 +11,9 @@ database: a temporary SQLite file, or with --postgres a throwaway PostgreSQL dat
 
 Articles — Wikinews texts published with different tagging (popular, niche, a big story,
 untagged wire copy). For each, round by round: (a) the decision for instant-alert readers
-(`decide`: who, with their reasons, as audiences of readers sharing them), (a list) the
+(`decide`: who, with their reasons, as audiences of readers sharing them, from the packed
+index: a key's readers as one array), (a rows) the same from the index rows
+(`decide_by_rows`), (a list) the
 same listed reader by reader (`find_matches`), (a+w) publishing (`match_article`: decision
 and PendingMatch rows in one INSERT), the decision and publishing by a past commit with
 --before (its `find_matches` and `match_article`), and (b) the naive loop: every

@@ -173,9 +173,10 @@ def test_packed_decision_is_the_rows_decision(sequence):
 
 def test_folding_keeps_the_arrays_of_a_rebuild(db):
     """Arrays folded change by change are those built from the rows at once."""
-    rng = random.Random(15)
+    rng = random.Random(15)  # noqa: S311 (reproducible writes, not secrets)
     for _ in range(120):
-        subscribe(rng.randrange(READERS), rng.randrange(len(INTERESTS)), rng.choice(Frequency.values))
+        interest, frequency = rng.randrange(len(INTERESTS)), rng.choice(Frequency.values)
+        subscribe(rng.randrange(READERS), interest, frequency)
         if rng.random() < 0.3:
             unsubscribe(rng.randrange(READERS), rng.randrange(len(INTERESTS)))
         if rng.random() < 0.2:
@@ -199,12 +200,13 @@ def test_a_truncate_needs_a_rebuild(db):
     arrays back in step with the rows."""
     subscribe(0, 1, Frequency.INSTANT)
     pack_key_readers()
+    table = SubscriptionKey._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {SubscriptionKey._meta.db_table}")
+            cursor.execute(f"TRUNCATE {table}")
         else:  # what a TRUNCATE does: the rows gone, no trigger fired
             cursor.execute("DROP TRIGGER mailing_key_deleted")
-            cursor.execute(f"DELETE FROM {SubscriptionKey._meta.db_table}")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
     assert audiences(decide(PROFILE)) != audiences(decide_by_rows(PROFILE))
     rebuild_key_readers()
     assert_same()
