@@ -51,7 +51,7 @@ def _values(values: Sequence[Any], cast: str = "text") -> tuple[str, list[Any]]:
     """SQL for a list of values as one parameter: an array on PostgreSQL, a JSON array
     read by json_each on SQLite (a list of placeholders would meet SQLite's limit)."""
     if connection.vendor == "postgresql":
-        return f"ANY(%s::{cast}[])", [list(values)]
+        return f"= ANY(%s::{cast}[])", [list(values)]
     return "IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]
 
 
