@@ -1,12 +1,11 @@
 """Readers' lists folded into audiences, with numpy (#15).
 
-Each list is the readers one reason reaches (ascending int64 ids, maybe repeated across
-lists); an audience is the readers sharing the same reasons. All the lists are put end to
-end and sorted once; each reader's reasons among the 64 largest become the bits of one
-word, OR-ed over the reader's run of the sorted ids (`reduceat`), and the readers are
-grouped by that word: no Python object per reader until the groups are turned into lists.
-The few readers of the other reasons (a long article's keyword queries, hundreds of them)
-get their other bits in Python.
+Each list is the readers one reason reaches (int64 ids, maybe repeated across lists); an
+audience is the readers sharing the same reasons. A reader's reasons among the 64 largest
+are the bits of one word, set list by list in an array indexed by reader id (no sort), and
+the readers are grouped by that word (one sort): no Python object per reader until the
+groups are turned into lists. The few readers of the other reasons (a long article's
+keyword queries, hundreds of them) get their other bits in Python.
 """
 
 from __future__ import annotations
@@ -29,51 +28,71 @@ def fold(lists: Sequence[tuple[str, np.ndarray]]) -> list[tuple[list[str], list[
     for reason, ids in lists:
         if len(ids):
             by_reason.setdefault(reason, []).append(ids)
-    merged = {
-        reason: arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
-        for reason, arrays in by_reason.items()
-    }
-    if len(merged) <= 1:
-        return [([reason], ids.tolist()) for reason, ids in merged.items()]
-    # The largest lists get the first word's bits: most readers need no other.
-    reasons = sorted(merged, key=lambda reason: -len(merged[reason]))
-    ids = np.concatenate([merged[reason] for reason in reasons])
-    which = np.repeat(np.arange(len(reasons)), [len(merged[reason]) for reason in reasons])
-    order = np.argsort(ids, kind="stable")
-    ids, which = ids[order], which[order]
-    new_run = np.concatenate(([True], ids[1:] != ids[:-1]))
-    starts = np.flatnonzero(new_run)
-    readers = ids[starts]
-    common = which < WORD
-    bits = np.where(
-        common, np.left_shift(np.uint64(1), np.minimum(which, WORD - 1).astype(np.uint64)), 0
-    ).astype(np.uint64)
-    first_word = np.bitwise_or.reduceat(bits, starts)
+    if len(by_reason) <= 1:
+        return [
+            (
+                [reason],
+                (arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))).tolist(),
+            )
+            for reason, arrays in by_reason.items()
+        ]
+    # The largest reasons get the word's bits: most readers need no other.
+    size = {reason: sum(len(ids) for ids in arrays) for reason, arrays in by_reason.items()}
+    reasons = sorted(by_reason, key=lambda reason: -size[reason])
+    places = Places([ids for arrays in by_reason.values() for ids in arrays], sum(size.values()))
+    word = np.zeros(places.width, dtype=np.uint64)
+    for bit, reason in enumerate(reasons[:WORD]):
+        flag = np.uint64(1 << bit)
+        for ids in by_reason[reason]:
+            word[places.of(ids)] |= flag  # a reader twice under a reason: the same bit
     folded: list[tuple[list[str], list[int]]] = []
-    rare = np.flatnonzero(~common)
-    if len(rare):  # past the first word's reasons: few readers, each seen in Python
-        runs = np.cumsum(new_run) - 1
-        extra: dict[int, int] = {}
-        for run, reason in zip(runs[rare].tolist(), which[rare].tolist(), strict=True):
-            extra[run] = extra.get(run, 0) | 1 << reason
+    extra: dict[int, int] = {}  # the other reasons' few readers, in Python
+    for bit, reason in enumerate(reasons[WORD:], start=WORD):
+        for ids in by_reason[reason]:
+            for place in places.of(ids).tolist():
+                extra[place] = extra.get(place, 0) | 1 << bit
+    if extra:
+        found = np.array(sorted(extra), dtype=np.int64)
         groups: dict[int, list[int]] = {}
-        found = sorted(extra)
-        for run, reader, word in zip(
-            found, readers[found].tolist(), first_word[found].tolist(), strict=True
+        for place, reader, first in zip(
+            found.tolist(), places.readers(found).tolist(), word[found].tolist(), strict=True
         ):
-            groups.setdefault(word | extra[run], []).append(reader)
+            groups.setdefault(first | extra[place], []).append(reader)
         folded += [(reasons_of(bits, reasons), group) for bits, group in groups.items()]
-        keep = np.ones(len(readers), dtype=bool)
-        keep[found] = False
-        readers, first_word = readers[keep], first_word[keep]
-    combinations, inverse = np.unique(first_word, return_inverse=True)
-    grouped = np.argsort(inverse, kind="stable")  # each group stays ascending
-    bounds = np.cumsum(np.bincount(inverse.ravel(), minlength=len(combinations)))[:-1]
-    for combination, members in zip(
-        combinations.tolist(), np.split(readers[grouped], bounds), strict=True
-    ):
-        folded.append((reasons_of(combination, reasons), members.tolist()))
+        word[found] = 0
+    found = np.flatnonzero(word)
+    combinations = word[found]
+    order = np.argsort(combinations, kind="stable")  # each group stays ascending
+    combinations, found = combinations[order], found[order]
+    bounds = np.flatnonzero(combinations[1:] != combinations[:-1]) + 1
+    for start, members in zip([0, *bounds.tolist()], np.split(found, bounds), strict=True):
+        folded.append(
+            (reasons_of(int(combinations[start]), reasons), places.readers(members).tolist())
+        )
     return folded
+
+
+class Places:
+    """Where each reader's bits go: at its id, in an array as long as the largest id,
+    unless ids are sparse (then at its rank among the ids, found by a binary search)."""
+
+    def __init__(self, arrays: Sequence[np.ndarray], total: int) -> None:
+        import numpy as np
+
+        largest = max(int(ids.max()) for ids in arrays)
+        self.universe: np.ndarray | None = None
+        self.width = largest + 1
+        if largest > 4 * total + (1 << 20):
+            self.universe = np.unique(np.concatenate(arrays))
+            self.width = len(self.universe)
+
+    def of(self, ids: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        return ids if self.universe is None else np.searchsorted(self.universe, ids)
+
+    def readers(self, places: np.ndarray) -> np.ndarray:
+        return places if self.universe is None else self.universe[places]
 
 
 def reasons_of(combination: int, reasons: Sequence[str]) -> list[str]:
