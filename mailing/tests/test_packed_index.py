@@ -15,7 +15,9 @@ from mailing.matching import (
     decide,
     decide_by_rows,
     index_subscriber,
+    match_article,
     pack_key_readers,
+    queue_due_messages,
     rebuild_key_readers,
 )
 from mailing.matching.folding import fold
@@ -29,6 +31,7 @@ from mailing.models import (
     Suppression,
 )
 from mailing.query import Text
+from newsroom.tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +213,17 @@ def test_a_truncate_needs_a_rebuild(db):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
     assert audiences(decide(PROFILE)) != audiences(decide_by_rows(PROFILE))
     rebuild_key_readers()
+    assert_same()
+
+
+def test_changes_are_folded_in_by_matching_and_by_the_queueing(db, site_tree):
+    subscribe(0, 1, Frequency.INSTANT)
+    assert KeyChange.objects.exists()
+    queue_due_messages()
+    assert not KeyChange.objects.exists()
+    subscribe(1, 0, Frequency.INSTANT)
+    match_article(ArticlePageFactory(parent=site_tree.maghreb))
+    assert not KeyChange.objects.exists()
     assert_same()
 
 
