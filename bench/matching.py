@@ -11,7 +11,9 @@ database: a temporary SQLite file, or with --postgres a throwaway PostgreSQL dat
 
 Articles — Wikinews texts published with different tagging (popular, niche, a big story,
 untagged wire copy). For each, round by round: (a) the decision for instant-alert readers
-(`decide`: who, with their reasons, as audiences of readers sharing them), (a list) the
+(`decide`: who, with their reasons, as audiences of readers sharing them, from the packed
+index: a key's readers as one array), (a rows) the same from the index rows
+(`decide_by_rows`), (a list) the
 same listed reader by reader (`find_matches`), (a+w) publishing (`match_article`: decision
 and PendingMatch rows in one INSERT), the decision and publishing by a past commit with
 --before (its `find_matches` and `match_article`), and (b) the naive loop: every
@@ -21,6 +23,7 @@ write the same rows; the ratios b/a are the figures.
 
     .venv/bin/python bench/matching.py [--subscriptions 1000000] [--rounds 2] [--postgres]
         [--name NAME] [--keep | --reuse] [--before REVISION] [--old-design] [--no-digest]
+        [--no-freeze]
 
 --keep leaves the database for a later --reuse (building 1M subscriptions takes minutes);
 --before REVISION times that commit's matching module beside this tree's, in the same
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import gc
 import itertools
 import json
 import logging
@@ -264,6 +268,7 @@ def load(total: int, texts: list[str]) -> dict:
     from wagtail.models import Locale, Page
 
     from enrichment.models import Entity
+    from mailing.matching import rebuild_key_readers
     from mailing.models import Subscriber, Subscription, SubscriptionKey, Suppression
     from newsroom.models import HomePage, SectionPage, Topic
 
@@ -315,6 +320,8 @@ def load(total: int, texts: list[str]) -> dict:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Subscriber, Subscription]):
                 cursor.execute(sql)
+    # The triggers noted every index row written as a change: the arrays are built at once.
+    rebuild_key_readers()
     settle()
     written = time.perf_counter() - started
     return {
@@ -330,6 +337,20 @@ def load(total: int, texts: list[str]) -> dict:
         "generated": generated,
         "written": written,
     }
+
+
+def packed_stats() -> str:
+    """The packed index's size beside the rows it packs."""
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+
+    from mailing.models import KeyChange, KeyReaders
+
+    arrays = KeyReaders.objects.aggregate(bytes=Sum(Length("readers")))["bytes"] or 0
+    return (
+        f"packed index: {KeyReaders.objects.count():,} arrays of {arrays / 8:,.0f} reader ids "
+        f"({arrays / 1e6:.1f} MB); {KeyChange.objects.count():,} changes pending"
+    )
 
 
 def settle() -> None:
@@ -350,6 +371,7 @@ def reload() -> dict:
     from django.db.models import Count, Q
 
     from enrichment.models import Entity
+    from mailing.matching import pack_key_readers
     from mailing.models import (
         Delivery,
         MatchedArticle,
@@ -361,6 +383,7 @@ def reload() -> dict:
     )
     from newsroom.models import HomePage, SectionPage, Topic
 
+    pack_key_readers()  # what a run stopped midway left noted
     PendingMatch.objects.all().delete()
     Delivery.objects.all().delete()
     MatchedArticle.objects.all().delete()
@@ -558,13 +581,13 @@ def measure(article, rounds: int, before=None, old: bool = False) -> dict:
     if asked) the design before #15 (every reader, a row each), and (b) the naive loop over
     every subscription. Each time kept."""
     from mailing import matching
-    from mailing.matching import article_profile, decide, find_matches
+    from mailing.matching import article_profile, decide, decide_by_rows, find_matches
     from mailing.models import Frequency, MatchedArticle, PendingMatch
 
     written = PendingMatch.objects.filter(article=article)
     # The CPU seconds of this process beside the wall clock: another program's load
     # stretches the wall clock, not the work (on SQLite they include the database's).
-    times = {"decision": [], "listed": [], "publish": [], "loop": []}
+    times = {"decision": [], "rows": [], "listed": [], "publish": [], "loop": []}
     times |= {"decision_cpu": [], "loop_cpu": []}
     if before is not None:
         times |= {"decision_before": [], "publish_before": [], "decision_before_cpu": []}
@@ -590,6 +613,10 @@ def measure(article, rounds: int, before=None, old: bool = False) -> dict:
         audiences = decide(article_profile(article), frequencies=instant)
         times["decision"].append(time.perf_counter() - started)
         times["decision_cpu"].append(time.process_time() - cpu)
+
+        started = time.perf_counter()
+        by_rows = decide_by_rows(article_profile(article), frequencies=instant)
+        times["rows"].append(time.perf_counter() - started)
 
         started = time.perf_counter()
         decided = find_matches(article_profile(article), frequencies=instant)
@@ -623,7 +650,12 @@ def measure(article, rounds: int, before=None, old: bool = False) -> dict:
         for audience in audiences
         for pk in audience.readers
     }
-    same = same and folded == theirs_instant
+    from_rows = {
+        (pk, audience.frequency): audience.reasons
+        for audience in by_rows
+        for pk in audience.readers
+    }
+    same = same and folded == theirs_instant == from_rows
     if before is not None:
         then = {(pk, f): r for pk, f, r in decided_before}
         same = same and then == theirs_instant == stored["publish_before"]
@@ -691,6 +723,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="runs per article")
     parser.add_argument("--no-digest", action="store_true", help="skip the digest build")
     parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave what is loaded in the collector's generations (no gc.freeze, unlike a worker)",
+    )
+    parser.add_argument(
         "--before",
         metavar="REVISION",
         help="also time that commit's matching (find_matches, match_article), in the same rounds",
@@ -712,7 +749,21 @@ def main():
     texts = load_texts()
     data = reload() if args.reuse else load(args.subscriptions, texts)
     before = matching_of(args.before) if args.before else None
-    print(f"Matching bench on a {where}; {args.rounds} interleaved rounds")
+    if not args.no_freeze:
+        # As a task worker does once it has loaded (newsroom.task_workers): what is loaded
+        # taken out of the collector's generations, so a full collection during a decision
+        # does not walk the whole framework (200 ms here).
+        gc.collect()
+        gc.freeze()
+    print(
+        f"Matching bench on a {where}; {args.rounds} interleaved rounds; "
+        + (
+            "nothing frozen"
+            if args.no_freeze
+            else "what is loaded frozen (gc.freeze), as in a worker"
+        )
+    )
+    print(packed_stats())
     print(
         f"data: {data['subscriptions']:,} subscriptions ({data['keywords']:,} keyword queries) "
         f"of {data['subscribers']:,} subscribers ({data['active']:,} active, "
@@ -729,12 +780,18 @@ def main():
         )
     print(
         "per article, best of the rounds: (a) the decision publication makes (instant-alert "
-        "readers and their reasons, as audiences), (a list) the same listed reader by "
+        "readers and their reasons, as audiences, from the packed index), (a rows) the same "
+        "from the index rows, (a list) the same listed reader by "
         "reader, (a+w) publishing as a whole (decision, rows, MatchedArticle), "
         + (f"'then': the same by {args.before}, " if before else "")
         + "(b) the naive loop over every subscription"
     )
-    columns = [("(a)", "decision"), ("(a list)", "listed"), ("(a+w)", "publish")]
+    columns = [
+        ("(a)", "decision"),
+        ("(a rows)", "rows"),
+        ("(a list)", "listed"),
+        ("(a+w)", "publish"),
+    ]
     if before:
         columns += [("(a) then", "decision_before"), ("(a+w) then", "publish_before")]
     if args.old_design:

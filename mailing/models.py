@@ -5,6 +5,8 @@ The schema is the contract between the parts of `mailing`:
   - Subscription and SubscriptionKey: what each reader follows, and the inverted index
     (section | topic | country | entity | keyword term → subscription) that lets one
     article find its readers among a million without a loop over all of them;
+  - KeyReaders and KeyChange: the same index packed, a key's readers as one value, and the
+    changes to it not folded in yet (written by database triggers);
   - MatchedArticle: when each article was last matched, one row per article;
   - PendingMatch: an article in a subscriber's message: instant alerts' recipients are
     written when the article is matched, a digest's contents when the digest is built;
@@ -163,6 +165,52 @@ class SubscriptionKey(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.subscription_id}"
+
+
+class KeyReaders(models.Model):
+    """The index packed (#15): the readers filed under a key at a frequency, as one value.
+
+    `readers` holds their subscriber ids, ascending and each once, as little-endian int64
+    (8 bytes an id), so matching reads a key's readers as one row, not a row per reader. A
+    keyword subscription's rows (keys "term:<word>") are packed by query and label, which
+    decide whether it matches; a fixed key's rows have both empty. Built from the
+    SubscriptionKey rows, which stay the truth: each change to them is noted in KeyChange
+    by database triggers (migration 0009), read beside these lists until
+    `mailing.matching.packed.pack_key_readers` folds it in.
+    """
+
+    key = models.CharField(max_length=200)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    query = models.CharField(max_length=300, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    readers = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "frequency"], name="mailing_packed_readers")]
+
+    def __str__(self):
+        return f"{self.key} ({self.frequency}): {len(self.readers) // 8} readers"
+
+
+class KeyChange(models.Model):
+    """A reader whose place under a packed key (KeyReaders) may have changed: written by
+    the database's triggers on SubscriptionKey and Subscription (migration 0009), so no
+    write around the services is missed. Matching checks the reader against the
+    SubscriptionKey rows until `pack_key_readers` folds the change in and deletes it.
+    A TRUNCATE fires no row trigger: after one, `rebuild_key_readers`."""
+
+    key = models.CharField(max_length=200)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    query = models.CharField(max_length=300, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    # Not a foreign key: the note outlives a deleted subscriber, whom matching drops.
+    subscriber_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "frequency"], name="mailing_key_changes")]
+
+    def __str__(self):
+        return f"{self.key} ({self.frequency}): reader {self.subscriber_id}"
 
 
 class MatchedArticle(models.Model):

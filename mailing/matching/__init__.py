@@ -3,10 +3,14 @@
     index: SubscriptionKey rows, the inverted index (`index_subscriber`), and the keys an
         article carries (`article_profile`, `article_keys`).
     matches: the matching rule (`Verdicts`) and `decision`, the SELECT reading each
-        matching key's readers from the index as one list.
-    audiences: `decide` folds those lists into audiences (readers sharing a frequency and
-        reasons; `find_matches` lists them reader by reader); `match_article` records the
-        article as matched (MatchedArticle) and writes its instant audiences' rows.
+        matching key's readers from the index rows as one list.
+    packed: the same index packed (KeyReaders: a key's readers as one array), the changes
+        noted by database triggers (KeyChange), `pack_key_readers` folding them in.
+    folding: lists of readers folded into audiences, in numpy.
+    audiences: `decide` reads the packed lists and folds them into audiences (readers
+        sharing a frequency and reasons; `find_matches` lists them reader by reader;
+        `decide_by_rows` is the same from the rows); `match_article` records the article
+        as matched (MatchedArticle), writes its instant audiences' rows, and packs.
     digests: a digest's contents, decided when it is built: the articles matched since the
         reader's previous digest, by the same rule (#15).
     queueing: `queue_instant_alerts`, `queue_digests`: PendingMatch rows not yet in a
@@ -27,6 +31,7 @@ module, and `matching.index_subscriber` is the one name the services call.
 from mailing.matching.audiences import (
     Audience,
     decide,
+    decide_by_rows,
     find_matches,
     insert_audiences,
     insert_matches,
@@ -47,6 +52,7 @@ from mailing.matching.index import (
     term_key,
 )
 from mailing.matching.matches import MATCH_WINDOW, Verdicts, decision
+from mailing.matching.packed import pack_key_readers, rebuild_key_readers
 from mailing.matching.queueing import (
     PARIS,
     WEEKLY_DIGEST_WEEKDAY,
@@ -72,6 +78,7 @@ __all__ = [
     "article_text",
     "collect_digest_matches",
     "decide",
+    "decide_by_rows",
     "decision",
     "digest_period",
     "find_matches",
@@ -83,9 +90,11 @@ __all__ = [
     "insert_audiences",
     "insert_matches",
     "match_article",
+    "pack_key_readers",
     "queue_digests",
     "queue_due_messages",
     "queue_instant_alerts",
+    "rebuild_key_readers",
     "receives_mail",
     "subscription_keys",
     "term_key",

@@ -1,13 +1,12 @@
 """Who an article reaches, folded from the index's lists; publishing's rows (#15).
 
-`decide` takes each matching key's readers as one list (`decision`), gives every reader one
-integer whose bits are their reasons (a reader found under several keys costs an OR), and
-returns audiences: the readers who share a frequency and a list of reasons. Tens of
-thousands of readers make a few hundred audiences, and nothing is built per reader but an
-entry in a dict of integers: building a tuple and a list per reader was most of the Python
-time, and the garbage collector's passes over them. The index holds only readers who may
-receive mail, so none is left out here (a list of 20,000 readers who may not, read and
-taken out for every article, was a third of the decision).
+`decide` reads each matching key's readers as one packed array (mailing.matching.packed:
+one row per key, not per reader, corrected by the index changes not folded in yet) and
+folds them into audiences: the readers who share a frequency and a list of reasons
+(mailing.matching.folding, in numpy). `decide_by_rows` does the same from the
+SubscriptionKey rows (`decision`), each reader's reasons as the bits of one integer: the
+reference the packed arrays must equal. The index holds only readers who may receive
+mail, so none is left out here.
 
 Publishing (`match_article`) records when the article was matched (MatchedArticle, one row)
 and writes the instant audiences' PendingMatch rows in one statement, the readers' ids
@@ -19,6 +18,7 @@ twice write nothing new.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,12 +28,21 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from mailing.matching.folding import fold, reasons_of
 from mailing.matching.index import WRITE_BATCH, ArticleProfile, article_profile, chunked
 from mailing.matching.matches import (
     MATCH_WINDOW,
     Verdicts,
     decision,
     id_list,
+)
+from mailing.matching.packed import (
+    TERM,
+    Group,
+    corrected,
+    pack_key_readers,
+    packed_decision,
+    unpack,
 )
 from mailing.models import Frequency, MatchedArticle, PendingMatch
 from newsroom.models import ArticlePage
@@ -56,8 +65,57 @@ class Audience:
 def decide(profile: ArticleProfile, frequencies: Sequence[str] | None = None) -> list[Audience]:
     """Who the article reaches, at `frequencies` (all by default), as audiences.
 
-    The index lists only readers who receive mail (mailing.matching.index). Reads only.
+    One statement reads the packed lists under the article's keys and their pending
+    changes (mailing.matching.packed); each group's list, corrected, goes to its reason,
+    and the lists are folded into audiences (mailing.matching.folding). The same as
+    `decide_by_rows`, which reads the SubscriptionKey rows. Reads only.
     """
+    verdicts = Verdicts(profile)
+    wanted = list(frequencies or Frequency.values)
+    sql, params = packed_decision(sorted(profile.keys()), wanted)
+    arrays: dict[Group, list[Any]] = {}
+    now_in: dict[Group, list[int]] = {}
+    gone: dict[Group, list[int]] = {}
+    rows = _read(sql, params, binary=True)
+    for key, frequency, query, label, readers, subscriber, is_member in rows:
+        group = (key, frequency, query, label)
+        if subscriber is None:
+            arrays.setdefault(group, []).append(unpack(readers))
+        else:
+            (now_in if is_member else gone).setdefault(group, []).append(subscriber)
+    lists: dict[str, list[tuple[str, Any]]] = {}
+    for group in {**arrays, **now_in, **gone}:
+        key, frequency, query, label = group
+        if key.startswith(TERM):
+            reason = verdicts.keyword_reason(query, label)
+        else:
+            reason = profile.reasons.get(key)
+        if reason is None:
+            continue
+        stored = arrays.get(group, [])
+        # A group is one row; a second one (never written by the fold) is merged in.
+        readers = stored[0] if len(stored) == 1 else merged(stored)
+        readers = corrected(readers, now_in.get(group, ()), gone.get(group, ()))
+        lists.setdefault(frequency, []).append((reason, readers))
+    return [
+        Audience(frequency, verdicts.in_order(reasons), readers)
+        for frequency, found in lists.items()
+        for reasons, readers in fold(found)
+    ]
+
+
+def merged(arrays: Sequence[Any]) -> Any:
+    """Several arrays of ids as one, ascending, each id once."""
+    import numpy as np
+
+    return np.unique(np.concatenate(arrays)) if arrays else unpack(None)
+
+
+def decide_by_rows(
+    profile: ArticleProfile, frequencies: Sequence[str] | None = None
+) -> list[Audience]:
+    """`decide` from the SubscriptionKey rows, one per reader per key (`decision`): what
+    the packed lists must give, kept for the tests and the bench. Reads only."""
     verdicts = Verdicts(profile)
     sql, params, reasons = decision(profile, frequencies)
     bits = {reason: position for position, reason in enumerate(reasons)}
@@ -75,7 +133,7 @@ def decide(profile: ArticleProfile, frequencies: Sequence[str] | None = None) ->
     audiences = []
     for frequency, lists in found.items():
         audiences += [
-            Audience(frequency, verdicts.in_order(_reasons_of(combination, reasons)), readers)
+            Audience(frequency, verdicts.in_order(reasons_of(combination, reasons)), readers)
             for combination, readers in _fold(lists).items()
         ]
     return audiences
@@ -112,25 +170,35 @@ def _fold(lists: Sequence[tuple[int, Sequence[int]]]) -> dict[int, list[int]]:
     return {combination: group for combination, group in groups.items() if group}
 
 
-def _read(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def _read(sql: str, params: Sequence[Any], binary: bool = False) -> list[tuple[Any, ...]]:
     """The decision's rows. PostgreSQL compiles a statement it thinks costly (JIT): its
     estimate for an article of 600 words passed the threshold, and compiling took 0.7 s
-    of 0.85 (#15); the statement is index reads, which compiling does not speed up."""
+    of 0.85 (#15); the statement is index reads, which compiling does not speed up.
+
+    `binary`: PostgreSQL sends the rows in its binary format, the packed arrays as their
+    bytes rather than as hexadecimal text (a third less time for the statement). Django's
+    cursors bind parameters on the client, which allows no binary results: this takes a
+    psycopg cursor on the same connection, in the same transaction, and logs the query as
+    Django's cursors do when queries are logged.
+    """
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        cursor.execute("SET LOCAL jit = off")
+        if not binary:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        import psycopg
 
-
-def _reasons_of(combination: int, reasons: Sequence[str]) -> list[str]:
-    """The reasons whose bits are set in `combination`."""
-    chosen = []
-    while combination:
-        lowest = combination & -combination
-        chosen.append(reasons[lowest.bit_length() - 1])
-        combination ^= lowest
-    return chosen
+        started = time.monotonic()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+            raw.execute(sql, params, binary=True, prepare=False)
+            rows = raw.fetchall()
+        if connection.queries_logged:
+            elapsed = f"{time.monotonic() - started:.3f}"
+            connection.queries_log.append({"sql": sql, "time": elapsed})
+        return rows
 
 
 def find_matches(profile: ArticleProfile, frequencies: Sequence[str] | None = None) -> list[Match]:
@@ -146,7 +214,8 @@ def find_matches(profile: ArticleProfile, frequencies: Sequence[str] | None = No
 
 
 def match_article(article: ArticlePage, now: datetime | None = None) -> int:
-    """Record that the live article was matched; write its instant alerts' PendingMatches.
+    """Record that the live article was matched; write its instant alerts' PendingMatches;
+    then fold the index changes noted meanwhile into the packed arrays (`pack_key_readers`).
 
     Digest readers get no row here: their digest takes the article when it is built.
     Returns the number of new instant matches: matching the same article again writes none.
@@ -165,7 +234,9 @@ def match_article(article: ArticlePage, now: datetime | None = None) -> int:
     audiences = decide(article_profile(article), frequencies=[Frequency.INSTANT])
     with transaction.atomic():
         MatchedArticle.objects.update_or_create(article_id=article.pk, defaults={"matched_at": now})
-        return insert_audiences(article.pk, audiences, now)
+        inserted = insert_audiences(article.pk, audiences, now)
+    pack_key_readers()  # the index changes noted since, folded in: KeyChange stays small
+    return inserted
 
 
 def insert_audiences(article_id: int, audiences: Sequence[Audience], moment: datetime) -> int:

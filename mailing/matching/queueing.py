@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from mailing.matching.digests import collect_digest_matches
 from mailing.matching.index import chunked, receives_mail
+from mailing.matching.packed import pack_key_readers
 from mailing.models import Delivery, Frequency, PendingMatch, Subscriber, Subscription
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -201,10 +202,14 @@ def queue_digests(frequency: str, now: datetime | None = None) -> int:
 
 
 def queue_due_messages(now: datetime | None = None) -> dict[str, int]:
-    """Everything due now: instant alerts, then daily and weekly digests."""
+    """Everything due now: instant alerts, then daily and weekly digests. The index
+    changes noted since are folded in too (`pack_key_readers`), so they do not pile up
+    while no article is published (matching folds them after each article)."""
     now = now or timezone.now()
-    return {
+    queued = {
         "alerts": queue_instant_alerts(now=now),
         "daily": queue_digests(Frequency.DAILY, now=now),
         "weekly": queue_digests(Frequency.WEEKLY, now=now),
     }
+    pack_key_readers()
+    return queued
