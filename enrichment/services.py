@@ -20,12 +20,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.models import ReferenceIndex
 from wagtail.search.backends import get_search_backends_with_name
 
 from enrichment.gazetteer import unique_slug
-from enrichment.merges import kept_record
+from enrichment.known_names import KnownNames, entity_for
 from enrichment.models import (
     ArticleCountry,
     ArticleEntity,
@@ -33,20 +32,20 @@ from enrichment.models import (
     Decision,
     EnrichmentRun,
     Entity,
-    EntityAlias,
     Quote,
     Status,
 )
-from enrichment.results import EnrichedArticle, EntityFound
+from enrichment.results import EnrichedArticle
 from newsroom.article import ExtractedArticle
 from newsroom.events import article_enriched
 from newsroom.models import ArticlePage, Topic
-from newsroom.text import normalise_name
 
 if TYPE_CHECKING:
     # spaCy and its model stay out of web processes: the entity chips of a reader page read
     # `accepted_entities` from here (issue #15). Only enriching imports the pipeline.
     from enrichment.pipeline import Enricher
+
+__all__ = ["entity_for"]  # re-exported: where callers and tests have always found it
 
 LINKED_KINDS = {"PER", "ORG", "LOC"}
 
@@ -121,10 +120,10 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
     entity_by_name = {}
     new_entities: list[int] = []
     found_entities: dict[Any, dict[str, Any]] = {}
-    for found in article.entities:
-        if found.kind not in LINKED_KINDS:
-            continue
-        entity = entity_for(found, new=new_entities)
+    linked = [found for found in article.entities if found.kind in LINKED_KINDS]
+    known = KnownNames(linked)
+    for found in linked:
+        entity = known.entity_for(found, new=new_entities)
         entity_by_name[found.name] = entity
         if entity.pk in found_entities:
             continue
@@ -134,6 +133,7 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
             "surface": found.mentions[0].text[:200] if found.mentions else found.name[:200],
         }
         summary.entities += 1
+    known.save_aliases()
     _suggest_all(ArticleEntity, page, "entity_id", found_entities)
     _drop_stale(ArticleEntity, page, entity__in=set(found_entities))
     if new_entities:
@@ -238,50 +238,6 @@ def _mark_editor_choice(
 
 def _drop_stale(model: SuggestionModel, page: ArticlePage, **still_found: Any) -> None:
     model.objects.filter(article=page, status=Status.SUGGESTED).exclude(**still_found).delete()
-
-
-def entity_for(found: EntityFound, *, new: list[int] | None = None) -> Entity:
-    """The canonical record of an EntityFound; a name we never saw becomes a new record.
-
-    A new record's id is added to `new` when given: the caller then indexes them all at
-    once (`index_new_entities`) instead of a search and a reference index task for each.
-    """
-    if found.entity_key:
-        entity = (
-            Entity.objects.filter(key=found.entity_key).first()
-            or Entity.objects.filter(slug=found.entity_key).first()
-        )
-        if entity is not None:
-            return kept_record(entity)
-    normalised = normalise_name(found.name)
-    alias = (
-        EntityAlias.objects.filter(normalised=normalised, entity__kind=found.kind)
-        .select_related("entity__merged_into")
-        .first()
-    )
-    if alias is not None:
-        return kept_record(alias.entity)
-    for entity in Entity.objects.filter(kind=found.kind, name__iexact=found.name):
-        return kept_record(entity)
-    taken = set(
-        Entity.objects.filter(slug__startswith=slugify(found.name)[:180]).values_list(
-            "slug", flat=True
-        )
-    )
-    entity = Entity(
-        kind=found.kind,
-        name=found.name[:200],
-        slug=unique_slug(found.name, taken),
-        country=found.country,
-    )
-    if new is None:
-        entity.save()
-    else:
-        # Without save signals: Wagtail's would queue two index tasks for this one record.
-        Entity.objects.bulk_create([entity])
-        new.append(entity.pk)
-    EntityAlias.objects.create(entity=entity, name=found.name[:200])
-    return entity
 
 
 def index_new_entities(entity_ids: list[int]) -> None:
