@@ -173,3 +173,19 @@ class TestAnyArticle(TestCase):
     def test_any_article_s_names(self, names):
         newsroom_records()
         assert together(names) == alone(names)
+
+
+@pytest.mark.django_db
+def test_an_article_s_topics_read_together_are_those_topic_for_finds():
+    from enrichment.services import _topics_by_qcode, topic_for
+    from newsroom.models import Topic
+
+    Topic.objects.create(name="Santé", slug="sante", iptc_qcode="medtop:07000000")
+    Topic.objects.create(name="Économie", slug="economie", iptc_qcode="medtop:04000000")
+    Topic.objects.create(name="Affaires", slug="affaires", iptc_qcode="medtop:04000000")
+    Topic.objects.create(name="Sans code", slug="sans-code")
+    codes = ["medtop:04000000", "medtop:07000000", "", "medtop:01000000"]
+
+    together = _topics_by_qcode(codes)
+
+    assert together == {code: topic_for(code, "x") for code in codes if code != "medtop:01000000"}
