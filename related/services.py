@@ -99,6 +99,7 @@ def rank_articles(
     *,
     limit: int = KEPT,
     weights: ranking.Weights = ranking.DEFAULT_WEIGHTS,
+    known: dict[int, ranking.ArticleSignals] | None = None,
 ) -> dict[int, list[ranking.RankedCandidate]]:
     """`rank_article` for each page, reading together what the pages share: their own
     signals, the corpus BM25 reads, and the signals of every candidate of any of them.
@@ -106,8 +107,12 @@ def rank_articles(
     Why (issue #15): a bulk import leaves one neighbour list to rank again per article, and
     loading the candidates' signals was half of each ranking; neighbours share most of
     their candidates. Each page's ranking is the one it gets alone.
+
+    `known`: signals already read by the caller, kept there for its next call (the own
+    lists of a batch of refreshes, ranked one after another: `refresh_own_list`). A
+    refresh writes none of what they are read from (links, topics, countries, pages).
     """
-    own = load_signals([page.pk for page in pages])
+    own = _signals([page.pk for page in pages], known)
     corpus = load_corpus() if weights.text else None
     documents = ArticlePage.objects.published().count()
     counts = (
@@ -136,7 +141,7 @@ def rank_articles(
         wanted[page.pk] = (signals, matches, rarity, pool)
     every = set().union(*(pool for _, _, _, pool in wanted.values()))
     published = ArticlePage.objects.published().filter(pk__in=every)
-    candidates = load_signals(published.values_list("pk", flat=True))
+    candidates = _signals(published.values_list("pk", flat=True), known)
     return {
         pk: ranking.rank(
             signals,
@@ -165,6 +170,17 @@ def _reason_names(
         dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name")) if topic_ids else {}
     )
     return entity_names, topic_names
+
+
+def _signals(
+    article_ids: Iterable[int], known: dict[int, ranking.ArticleSignals] | None
+) -> dict[int, ranking.ArticleSignals]:
+    """`load_signals`, reading only those `known` lacks (and keeping them there)."""
+    if known is None:
+        return load_signals(article_ids)
+    article_ids = list(article_ids)
+    known.update(load_signals([pk for pk in article_ids if pk not in known]))
+    return {pk: known[pk] for pk in article_ids if pk in known}
 
 
 def explain(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> list[RankedArticle]:
@@ -219,23 +235,32 @@ def store_related(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> N
     purge_reader_pages([f"related:{page.pk}"])
 
 
-def refresh_related(page: ArticlePage, *, limit: int = KEPT) -> list[ranking.RankedCandidate]:
-    """Rank the article again and store its list; returns the first `limit` candidates."""
-    ranked = rank_article(page, limit=max(limit, KEPT))
+def refresh_related(
+    page: ArticlePage,
+    *,
+    limit: int = KEPT,
+    known: dict[int, ranking.ArticleSignals] | None = None,
+) -> list[ranking.RankedCandidate]:
+    """Rank the article again and store its list; returns the first `limit` candidates
+    (`known`: see `rank_articles`)."""
+    ranked = rank_articles([page], limit=max(limit, KEPT), known=known)[page.pk]
     store_related(page, ranked)
     return ranked[:limit]
 
 
-def refresh_own_list(page: ArticlePage) -> set[int]:
+def refresh_own_list(
+    page: ArticlePage, *, known: dict[int, ranking.ArticleSignals] | None = None
+) -> set[int]:
     """After a publication, change, enrichment or unpublication: this article's profile and
     list (or, unpublished, their removal). Returns the ids of the other lists that may now
-    change: those that name it and, published, those of its nearest articles."""
+    change: those that name it and, published, those of its nearest articles.
+    `known`: see `rank_articles`."""
     listers = set(
         RelatedArticle.objects.filter(candidate=page).values_list("article_id", flat=True)
     )
     if page.live:
         store_text_profile(page)
-        ranked = refresh_related(page, limit=NEIGHBOURS)
+        ranked = refresh_related(page, limit=NEIGHBOURS, known=known)
         neighbours = listers | {candidate.article_id for candidate in ranked}
     else:
         drop_text_profile(page)

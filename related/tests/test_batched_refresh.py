@@ -189,3 +189,86 @@ def test_a_stored_list_is_what_explain_gives(pages):
     assert victim not in [row[0] for row in expected]
     services.store_related(pages[0], ranked)
     assert stored(pages[0]) == expected
+
+
+def queued_lists():
+    return sorted(
+        row["args"][0]
+        for row in DBTaskResult.objects.filter(
+            task_path=refresh_related_list.module_path, status=TaskResultStatus.READY
+        ).values_list("args_kwargs", flat=True)
+    )
+
+
+def forget_profiles_and_lists():
+    from related.models import TermCount, TextProfile
+
+    TermCount.objects.all().delete()
+    TextProfile.objects.all().delete()
+    RelatedArticle.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+
+
+def test_own_lists_taken_together_are_refreshed_as_one_after_another(pages, database_queue):
+    """Each article's profile, list and queued neighbours, in the order of the queue, as
+    each job alone gives them; the signals read once (issue #15)."""
+    from enrichment.tests.test_batched_enrichment import worker_runs_next
+    from related.tasks import refresh_related_articles
+
+    gone = pages[5]
+    gone.unpublish()
+    forget_profiles_and_lists()
+    for page in pages:
+        refresh_related_articles.enqueue(page.pk)
+    while DBTaskResult.objects.filter(
+        task_path=refresh_related_articles.module_path, status=TaskResultStatus.READY
+    ).exists():
+        # One at a time, as before: each job alone.
+        row = (
+            DBTaskResult.objects.filter(
+                task_path=refresh_related_articles.module_path, status=TaskResultStatus.READY
+            )
+            .order_by("enqueued_at", "pk")
+            .first()
+        )
+        DBTaskResult.objects.filter(task_path=row.task_path, status="READY").exclude(
+            pk=row.pk
+        ).update(status=TaskResultStatus.RUNNING)
+        worker_runs_next()
+        DBTaskResult.objects.filter(task_path=row.task_path, status="RUNNING").update(
+            status=TaskResultStatus.READY
+        )
+    alone = {page.pk: stored(page) for page in pages}
+    alone_queued = queued_lists()
+    assert any(alone.values()) and alone_queued
+
+    forget_profiles_and_lists()
+    for page in pages:
+        refresh_related_articles.enqueue(page.pk)
+    first = worker_runs_next()
+
+    rows = DBTaskResult.objects.filter(task_path=first.task_path)
+    assert set(rows.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+    assert {page.pk: stored(page) for page in pages} == alone
+    assert queued_lists() == alone_queued
+
+
+def test_a_refresh_whose_enrichment_is_to_come_is_left_waiting(pages, database_queue):
+    from enrichment.tasks import enrich_article
+    from enrichment.tests.test_batched_enrichment import worker_runs_next
+    from related.tasks import refresh_related_articles
+
+    DBTaskResult.objects.all().delete()
+    for page in pages[:4]:
+        refresh_related_articles.enqueue(page.pk)
+    enrich_article.enqueue(pages[2].pk)
+    DBTaskResult.objects.filter(task_path=enrich_article.module_path).update(
+        status=TaskResultStatus.RUNNING
+    )
+
+    worker_runs_next()
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=refresh_related_articles.module_path, status=TaskResultStatus.READY
+    )
+    assert [row.args_kwargs["args"][0] for row in waiting] == [pages[2].pk]
