@@ -63,11 +63,12 @@ def load_signals(article_ids: Iterable[int]) -> dict[int, ranking.ArticleSignals
     links = list(
         ArticleEntity.objects.filter(article_id__in=pages)
         .exclude(status=Status.REJECTED)
-        .values_list("article_id", "entity_id", "score", "status")
+        .values_list("article_id", "entity_id", "score", "status", "entity__merged_into")
     )
-    # A record merged into another, in one step or several, counts as the one that stays.
-    kept = kept_ids({entity_id for _, entity_id, _, _ in links})
-    for article_id, entity_id, score, status in links:
+    # A record merged into another, in one step or several, counts as the one that stays;
+    # only the merged ones are looked up (issue #15: every record was, in one long query).
+    kept = kept_ids({entity_id for _, entity_id, _, _, merged in links if merged is not None})
+    for article_id, entity_id, score, status, _ in links:
         key = kept.get(entity_id, entity_id)
         weight = max(score, MIN_LINK_WEIGHT) * STATUS_WEIGHT[status]
         entities[article_id][key] = max(entities[article_id].get(key, 0.0), weight)
