@@ -115,9 +115,10 @@ def rank_articles(
     own = _signals([page.pk for page in pages], known)
     corpus = load_corpus() if weights.text else None
     documents = ArticlePage.objects.published().count()
+    # One page alone reads its own (one query fewer than the batch's check).
     counts = (
         load_entity_counts(pk for signals in own.values() for pk in signals.entities)
-        if weights.entities
+        if weights.entities and len(pages) > 1
         else None
     )
     wanted = {}
