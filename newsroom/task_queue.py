@@ -214,6 +214,7 @@ def run_with_waiting(
     read: Callable[[list[tuple[Any, tuple[Any, ...]]]], list[Any]],
     store: Callable[[Any, tuple[Any, ...], Any], str],
     only: Q | None = None,
+    after: Callable[[], object] | None = None,
 ) -> str:
     """Run this job of `task` (its arguments `own`) with up to `batch - 1` of the same task
     waiting behind it (`claim_waiting`), read together; returns this job's summary.
@@ -223,7 +224,8 @@ def run_with_waiting(
     result each, in order; `store` records one and returns its summary. A job taken is marked
     done or failed on its own row; this job's own error is raised once the others are
     recorded, for the worker to record as it records any. Enrichment and the related lists
-    both batch this way (issue #15). `only`: which of the waiting jobs may be taken."""
+    both batch this way (issue #15). `only`: which of the waiting jobs may be taken;
+    `after`: what follows once every job is stored (what they queue, queued together)."""
     worker = (context.task_result.worker_ids or [task.name])[-1]
     taken = claim_waiting(task, batch - 1, worker=worker, only=only)
     jobs = [(None, own), *((row, arguments(row)) for row in taken)]
@@ -253,6 +255,8 @@ def run_with_waiting(
             summary = done
         else:
             row.set_successful(done)
+    if after is not None:
+        after()
     if isinstance(summary, Exception):
         raise summary
     return summary

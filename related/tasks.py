@@ -18,6 +18,7 @@ from django_tasks import TaskContext, task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from enrichment.tasks import enrich_article
 from newsroom.models import ArticlePage
 from newsroom.task_queue import enqueue_once_each, run_with_waiting
 from related.read_also_waiting import link_waiting_read_also
@@ -34,18 +35,24 @@ def refresh_related_articles(context: TaskContext, article_id: int) -> str:
 
     The refreshes waiting behind it (up to `BATCH`, not those of an article whose enrichment
     is still to come: that one asks again) are done in the same job, one after another as
-    each alone, the signals of the articles ranked read once (issue #15)."""
+    each alone, the signals of the articles ranked read once, the lists they ask for queued
+    together at the end (issue #15)."""
     from related import services  # spaCy: workers only
 
     known: dict = {}
+    asked: set[int] = set()
 
     def refresh(page: ArticlePage, _: tuple, __: None) -> str:
         if not page.live:
             return f"{services.refresh_after_change(page)} lists refreshed"
         neighbours = services.refresh_own_list(page, known=known)
-        # One lookup of the lists already waiting, not one each (issue #15).
-        enqueue_once_each(refresh_related_list, sorted(neighbours))
-        return f"1 list refreshed, {len(neighbours)} queued"
+        asked.update(neighbours)
+        return f"1 list refreshed, {len(neighbours)} asked"
+
+    def queue_neighbours() -> None:
+        # One lookup of the lists already waiting, for the whole batch (issue #15): one
+        # each queued again a list another worker had just taken.
+        enqueue_once_each(refresh_related_list, sorted(asked))
 
     return run_with_waiting(
         refresh_related_articles,
@@ -58,6 +65,7 @@ def refresh_related_articles(context: TaskContext, article_id: int) -> str:
         read=lambda found: [None] * len(found),
         store=refresh,
         only=_not_waiting_for_enrichment(),
+        after=queue_neighbours,
     )
 
 
@@ -69,8 +77,6 @@ def _not_waiting_for_enrichment() -> Q | None:
 
 
 def _enrichments_to_come() -> list[int]:
-    from enrichment.tasks import enrich_article
-
     rows = DBTaskResult.objects.filter(
         task_path=enrich_article.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
