@@ -20,12 +20,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.models import ReferenceIndex
 from wagtail.search.backends import get_search_backends_with_name
 
 from enrichment.gazetteer import unique_slug
-from enrichment.merges import kept_record
+from enrichment.known_names import KnownNames, entity_for
 from enrichment.models import (
     ArticleCountry,
     ArticleEntity,
@@ -33,20 +32,20 @@ from enrichment.models import (
     Decision,
     EnrichmentRun,
     Entity,
-    EntityAlias,
     Quote,
     Status,
 )
-from enrichment.results import EnrichedArticle, EntityFound
+from enrichment.results import EnrichedArticle
 from newsroom.article import ExtractedArticle
 from newsroom.events import article_enriched
 from newsroom.models import ArticlePage, Topic
-from newsroom.text import normalise_name
 
 if TYPE_CHECKING:
     # spaCy and its model stay out of web processes: the entity chips of a reader page read
     # `accepted_entities` from here (issue #15). Only enriching imports the pipeline.
     from enrichment.pipeline import Enricher
+
+__all__ = ["entity_for"]  # re-exported: where callers and tests have always found it
 
 LINKED_KINDS = {"PER", "ORG", "LOC"}
 
@@ -121,10 +120,10 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
     entity_by_name = {}
     new_entities: list[int] = []
     found_entities: dict[Any, dict[str, Any]] = {}
-    for found in article.entities:
-        if found.kind not in LINKED_KINDS:
-            continue
-        entity = entity_for(found, new=new_entities)
+    linked = [found for found in article.entities if found.kind in LINKED_KINDS]
+    known = KnownNames(linked)
+    for found in linked:
+        entity = known.entity_for(found, new=new_entities)
         entity_by_name[found.name] = entity
         if entity.pk in found_entities:
             continue
@@ -134,6 +133,7 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
             "surface": found.mentions[0].text[:200] if found.mentions else found.name[:200],
         }
         summary.entities += 1
+    known.save_aliases()
     _suggest_all(ArticleEntity, page, "entity_id", found_entities)
     _drop_stale(ArticleEntity, page, entity__in=set(found_entities))
     if new_entities:
@@ -141,8 +141,12 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
 
     page_topics = set(page.topics.values_list("pk", flat=True))
     found_topics: dict[Any, dict[str, Any]] = {}
+    known_topics = _topics_by_qcode(found.qcode for found in article.topics)
     for found_topic in article.topics:
-        topic = topic_for(found_topic.qcode, found_topic.label)
+        topic = known_topics.get(found_topic.qcode) or topic_for(
+            found_topic.qcode, found_topic.label
+        )
+        known_topics[found_topic.qcode] = topic
         found_topics[topic.pk] = {"score": found_topic.score}
         summary.topics += 1
     _suggest_all(ArticleTopic, page, "topic_id", found_topics)
@@ -240,50 +244,6 @@ def _drop_stale(model: SuggestionModel, page: ArticlePage, **still_found: Any) -
     model.objects.filter(article=page, status=Status.SUGGESTED).exclude(**still_found).delete()
 
 
-def entity_for(found: EntityFound, *, new: list[int] | None = None) -> Entity:
-    """The canonical record of an EntityFound; a name we never saw becomes a new record.
-
-    A new record's id is added to `new` when given: the caller then indexes them all at
-    once (`index_new_entities`) instead of a search and a reference index task for each.
-    """
-    if found.entity_key:
-        entity = (
-            Entity.objects.filter(key=found.entity_key).first()
-            or Entity.objects.filter(slug=found.entity_key).first()
-        )
-        if entity is not None:
-            return kept_record(entity)
-    normalised = normalise_name(found.name)
-    alias = (
-        EntityAlias.objects.filter(normalised=normalised, entity__kind=found.kind)
-        .select_related("entity__merged_into")
-        .first()
-    )
-    if alias is not None:
-        return kept_record(alias.entity)
-    for entity in Entity.objects.filter(kind=found.kind, name__iexact=found.name):
-        return kept_record(entity)
-    taken = set(
-        Entity.objects.filter(slug__startswith=slugify(found.name)[:180]).values_list(
-            "slug", flat=True
-        )
-    )
-    entity = Entity(
-        kind=found.kind,
-        name=found.name[:200],
-        slug=unique_slug(found.name, taken),
-        country=found.country,
-    )
-    if new is None:
-        entity.save()
-    else:
-        # Without save signals: Wagtail's would queue two index tasks for this one record.
-        Entity.objects.bulk_create([entity])
-        new.append(entity.pk)
-    EntityAlias.objects.create(entity=entity, name=found.name[:200])
-    return entity
-
-
 def index_new_entities(entity_ids: list[int]) -> None:
     """What Wagtail's save signals would have queued for each new record, done here at
     once: its search entry (name and alias) and its reference index rows.
@@ -299,6 +259,14 @@ def index_new_entities(entity_ids: list[int]) -> None:
             backend.add_bulk(Entity, entities)
         for entity in entities:
             ReferenceIndex.create_or_update_for_object(entity)
+
+
+def _topics_by_qcode(qcodes: Iterable[str]) -> dict[str, Topic]:
+    """The topic `topic_for` finds for each IPTC code we have, in one query (issue #15)."""
+    found: dict[str, Topic] = {}
+    for topic in Topic.objects.filter(iptc_qcode__in=set(qcodes)).order_by("name", "pk"):
+        found.setdefault(topic.iptc_qcode, topic)
+    return found
 
 
 def topic_for(qcode: str, label: str) -> Topic:

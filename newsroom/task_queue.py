@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskContext, TaskResult, TaskResultStatus
@@ -166,7 +166,9 @@ def coalesce_task(task: Task) -> None:
     task_enqueued.connect(coalesce_enqueued, dispatch_uid="newsroom_coalesce_enqueued")
 
 
-def claim_waiting(task: Task, limit: int, *, worker: str) -> list[DBTaskResult]:
+def claim_waiting(
+    task: Task, limit: int, *, worker: str, only: Q | None = None
+) -> list[DBTaskResult]:
     """Up to `limit` jobs of `task` waiting to run now (any arguments), claimed for `worker`
     as the worker itself claims one, for a task that does several at once; oldest first.
 
@@ -175,6 +177,7 @@ def claim_waiting(task: Task, limit: int, *, worker: str) -> list[DBTaskResult]:
     marks each claimed job done or failed (`DBTaskResult.set_successful`, `set_failed`).
     The claim is taken as db_worker takes its own (a row locked with SKIP LOCKED, or the
     database's write lock on SQLite), so no job is run twice. Other backends: none.
+    `only`: the jobs it matches, no others.
     """
     backend = task.get_backend()
     if limit <= 0 or not isinstance(backend, DatabaseBackend):
@@ -188,6 +191,8 @@ def claim_waiting(task: Task, limit: int, *, worker: str) -> list[DBTaskResult]:
         )
         .order_by("enqueued_at", "pk")
     )
+    if only is not None:
+        waiting = waiting.filter(only)
     # Inside an open transaction (a test's, a caller's), that one already holds the lock.
     opened = transaction.get_connection(waiting.db).in_atomic_block
     with transaction.atomic(using=waiting.db) if opened else exclusive_transaction(waiting.db):
@@ -208,6 +213,8 @@ def run_with_waiting(
     gone: str,
     read: Callable[[list[tuple[Any, tuple[Any, ...]]]], list[Any]],
     store: Callable[[Any, tuple[Any, ...], Any], str],
+    only: Q | None = None,
+    after: Callable[[], object] | None = None,
 ) -> str:
     """Run this job of `task` (its arguments `own`) with up to `batch - 1` of the same task
     waiting behind it (`claim_waiting`), read together; returns this job's summary.
@@ -217,9 +224,10 @@ def run_with_waiting(
     result each, in order; `store` records one and returns its summary. A job taken is marked
     done or failed on its own row; this job's own error is raised once the others are
     recorded, for the worker to record as it records any. Enrichment and the related lists
-    both batch this way (issue #15)."""
+    both batch this way (issue #15). `only`: which of the waiting jobs may be taken;
+    `after`: what follows once every job is stored (what they queue, queued together)."""
     worker = (context.task_result.worker_ids or [task.name])[-1]
-    taken = claim_waiting(task, batch - 1, worker=worker)
+    taken = claim_waiting(task, batch - 1, worker=worker, only=only)
     jobs = [(None, own), *((row, arguments(row)) for row in taken)]
     by_id = pages.in_bulk([values[0] for _, values in jobs])
     for row, values in jobs:
@@ -247,6 +255,8 @@ def run_with_waiting(
             summary = done
         else:
             row.set_successful(done)
+    if after is not None:
+        after()
     if isinstance(summary, Exception):
         raise summary
     return summary

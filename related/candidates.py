@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Avg, Case, Count, F, FloatField, Q, Sum, Value, When
 
 from enrichment.merges import kept_ids, member_ids
-from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Status
+from enrichment.models import ArticleCountry, ArticleEntity, ArticleTopic, Entity, Status
 from newsroom.models import ArticlePage
 from related import ranking
 from related.models import TermCount, TextProfile
@@ -63,11 +63,12 @@ def load_signals(article_ids: Iterable[int]) -> dict[int, ranking.ArticleSignals
     links = list(
         ArticleEntity.objects.filter(article_id__in=pages)
         .exclude(status=Status.REJECTED)
-        .values_list("article_id", "entity_id", "score", "status")
+        .values_list("article_id", "entity_id", "score", "status", "entity__merged_into")
     )
-    # A record merged into another, in one step or several, counts as the one that stays.
-    kept = kept_ids({entity_id for _, entity_id, _, _ in links})
-    for article_id, entity_id, score, status in links:
+    # A record merged into another, in one step or several, counts as the one that stays;
+    # only the merged ones are looked up (issue #15: every record was, in one long query).
+    kept = kept_ids({entity_id for _, entity_id, _, _, merged in links if merged is not None})
+    for article_id, entity_id, score, status, _ in links:
         key = kept.get(entity_id, entity_id)
         weight = max(score, MIN_LINK_WEIGHT) * STATUS_WEIGHT[status]
         entities[article_id][key] = max(entities[article_id].get(key, 0.0), weight)
@@ -106,9 +107,13 @@ def load_signals(article_ids: Iterable[int]) -> dict[int, ranking.ArticleSignals
     return signals
 
 
-def entity_candidates(signals: ranking.ArticleSignals, rarity: dict[int, float]) -> list[int]:
+def entity_candidates(
+    signals: ranking.ArticleSignals,
+    rarity: dict[int, float],
+    counts: EntityCounts | None = None,
+) -> list[int]:
     """The articles sharing the most of the main entities, each weighted by its salience
-    here and its rarity, summed in the database."""
+    here and its rarity, summed in the database (`counts`: the batch's records, read once)."""
 
     def weight(entity_id: int) -> float:
         return signals.entities[entity_id] * rarity.get(entity_id, 1.0)
@@ -116,7 +121,7 @@ def entity_candidates(signals: ranking.ArticleSignals, rarity: dict[int, float])
     main = sorted(signals.entities, key=lambda entity_id: -weight(entity_id))[:MAIN_ENTITIES]
     if not main:
         return []
-    members = member_ids(main)
+    members = member_ids(main) if counts is None else counts.members_of(main)
     weighted = Case(
         *[
             When(
@@ -224,3 +229,47 @@ def load_rarity(entity_ids: Iterable[int], documents: int) -> dict[int, float]:
     return ranking.entity_rarity(
         {entity_id: frequency.get(entity_id, 1) for entity_id in entity_ids}, documents
     )
+
+
+@dataclass(frozen=True)
+class EntityCounts:
+    """The records leading to a batch's entities and the links of each, read once for the
+    articles ranked together (issue #15: `load_rarity` and `entity_candidates` read them
+    again for each article)."""
+
+    members: dict[int, int]  # every record leading to one of the batch's → that one
+    links: dict[int, int]  # a record → its articles' links not rejected
+
+    def members_of(self, kept: Iterable[int]) -> dict[int, int]:
+        """`member_ids(kept)`, from what was read."""
+        wanted = set(kept)
+        return {pk: root for pk, root in self.members.items() if root in wanted}
+
+    def rarity(self, entity_ids: Iterable[int], documents: int) -> dict[int, float]:
+        """`load_rarity(entity_ids, documents)`, from what was read."""
+        entity_ids = list(entity_ids)
+        frequency: Counter[int] = Counter()
+        for pk, root in self.members_of(entity_ids).items():
+            if pk in self.links:
+                frequency[root] += self.links[pk]
+        return ranking.entity_rarity(
+            {entity_id: frequency.get(entity_id, 1) for entity_id in entity_ids}, documents
+        )
+
+
+def load_entity_counts(kept: Iterable[int]) -> EntityCounts | None:
+    """`EntityCounts` of records that stay (not merged into another), whose trees of merged
+    records are then apart, so one read gives each article's own; None when one of them was
+    merged (a loop of merges), for the caller to read article by article."""
+    kept = set(kept)
+    if Entity.objects.filter(pk__in=kept, merged_into__isnull=False).exists():
+        return None
+    members = member_ids(kept)
+    rows = (
+        ArticleEntity.objects.filter(entity_id__in=list(members))
+        .exclude(status=Status.REJECTED)
+        .values("entity_id")
+        .annotate(n=Count("pk"))
+        .values_list("entity_id", "n")
+    )
+    return EntityCounts(members=members, links=dict(rows))

@@ -14,6 +14,7 @@ import it (issue #15).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -25,6 +26,7 @@ from related import ranking
 from related.candidates import (
     entity_candidates,
     load_corpus,
+    load_entity_counts,
     load_rarity,
     load_signals,
     text_matches,
@@ -53,24 +55,30 @@ class RankedArticle:
     topic_names: tuple[str, ...]
 
     def as_json(self) -> dict:
-        reasons = self.reasons
         return {
             "id": self.article.pk,
             "title": self.article.title,
             "url": self.article.url,
             "score": self.score,
-            "reasons": {
-                "entities": list(self.entity_names),
-                "topics": list(self.topic_names),
-                "countries": list(reasons.countries),
-                "terms": list(reasons.terms),
-                "entity_similarity": reasons.entity_similarity,
-                "topic_similarity": reasons.topic_similarity,
-                "country_similarity": reasons.country_similarity,
-                "text_similarity": reasons.text_similarity,
-                "recency": reasons.recency,
-            },
+            "reasons": reasons_json(self.reasons, self.entity_names, self.topic_names),
         }
+
+
+def reasons_json(
+    reasons: ranking.Reasons, entity_names: Iterable[str], topic_names: Iterable[str]
+) -> dict:
+    """Why a candidate is listed, as stored with it (`RelatedArticle.reasons`)."""
+    return {
+        "entities": list(entity_names),
+        "topics": list(topic_names),
+        "countries": list(reasons.countries),
+        "terms": list(reasons.terms),
+        "entity_similarity": reasons.entity_similarity,
+        "topic_similarity": reasons.topic_similarity,
+        "country_similarity": reasons.country_similarity,
+        "text_similarity": reasons.text_similarity,
+        "recency": reasons.recency,
+    }
 
 
 # --- Ranking --------------------------------------------------------------------------------
@@ -91,6 +99,7 @@ def rank_articles(
     *,
     limit: int = KEPT,
     weights: ranking.Weights = ranking.DEFAULT_WEIGHTS,
+    known: dict[int, ranking.ArticleSignals] | None = None,
 ) -> dict[int, list[ranking.RankedCandidate]]:
     """`rank_article` for each page, reading together what the pages share: their own
     signals, the corpus BM25 reads, and the signals of every candidate of any of them.
@@ -98,26 +107,42 @@ def rank_articles(
     Why (issue #15): a bulk import leaves one neighbour list to rank again per article, and
     loading the candidates' signals was half of each ranking; neighbours share most of
     their candidates. Each page's ranking is the one it gets alone.
+
+    `known`: signals already read by the caller, kept there for its next call (the own
+    lists of a batch of refreshes, ranked one after another: `refresh_own_list`). A
+    refresh writes none of what they are read from (links, topics, countries, pages).
     """
-    own = load_signals([page.pk for page in pages])
+    own = _signals([page.pk for page in pages], known)
     corpus = load_corpus() if weights.text else None
     documents = ArticlePage.objects.published().count()
+    # One page alone reads its own (one query fewer than the batch's check).
+    counts = (
+        load_entity_counts(pk for signals in own.values() for pk in signals.entities)
+        if weights.entities and len(pages) > 1
+        else None
+    )
     wanted = {}
     for page in pages:
         signals = own.get(page.pk) or ranking.ArticleSignals(article_id=page.pk)
         matches = text_matches(page, corpus) if weights.text else {}
         best_text = sorted(matches, key=lambda pk: -matches[pk].similarity)[:TEXT_CANDIDATES]
-        rarity = load_rarity(list(signals.entities), documents) if weights.entities else {}
+        rarity: dict[int, float] = {}
+        if weights.entities:
+            rarity = (
+                load_rarity(list(signals.entities), documents)
+                if counts is None
+                else counts.rarity(signals.entities, documents)
+            )
         pool = set(best_text)
         if weights.entities:
-            pool.update(entity_candidates(signals, rarity))
+            pool.update(entity_candidates(signals, rarity, counts))
         if weights.topics:
             pool |= topic_candidates(signals)
         pool.discard(page.pk)
         wanted[page.pk] = (signals, matches, rarity, pool)
     every = set().union(*(pool for _, _, _, pool in wanted.values()))
     published = ArticlePage.objects.published().filter(pk__in=every)
-    candidates = load_signals(published.values_list("pk", flat=True))
+    candidates = _signals(published.values_list("pk", flat=True), known)
     return {
         pk: ranking.rank(
             signals,
@@ -131,13 +156,38 @@ def rank_articles(
     }
 
 
+def _reason_names(
+    ranked: list[ranking.RankedCandidate],
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The names of the entities and topics behind the candidates' reasons."""
+    entity_ids = {pk for candidate in ranked for pk in candidate.reasons.entities}
+    topic_ids = {pk for candidate in ranked for pk in candidate.reasons.topics}
+    entity_names = (
+        dict(Entity.objects.filter(pk__in=entity_ids).values_list("pk", "name"))
+        if entity_ids
+        else {}
+    )
+    topic_names = (
+        dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name")) if topic_ids else {}
+    )
+    return entity_names, topic_names
+
+
+def _signals(
+    article_ids: Iterable[int], known: dict[int, ranking.ArticleSignals] | None
+) -> dict[int, ranking.ArticleSignals]:
+    """`load_signals`, reading only those `known` lacks (and keeping them there)."""
+    if known is None:
+        return load_signals(article_ids)
+    article_ids = list(article_ids)
+    known.update(load_signals([pk for pk in article_ids if pk not in known]))
+    return {pk: known[pk] for pk in article_ids if pk in known}
+
+
 def explain(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> list[RankedArticle]:
     """Attach pages and entity/topic names to ranked candidates (for the command, the admin)."""
     pages = ArticlePage.objects.in_bulk([candidate.article_id for candidate in ranked])
-    entity_ids = {pk for candidate in ranked for pk in candidate.reasons.entities}
-    topic_ids = {pk for candidate in ranked for pk in candidate.reasons.topics}
-    entity_names = dict(Entity.objects.filter(pk__in=entity_ids).values_list("pk", "name"))
-    topic_names = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name"))
+    entity_names, topic_names = _reason_names(ranked)
     return [
         RankedArticle(
             article=pages[candidate.article_id],
@@ -155,40 +205,63 @@ def explain(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> list[Ra
 def store_related(page: ArticlePage, ranked: list[ranking.RankedCandidate]) -> None:
     """Replace the article's stored list with the first `KEPT` of `ranked`, with the names
     behind its reasons (the editor's Related tab shows them); the article's cached page is
-    purged, since it shows the list."""
+    purged, since it shows the list.
+
+    The rows are what `explain` gives, read without the candidates' pages (issue #15:
+    loading each page and its URL was a fifth of a neighbour list's refresh): their ids
+    are checked, their titles and URLs are not stored."""
+    ranked = ranked[:KEPT]
+    ids = [candidate.article_id for candidate in ranked]
+    existing = set(ArticlePage.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    entity_names, topic_names = _reason_names(ranked)
     RelatedArticle.objects.filter(article=page).delete()
     RelatedArticle.objects.bulk_create(
         [
             RelatedArticle(
                 article=page,
-                candidate=entry.article,
+                candidate_id=candidate.article_id,
                 rank=position,
-                score=entry.score,
-                reasons=entry.as_json()["reasons"],
+                score=candidate.score,
+                reasons=reasons_json(
+                    candidate.reasons,
+                    (entity_names.get(pk, "?") for pk in candidate.reasons.entities),
+                    (topic_names.get(pk, "?") for pk in candidate.reasons.topics),
+                ),
             )
-            for position, entry in enumerate(explain(page, ranked[:KEPT]), start=1)
+            for position, candidate in enumerate(
+                (candidate for candidate in ranked if candidate.article_id in existing), start=1
+            )
         ]
     )
     purge_reader_pages([f"related:{page.pk}"])
 
 
-def refresh_related(page: ArticlePage, *, limit: int = KEPT) -> list[ranking.RankedCandidate]:
-    """Rank the article again and store its list; returns the first `limit` candidates."""
-    ranked = rank_article(page, limit=max(limit, KEPT))
+def refresh_related(
+    page: ArticlePage,
+    *,
+    limit: int = KEPT,
+    known: dict[int, ranking.ArticleSignals] | None = None,
+) -> list[ranking.RankedCandidate]:
+    """Rank the article again and store its list; returns the first `limit` candidates
+    (`known`: see `rank_articles`)."""
+    ranked = rank_articles([page], limit=max(limit, KEPT), known=known)[page.pk]
     store_related(page, ranked)
     return ranked[:limit]
 
 
-def refresh_own_list(page: ArticlePage) -> set[int]:
+def refresh_own_list(
+    page: ArticlePage, *, known: dict[int, ranking.ArticleSignals] | None = None
+) -> set[int]:
     """After a publication, change, enrichment or unpublication: this article's profile and
     list (or, unpublished, their removal). Returns the ids of the other lists that may now
-    change: those that name it and, published, those of its nearest articles."""
+    change: those that name it and, published, those of its nearest articles.
+    `known`: see `rank_articles`."""
     listers = set(
         RelatedArticle.objects.filter(candidate=page).values_list("article_id", flat=True)
     )
     if page.live:
         store_text_profile(page)
-        ranked = refresh_related(page, limit=NEIGHBOURS)
+        ranked = refresh_related(page, limit=NEIGHBOURS, known=known)
         neighbours = listers | {candidate.article_id for candidate in ranked}
     else:
         drop_text_profile(page)

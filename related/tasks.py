@@ -13,9 +13,12 @@ refresh per list however many new articles want to enter it, instead of twenty l
 re-ranked inline by every new article.
 """
 
+from django.db.models import Q
 from django_tasks import TaskContext, task
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from enrichment.tasks import enrich_article
 from newsroom.models import ArticlePage
 from newsroom.task_queue import enqueue_once_each, run_with_waiting
 from related.read_also_waiting import link_waiting_read_also
@@ -25,21 +28,62 @@ NEIGHBOUR_PRIORITY = -20
 BATCH = 16  # neighbour lists ranked together (issue #15)
 
 
-@task(priority=REFRESH_PRIORITY)
-def refresh_related_articles(article_id: int) -> str:
+@task(priority=REFRESH_PRIORITY, takes_context=True)
+def refresh_related_articles(context: TaskContext, article_id: int) -> str:
     """The article's profile and list, then, queued once each, the lists that name it and
-    those of its nearest articles, which may now want to list it."""
-    page = ArticlePage.objects.filter(pk=article_id).first()
-    if page is None:
-        return "article gone"
+    those of its nearest articles, which may now want to list it.
+
+    The refreshes waiting behind it (up to `BATCH`, not those of an article whose enrichment
+    is still to come: that one asks again) are done in the same job, one after another as
+    each alone, the signals of the articles ranked read once, the lists they ask for queued
+    together at the end (issue #15)."""
     from related import services  # spaCy: workers only
 
-    if not page.live:
-        return f"{services.refresh_after_change(page)} lists refreshed"
-    neighbours = services.refresh_own_list(page)
-    # One lookup of the lists already waiting, not one each (issue #15).
-    enqueue_once_each(refresh_related_list, sorted(neighbours))
-    return f"1 list refreshed, {len(neighbours)} queued"
+    known: dict = {}
+    asked: set[int] = set()
+
+    def refresh(page: ArticlePage, _: tuple, __: None) -> str:
+        if not page.live:
+            return f"{services.refresh_after_change(page)} lists refreshed"
+        neighbours = services.refresh_own_list(page, known=known)
+        asked.update(neighbours)
+        return f"1 list refreshed, {len(neighbours)} asked"
+
+    def queue_neighbours() -> None:
+        # One lookup of the lists already waiting, for the whole batch (issue #15): one
+        # each queued again a list another worker had just taken.
+        enqueue_once_each(refresh_related_list, sorted(asked))
+
+    return run_with_waiting(
+        refresh_related_articles,
+        context,
+        (article_id,),
+        batch=BATCH,
+        arguments=lambda row: (_article_id(row),),
+        pages=ArticlePage.objects.all(),
+        gone="article gone",
+        read=lambda found: [None] * len(found),
+        store=refresh,
+        only=_not_waiting_for_enrichment(),
+        after=queue_neighbours,
+    )
+
+
+def _not_waiting_for_enrichment() -> Q | None:
+    """The refreshes of articles whose enrichment is not waiting or running: another's
+    waits for it (its enrichment asks again; done now, it would be done twice)."""
+    to_come = _enrichments_to_come()
+    return ~Q(args_kwargs__args__0__in=to_come) if to_come else None
+
+
+def _enrichments_to_come() -> list[int]:
+    rows = DBTaskResult.objects.filter(
+        task_path=enrich_article.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("args_kwargs", flat=True)
+    return sorted(
+        {int(row["args"][0] if row["args"] else row["kwargs"]["article_id"]) for row in rows}
+    )
 
 
 @task(priority=NEIGHBOUR_PRIORITY, takes_context=True)
