@@ -215,20 +215,21 @@ def text_matches(page: ArticlePage, corpus: Corpus | None = None) -> dict[int, r
 
 def load_rarity(entity_ids: Iterable[int], documents: int) -> dict[int, float]:
     """How rare each entity is among the articles (merged records counted with the kept one)."""
+    entity_ids = list(entity_ids)
     members = member_ids(entity_ids)
-    frequency: Counter[int] = Counter()
+    return EntityCounts(members=members, links=links_of(members)).rarity(entity_ids, documents)
+
+
+def links_of(records: Iterable[int]) -> dict[int, int]:
+    """Each record's links to articles, rejected suggestions left out."""
     rows = (
-        ArticleEntity.objects.filter(entity_id__in=list(members))
+        ArticleEntity.objects.filter(entity_id__in=list(records))
         .exclude(status=Status.REJECTED)
         .values("entity_id")
         .annotate(n=Count("pk"))
         .values_list("entity_id", "n")
     )
-    for entity_id, count in rows:
-        frequency[members[entity_id]] += count
-    return ranking.entity_rarity(
-        {entity_id: frequency.get(entity_id, 1) for entity_id in entity_ids}, documents
-    )
+    return dict(rows)
 
 
 @dataclass(frozen=True)
@@ -265,11 +266,4 @@ def load_entity_counts(kept: Iterable[int]) -> EntityCounts | None:
     if Entity.objects.filter(pk__in=kept, merged_into__isnull=False).exists():
         return None
     members = member_ids(kept)
-    rows = (
-        ArticleEntity.objects.filter(entity_id__in=list(members))
-        .exclude(status=Status.REJECTED)
-        .values("entity_id")
-        .annotate(n=Count("pk"))
-        .values_list("entity_id", "n")
-    )
-    return EntityCounts(members=members, links=dict(rows))
+    return EntityCounts(members=members, links=links_of(members))
