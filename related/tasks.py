@@ -81,9 +81,7 @@ def _enrichments_to_come() -> list[int]:
         task_path=enrich_article.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
     ).values_list("args_kwargs", flat=True)
-    return sorted(
-        {int(row["args"][0] if row["args"] else row["kwargs"]["article_id"]) for row in rows}
-    )
+    return sorted({_article_id_of(arguments) for arguments in rows})
 
 
 @task(priority=NEIGHBOUR_PRIORITY, takes_context=True)
@@ -115,7 +113,12 @@ def refresh_related_list(context: TaskContext, article_id: int) -> str:
 
 
 def _article_id(row: DBTaskResult) -> int:
-    args, kwargs = row.args_kwargs["args"], row.args_kwargs["kwargs"]
+    return _article_id_of(row.args_kwargs)
+
+
+def _article_id_of(args_kwargs: dict) -> int:
+    """The article a job of one of these tasks (or enrichment's) was queued for."""
+    args, kwargs = args_kwargs["args"], args_kwargs["kwargs"]
     return int(args[0] if args else kwargs["article_id"])
 
 
