@@ -1,8 +1,9 @@
 """The readers' search: French full text through Wagtail's search backend, entity-aware.
 
 `search_articles` turns what a reader typed and the filters they chose into ranked article
-ids; `load_hits` fetches one page of them with their highlighted snippets. The search page,
-its RSS feed, the entity feed and `manage.py search` all call these two.
+ids; `load_hits` (`search.hits`, re-exported here) fetches one page of them with their
+highlighted snippets. The search page, its RSS feed, the entity feed and `manage.py search`
+all call these two.
 
 Ranking. The query's French terms (stemmed, without accents) must all be in an article
 (operator "and"); the backend ranks those text matches. When the query names an entity
@@ -22,7 +23,7 @@ narrows the search rather than pages on.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -31,8 +32,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search.backends import get_search_backend
 
 from enrichment.models import Entity
-from newsroom.models import ArticlePage, SectionPage, Topic
-from search.analysis import french_terms, highlight, unique_terms
+from newsroom.models import SectionPage, Topic
+from search.analysis import french_terms, unique_terms
 from search.backends import (
     candidate_rows,
     database_backend,
@@ -42,15 +43,17 @@ from search.backends import (
 )
 from search.exceptions import dates_reversed, query_too_long, unknown_sort
 from search.filters import accepted_links, narrow, published_articles
+from search.hits import load_hits
 from search.query import find_entity, name_terms
 from search.ranking import by_date, fuse, published_key
-from search.results import Candidate, RankedArticle, SearchHit, SearchResults
+from search.results import Candidate, SearchResults
+
+__all__ = ["load_hits", "search_articles"]
 
 CANDIDATE_LIMIT = 1_000
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
 SORTS = ("relevance", "date")
-SNIPPET_WORDS = 30
 # The database backends score by relevance a query matching fewer articles than this;
 # broader ones are ranked from the newest matches (see _text_matches).
 SCORED_MATCHES = CANDIDATE_LIMIT
@@ -221,47 +224,3 @@ def _filters_in_backend() -> bool:
     a filter on the page pointer without a word: there the ids are intersected here.
     """
     return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
-
-
-# --- One page of results ----------------------------------------------------------------
-
-# What a hit reads of its article and section: the search page, its command and their URLs
-# (Wagtail's page URL is its url_path under a site's root). Reading another field of a hit
-# costs a query per hit (test_search_cost).
-SECTION_FIELDS = ("title", "path", "depth", "url_path")
-HIT_FIELDS = (*SECTION_FIELDS, "kicker", "standfirst", "body", "first_published_at")
-
-
-def load_hits(results: SearchResults, ranked: Iterable[RankedArticle]) -> list[SearchHit]:
-    """The articles of `ranked` (a slice of results.ranked), with highlighted snippets.
-
-    An article unpublished since the search was ranked is left out.
-    """
-    ranked = list(ranked)
-    # A hit shows its headline, kicker, section, date and snippet: no lead image, topics or
-    # dateline places, so none of the card's prefetches (three queries a page, #15), and
-    # only the columns it reads and its URL needs (HIT_FIELDS; a page has some forty).
-    pages = ArticlePage.objects.published().filter(pk__in=[r.article_id for r in ranked])
-    pages = {page.pk: page for page in pages.order_by().only(*HIT_FIELDS)}
-    steplen = ArticlePage.steplen
-    section_paths = {page.path[:-steplen] for page in pages.values()}
-    sections = SectionPage.objects.filter(path__in=section_paths).only(*SECTION_FIELDS)
-    sections = {section.path: section for section in sections}
-    terms = results.marked_terms or results.terms
-    hits = []
-    for item in ranked:
-        page = pages.get(item.article_id)
-        if page is None:
-            continue
-        text = "\n".join([page.standfirst, *page.body_paragraphs()])
-        hits.append(
-            SearchHit(
-                article=page,
-                section=sections.get(page.path[:-steplen]),
-                score=item.score,
-                tagged=item.tagged,
-                title=highlight(page.title, terms, words=len(page.title)),
-                snippet=highlight(text, terms, words=SNIPPET_WORDS),
-            )
-        )
-    return hits
