@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Max
+from django.db.models import Max
 from wagtail.query import PageQuerySet
 from wagtail.search.backends import get_search_backend
 
@@ -37,6 +37,7 @@ from search.analysis import french_terms, unique_terms
 from search.backends import (
     candidate_rows,
     database_backend,
+    newest_candidates,
     newest_postgres_matches,
     newest_sqlite_matches,
     relevance_scores,
@@ -45,7 +46,7 @@ from search.exceptions import dates_reversed, query_too_long, unknown_sort
 from search.filters import accepted_links, narrow, published_articles
 from search.hits import load_hits
 from search.query import find_entity, name_terms
-from search.ranking import by_date, fuse, published_key
+from search.ranking import by_date, fuse, published_key, published_key_sql
 from search.results import Candidate, SearchResults
 
 __all__ = ["load_hits", "search_articles"]
@@ -96,7 +97,13 @@ def search_articles(
     text = []
     if terms:
         text = _text_matches(
-            articles, narrowed, terms, narrowed_by_ids=any(filters.values()), sort=sort, limit=limit
+            articles,
+            narrowed,
+            terms,
+            narrowed_by_ids=any(filters.values()),
+            filtered=bool(filtered),
+            sort=sort,
+            limit=limit,
         )
     tagged = []
     if match is not None:
@@ -122,11 +129,14 @@ def _text_matches(
     narrowed_by_ids: bool,
     sort: str,
     limit: int,
+    filtered: bool = False,
 ) -> list[Candidate]:
     """Articles of `narrowed` holding every term, best first (or newest first).
 
     `articles` is `narrowed` without its filters on ids (`narrowed_by_ids`), for backends
     that cannot apply those: their matches are intersected with `narrowed` afterwards.
+    `filtered`: `narrowed` is not all the published articles (SQLite then never reads
+    them newest first, as it cannot tell how many it would read).
 
     On the database backends (#15) the newest matches come first, at most `limit`; when
     that is all of them (fewer than SCORED_MATCHES), they are ordered by the backend's own
@@ -144,7 +154,7 @@ def _text_matches(
     elif database == "postgresql":
         candidates = newest_postgres_matches(queryset, query, limit)
     elif database == "sqlite":
-        candidates = newest_sqlite_matches(queryset, query, limit)
+        candidates = newest_sqlite_matches(queryset, query, limit, filtered=filtered)
     else:
         newest = queryset.order_by("-first_published_at", "-id")
         candidates = _rows(newest.search(query, operator="and", order_by_relevance=False), limit)
@@ -184,14 +194,19 @@ def _tagged_matches(
     if rest_terms:
         tagged = narrowed.filter(pk__in=accepted_links(entity).values("article_id"))
         return _text_matches(
-            narrowed, tagged, rest_terms, narrowed_by_ids=True, sort=sort, limit=limit
+            narrowed,
+            tagged,
+            rest_terms,
+            narrowed_by_ids=True,
+            filtered=True,
+            sort=sort,
+            limit=limit,
         )
     links = accepted_links(entity)
     tagged = narrowed.filter(pk__in=links.values("article_id"))
     if sort == "relevance":
         return _most_salient(tagged, links, limit)
-    newest = (F("first_published_at").desc(nulls_last=True), F("pk").desc())
-    return [Candidate(*row) for row in candidate_rows(tagged.order_by(*newest))[:limit]]
+    return newest_candidates(tagged, limit, nulls_last=True)
 
 
 def _most_salient(tagged: PageQuerySet, links: Any, limit: int) -> list[Candidate]:
@@ -202,14 +217,19 @@ def _most_salient(tagged: PageQuerySet, links: Any, limit: int) -> list[Candidat
     per tagged article took 2.5 times as long for an entity tagged on 4,000 articles out of
     10,000 (bench/search.py, #15). Only the first `limit` rows leave the database.
     """
-    articles_sql, articles_params = candidate_rows(tagged.order_by()).query.sql_with_params()
+    articles = tagged.order_by().values_list("id", "title", "first_published_at")
+    articles_sql, articles_params = articles.query.sql_with_params()
     best = links.order_by().values("article_id").annotate(best=Max("score"))
     best_sql, best_params = best.query.sql_with_params()
-    # The date key (search.ranking.PublishedKey) sorts as the date does; none sorts last.
+    # The date key (search.ranking.PublishedKey) is computed for the kept rows only, after
+    # the cut (#15); it sorts as the date does, and none sorts last either way.
+    key = published_key_sql(connection.vendor, "s.first_published_at")
+    order = "{0}.best DESC NULLS LAST, {1}.first_published_at DESC NULLS LAST, {1}.id DESC"
     sql = (
-        f"SELECT a.id, a.title, a.published_key FROM ({articles_sql}) a "  # noqa: S608 (Django's own SQL)
-        f"JOIN ({best_sql}) l ON l.article_id = a.id "
-        "ORDER BY l.best DESC NULLS LAST, a.published_key DESC NULLS LAST, a.id DESC LIMIT %s"
+        f"SELECT s.id, s.title, {key} FROM ("  # noqa: S608 (Django's own SQL)
+        f"SELECT a.id, a.title, a.first_published_at, l.best FROM ({articles_sql}) a "
+        f"JOIN ({best_sql}) l ON l.article_id = a.id ORDER BY {order.format('l', 'a')} LIMIT %s"
+        f") s ORDER BY {order.format('s', 's')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*articles_params, *best_params, limit])
