@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Cast
@@ -43,11 +43,18 @@ def newest_candidates(
     itself: Django's reading of a thousand rows, with nothing to convert in them, cost
     more than the query. `nulls_last`: undated articles last (else the database's order).
     """
-    date = (
-        F("first_published_at").desc(nulls_last=True)
-        if nulls_last
-        else F("first_published_at").desc()
-    )
+    sql, params = _newest_sql(queryset, limit, nulls_last=nulls_last)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Candidate(*row) for row in cursor.fetchall()]
+
+
+def _newest_sql(queryset: PageQuerySet, limit: int, *, nulls_last: bool) -> tuple[str, Any]:
+    """The statement of `newest_candidates` and its parameters."""
+    if nulls_last:
+        date = F("first_published_at").desc(nulls_last=True)
+    else:
+        date = F("first_published_at").desc()
     rows = queryset.order_by(date, F("id").desc()).values_list("id", "title", "first_published_at")
     sql, params = rows[:limit].query.sql_with_params()
     nulls = " NULLS LAST" if nulls_last else ""
@@ -56,9 +63,7 @@ def newest_candidates(
         f"SELECT s.id, s.title, {key} FROM ({sql}) s "  # noqa: S608 (Django's own SQL)
         f"ORDER BY s.first_published_at DESC{nulls}, s.id DESC"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(outer, params)
-        return [Candidate(*row) for row in cursor.fetchall()]
+    return outer, params
 
 
 def database_backend() -> str | None:
@@ -195,21 +200,25 @@ def newest_postgres_matches(queryset: PageQuerySet, query: str, limit: int) -> l
         .filter(kind__in=get_descendants_content_types_pks(ArticlePage), vector=search_query)
         .values(object_pk=Cast("object_id", IntegerField()))
     )
-    nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        # A setting made for the transaction ends with it; inside an outer one (a savepoint
-        # here) it would outlive this statement, so it is read first and put back after.
-        if nested:
-            cursor.execute("SELECT current_setting('enable_seqscan')")
-            (before,) = cursor.fetchone()
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    with connection.cursor() as cursor:
         matches = queryset.filter(pk__in=entries)
         if _broad_match(cursor, queryset, entries, limit):
             # Not a join: a hashed set looked up while the articles are read newest first
             # (their date index), so the walk stops at `limit`. The `IS NULL`, never true,
             # keeps PostgreSQL (15) from turning the IN into a join.
             matches = queryset.filter(Q(pk__in=entries) | Q(pk__isnull=True))
-        rows = newest_candidates(matches, limit)
+        sql, params = _newest_sql(matches, limit, nulls_last=False)
+        # The setting and the statement are sent together: out of a transaction they are
+        # one (the setting ends with it), where a transaction of its own took three more
+        # round trips to the server (#15). Inside a transaction the setting would outlive
+        # the statement, so it is read first and put back after.
+        nested = connection.in_atomic_block
+        if nested:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            (before,) = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_seqscan = off; " + sql, params)
+        cursor.cursor.nextset()  # the statement's rows, after the setting's (none)
+        rows = [Candidate(*row) for row in cursor.fetchall()]
         if nested:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
     return rows
