@@ -159,7 +159,8 @@ def _text_matches(
         newest = queryset.order_by("-first_published_at", "-id")
         candidates = _rows(newest.search(query, operator="and", order_by_relevance=False), limit)
     if sort == "relevance" and database and len(candidates) < min(limit, SCORED_MATCHES):
-        scores = relevance_scores(database, query, [c.article_id for c in candidates])
+        ids = [c.article_id for c in candidates]
+        scores = relevance_scores(database, query, ids, all_matches=not filtered)
         candidates.sort(key=lambda c: (scores.get(c.article_id, 0.0), c.article_id), reverse=True)
     if intersect:
         found = [candidate.article_id for candidate in candidates]

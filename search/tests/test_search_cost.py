@@ -263,3 +263,19 @@ def _rowids(term):
 
     _, compiler = backends._compiled(term)
     return SQLiteFTSIndexEntry.objects.filter(backends._sqlite_match(compiler)).values("pk")
+
+
+def test_scores_read_from_the_whole_match_are_the_scores_of_the_ids(busy_newsroom):
+    """An unfiltered search scores the whole match (SQLite, #15): the same score per
+    article as when its ids are picked first, and only the ids asked for."""
+    more_articles(busy_newsroom, 5)
+    more_articles(busy_newsroom, 2, word="uranium")
+    ids = [item.article_id for item in search_articles("phosphate", sort="date").ranked]
+
+    picked = relevance_scores(database_backend(), "phosphat", ids)
+    whole = relevance_scores(database_backend(), "phosphat", ids, all_matches=True)
+    some = relevance_scores(database_backend(), "phosphat", ids[:2], all_matches=True)
+
+    assert whole == picked
+    assert len(whole) == 5
+    assert some == {pk: picked[pk] for pk in ids[:2]}
