@@ -89,7 +89,7 @@ class HitArticle(PageLink):
         url_path: str,
         site_root_paths: Any,
         kicker: str,
-        first_published_at: datetime.datetime | None,
+        first_published_at: datetime.datetime,  # a published article's: always set
     ) -> None:
         super().__init__(pk, title, url_path, site_root_paths)
         self.kicker = kicker
