@@ -25,6 +25,13 @@ TITLE_WEIGHT = 0.5
 TITLE_RANKS = 200
 
 
+# The date key's SQL per database, from the date column's (see PublishedKey).
+_KEY_TEMPLATES = {
+    "sqlite": "substr({date} || '.000000', 1, 26)",
+    "postgresql": "to_char({date} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
+}
+
+
 class PublishedKey(Func):
     """An article's publication date as text that sorts as the date does: UTC,
     "YYYY-MM-DD HH:MM:SS.ffffff", what `published_key` makes of a datetime.
@@ -41,12 +48,17 @@ class PublishedKey(Func):
         super().__init__(F("first_published_at"), **extra)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "substr(%(expressions)s || '.000000', 1, 26)"
+        template = published_key_sql("sqlite", "%(expressions)s")
         return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        template = published_key_sql("postgresql", "%(expressions)s")
         return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def published_key_sql(vendor: str, date: str) -> str:
+    """PublishedKey's SQL on `vendor` for the date column (or expression) `date`."""
+    return _KEY_TEMPLATES[vendor].format(date=date)
 
 
 def published_key(moment: datetime.datetime | None) -> str:

@@ -1,8 +1,9 @@
 """The readers' search: French full text through Wagtail's search backend, entity-aware.
 
 `search_articles` turns what a reader typed and the filters they chose into ranked article
-ids; `load_hits` fetches one page of them with their highlighted snippets. The search page,
-its RSS feed, the entity feed and `manage.py search` all call these two.
+ids; `load_hits` (`search.hits`, re-exported here) fetches one page of them with their
+highlighted snippets. The search page, its RSS feed, the entity feed and `manage.py search`
+all call these two.
 
 Ranking. The query's French terms (stemmed, without accents) must all be in an article
 (operator "and"); the backend ranks those text matches. When the query names an entity
@@ -22,35 +23,38 @@ narrows the search rather than pages on.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Max
+from django.db.models import Max
 from wagtail.query import PageQuerySet
 from wagtail.search.backends import get_search_backend
 
 from enrichment.models import Entity
-from newsroom.models import ArticlePage, SectionPage, Topic
-from search.analysis import french_terms, highlight, unique_terms
+from newsroom.models import SectionPage, Topic
+from search.analysis import french_terms, unique_terms
 from search.backends import (
     candidate_rows,
     database_backend,
+    newest_candidates,
     newest_postgres_matches,
     newest_sqlite_matches,
     relevance_scores,
 )
 from search.exceptions import dates_reversed, query_too_long, unknown_sort
 from search.filters import accepted_links, narrow, published_articles
+from search.hits import load_hits
 from search.query import find_entity, name_terms
-from search.ranking import by_date, fuse, published_key
-from search.results import Candidate, RankedArticle, SearchHit, SearchResults
+from search.ranking import by_date, fuse, published_key, published_key_sql
+from search.results import Candidate, SearchResults
+
+__all__ = ["load_hits", "search_articles"]
 
 CANDIDATE_LIMIT = 1_000
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
 SORTS = ("relevance", "date")
-SNIPPET_WORDS = 30
 # The database backends score by relevance a query matching fewer articles than this;
 # broader ones are ranked from the newest matches (see _text_matches).
 SCORED_MATCHES = CANDIDATE_LIMIT
@@ -93,7 +97,13 @@ def search_articles(
     text = []
     if terms:
         text = _text_matches(
-            articles, narrowed, terms, narrowed_by_ids=any(filters.values()), sort=sort, limit=limit
+            articles,
+            narrowed,
+            terms,
+            narrowed_by_ids=any(filters.values()),
+            filtered=bool(filtered),
+            sort=sort,
+            limit=limit,
         )
     tagged = []
     if match is not None:
@@ -119,11 +129,14 @@ def _text_matches(
     narrowed_by_ids: bool,
     sort: str,
     limit: int,
+    filtered: bool = False,
 ) -> list[Candidate]:
     """Articles of `narrowed` holding every term, best first (or newest first).
 
     `articles` is `narrowed` without its filters on ids (`narrowed_by_ids`), for backends
     that cannot apply those: their matches are intersected with `narrowed` afterwards.
+    `filtered`: `narrowed` is not all the published articles (SQLite then never reads
+    them newest first, as it cannot tell how many it would read).
 
     On the database backends (#15) the newest matches come first, at most `limit`; when
     that is all of them (fewer than SCORED_MATCHES), they are ordered by the backend's own
@@ -141,12 +154,13 @@ def _text_matches(
     elif database == "postgresql":
         candidates = newest_postgres_matches(queryset, query, limit)
     elif database == "sqlite":
-        candidates = newest_sqlite_matches(queryset, query, limit)
+        candidates = newest_sqlite_matches(queryset, query, limit, filtered=filtered)
     else:
         newest = queryset.order_by("-first_published_at", "-id")
         candidates = _rows(newest.search(query, operator="and", order_by_relevance=False), limit)
     if sort == "relevance" and database and len(candidates) < min(limit, SCORED_MATCHES):
-        scores = relevance_scores(database, query, [c.article_id for c in candidates])
+        ids = [c.article_id for c in candidates]
+        scores = relevance_scores(database, query, ids, all_matches=not filtered)
         candidates.sort(key=lambda c: (scores.get(c.article_id, 0.0), c.article_id), reverse=True)
     if intersect:
         found = [candidate.article_id for candidate in candidates]
@@ -181,32 +195,45 @@ def _tagged_matches(
     if rest_terms:
         tagged = narrowed.filter(pk__in=accepted_links(entity).values("article_id"))
         return _text_matches(
-            narrowed, tagged, rest_terms, narrowed_by_ids=True, sort=sort, limit=limit
+            narrowed,
+            tagged,
+            rest_terms,
+            narrowed_by_ids=True,
+            filtered=True,
+            sort=sort,
+            limit=limit,
         )
     links = accepted_links(entity)
-    tagged = narrowed.filter(pk__in=links.values("article_id"))
     if sort == "relevance":
-        return _most_salient(tagged, links, limit)
-    newest = (F("first_published_at").desc(nulls_last=True), F("pk").desc())
-    return [Candidate(*row) for row in candidate_rows(tagged.order_by(*newest))[:limit]]
+        return _most_salient(narrowed, links, limit)
+    tagged = narrowed.filter(pk__in=links.values("article_id"))
+    return newest_candidates(tagged, limit, nulls_last=True)
 
 
-def _most_salient(tagged: PageQuerySet, links: Any, limit: int) -> list[Candidate]:
-    """The first `limit` of `tagged`: the best score of the article's links (the records
-    merged into the entity each have one), then newest first, then the highest id.
+def _most_salient(narrowed: PageQuerySet, links: Any, limit: int) -> list[Candidate]:
+    """The first `limit` of the articles of `narrowed` that `links` tag: the best score of
+    the article's links (the records merged into the entity each have one), then newest
+    first, then the highest id.
 
     The best scores are one grouped read of the links joined to the articles: a sub-query
     per tagged article took 2.5 times as long for an entity tagged on 4,000 articles out of
-    10,000 (bench/search.py, #15). Only the first `limit` rows leave the database.
+    10,000 (bench/search.py, #15). The join alone keeps the tagged articles: the articles
+    also filtered by the links read them twice (13 against 10 ms). Only the first `limit`
+    rows leave the database.
     """
-    articles_sql, articles_params = candidate_rows(tagged.order_by()).query.sql_with_params()
+    articles = narrowed.order_by().values_list("id", "title", "first_published_at")
+    articles_sql, articles_params = articles.query.sql_with_params()
     best = links.order_by().values("article_id").annotate(best=Max("score"))
     best_sql, best_params = best.query.sql_with_params()
-    # The date key (search.ranking.PublishedKey) sorts as the date does; none sorts last.
+    # The date key (search.ranking.PublishedKey) is computed for the kept rows only, after
+    # the cut (#15); it sorts as the date does, and none sorts last either way.
+    key = published_key_sql(connection.vendor, "s.first_published_at")
+    order = "{0}.best DESC NULLS LAST, {1}.first_published_at DESC NULLS LAST, {1}.id DESC"
     sql = (
-        f"SELECT a.id, a.title, a.published_key FROM ({articles_sql}) a "  # noqa: S608 (Django's own SQL)
-        f"JOIN ({best_sql}) l ON l.article_id = a.id "
-        "ORDER BY l.best DESC NULLS LAST, a.published_key DESC NULLS LAST, a.id DESC LIMIT %s"
+        f"SELECT s.id, s.title, {key} FROM ("  # noqa: S608 (Django's own SQL)
+        f"SELECT a.id, a.title, a.first_published_at, l.best FROM ({articles_sql}) a "
+        f"JOIN ({best_sql}) l ON l.article_id = a.id ORDER BY {order.format('l', 'a')} LIMIT %s"
+        f") s ORDER BY {order.format('s', 's')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*articles_params, *best_params, limit])
@@ -221,47 +248,3 @@ def _filters_in_backend() -> bool:
     a filter on the page pointer without a word: there the ids are intersected here.
     """
     return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
-
-
-# --- One page of results ----------------------------------------------------------------
-
-# What a hit reads of its article and section: the search page, its command and their URLs
-# (Wagtail's page URL is its url_path under a site's root). Reading another field of a hit
-# costs a query per hit (test_search_cost).
-SECTION_FIELDS = ("title", "path", "depth", "url_path")
-HIT_FIELDS = (*SECTION_FIELDS, "kicker", "standfirst", "body", "first_published_at")
-
-
-def load_hits(results: SearchResults, ranked: Iterable[RankedArticle]) -> list[SearchHit]:
-    """The articles of `ranked` (a slice of results.ranked), with highlighted snippets.
-
-    An article unpublished since the search was ranked is left out.
-    """
-    ranked = list(ranked)
-    # A hit shows its headline, kicker, section, date and snippet: no lead image, topics or
-    # dateline places, so none of the card's prefetches (three queries a page, #15), and
-    # only the columns it reads and its URL needs (HIT_FIELDS; a page has some forty).
-    pages = ArticlePage.objects.published().filter(pk__in=[r.article_id for r in ranked])
-    pages = {page.pk: page for page in pages.order_by().only(*HIT_FIELDS)}
-    steplen = ArticlePage.steplen
-    section_paths = {page.path[:-steplen] for page in pages.values()}
-    sections = SectionPage.objects.filter(path__in=section_paths).only(*SECTION_FIELDS)
-    sections = {section.path: section for section in sections}
-    terms = results.marked_terms or results.terms
-    hits = []
-    for item in ranked:
-        page = pages.get(item.article_id)
-        if page is None:
-            continue
-        text = "\n".join([page.standfirst, *page.body_paragraphs()])
-        hits.append(
-            SearchHit(
-                article=page,
-                section=sections.get(page.path[:-steplen]),
-                score=item.score,
-                tagged=item.tagged,
-                title=highlight(page.title, terms, words=len(page.title)),
-                snippet=highlight(text, terms, words=SNIPPET_WORDS),
-            )
-        )
-    return hits

@@ -142,9 +142,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers (web) and the writer (task worker) work side by side.
+    # WAL lets readers (web) and the writer (task worker) work side by side. The file is
+    # read through a memory map (mmap_size, up to 1 GiB): reading a page is then no system
+    # call and no copy into SQLite's own 2 MB cache, which a search reading thousands of
+    # rows overflows (a common word at 10,000 articles: 12 ms against 20, #15).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from modelsearch.utils import get_descendants_content_types_pks
 
 from enrichment.models import ArticleEntity, Entity, Status
 from newsroom.models import ArticlePage
@@ -219,3 +220,62 @@ def test_a_broad_match_read_newest_first_finds_the_same_articles(busy_newsroom, 
     assert len(found[True]) == 6
     holding = ArticlePage.objects.filter(standfirst__contains="phosphate")
     assert set(found[True]) == set(holding.values_list("pk", flat=True))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite reading of matches")
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_a_broad_match_read_newest_first_on_sqlite_finds_the_same_articles(
+    busy_newsroom, monkeypatch, sort
+):
+    """Reading the articles newest first, each one's index row looked up in the match
+    (a word most articles hold, #15), or joining the match to the index rows by rowid:
+    the same matches, in the same order, and none without the word."""
+    more_articles(busy_newsroom, 6)
+    more_articles(busy_newsroom, 3, word="uranium")
+    monkeypatch.setattr(services, "SCORED_MATCHES", 2)  # the newest matches, as when broad
+    found = {}
+    for broad in (False, True):
+        monkeypatch.setattr(backends, "_walk_newest", lambda *args, broad=broad: broad)
+        found[broad] = [item.article_id for item in search_articles("phosphate", sort=sort).ranked]
+
+    assert found[True] == found[False]
+    assert len(found[True]) == 6
+    holding = ArticlePage.objects.filter(standfirst__contains="phosphate")
+    assert set(found[True]) == set(holding.values_list("pk", flat=True))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite reading of matches")
+def test_sqlite_reads_newest_first_only_a_match_most_articles_hold(busy_newsroom):
+    """The rule: limit × articles / matches articles read against the matches joined."""
+    more_articles(busy_newsroom, 6)
+    more_articles(busy_newsroom, 2, word="uranium")
+    (phosphate, uranium) = (_rowids(word) for word in ("phosphat", "uranium"))
+    kinds = get_descendants_content_types_pks(ArticlePage)
+    articles = ArticlePage.objects.count()
+
+    assert backends._walk_newest(phosphate, kinds, limit=2)  # 6² > 2 × articles
+    assert not backends._walk_newest(uranium, kinds, limit=2)  # 2² < 2 × articles
+    assert not backends._walk_newest(phosphate, kinds, limit=articles)
+
+
+def _rowids(term):
+    from modelsearch.backends.database.sqlite.query import SQLiteFTSIndexEntry
+
+    _, compiler = backends._compiled(term)
+    return SQLiteFTSIndexEntry.objects.filter(backends._sqlite_match(compiler)).values("pk")
+
+
+def test_scores_read_from_the_whole_match_are_the_scores_of_the_ids(busy_newsroom):
+    """An unfiltered search scores the whole match (SQLite, #15): the same score per
+    article as when its ids are picked first, and only the ids asked for."""
+    more_articles(busy_newsroom, 5)
+    more_articles(busy_newsroom, 2, word="uranium")
+    ids = [item.article_id for item in search_articles("phosphate", sort="date").ranked]
+
+    picked = relevance_scores(database_backend(), "phosphat", ids)
+    whole = relevance_scores(database_backend(), "phosphat", ids, all_matches=True)
+    some = relevance_scores(database_backend(), "phosphat", ids[:2], all_matches=True)
+
+    assert whole == picked
+    assert len(whole) == 5
+    assert some == {pk: picked[pk] for pk in ids[:2]}
