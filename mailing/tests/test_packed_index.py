@@ -107,10 +107,16 @@ def unsuppress(number):
 
 
 def rewrite_query(number, query, label):
-    """A keyword subscription's query changed around the services (no reindex)."""
-    Subscription.objects.filter(subscriber__email=email(number), kind="keywords").update(
-        value=query, label=label
-    )
+    """One keyword subscription's query changed around the services (no reindex).
+
+    A reader never holds the same query twice (a unique constraint), so with two keyword
+    subscriptions only the first is rewritten, and a query they hold already is left alone.
+    """
+    keywords = Subscription.objects.filter(subscriber__email=email(number), kind="keywords")
+    if keywords.filter(value=query).exists():
+        return
+    first = list(keywords.order_by("pk").values_list("pk", flat=True)[:1])
+    Subscription.objects.filter(pk__in=first).update(value=query, label=label)
 
 
 def reindex(number):
