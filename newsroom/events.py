@@ -88,7 +88,8 @@ def on_commit_once(key: Hashable, run: Callable[[], object], *, replace: bool = 
 def gathered_on_commit(key: Hashable, make: Callable[[], T]) -> T | None:
     """The callable `make()` built for the current transaction under `key`, run once after
     it commits; every later call in that transaction gets the same one (to add to it).
-    None outside a transaction: nothing waits for a commit there.
+    None outside a transaction of the code's own (where `on_commit_once` runs a job at
+    once, or, in a test, after the test's block): nothing gathers there.
 
     Why (issue #15): the jobs one transaction asks for can be queued together, in one
     lookup and one insert (`newsroom.task_queue.enqueue_once_on_commit`), rather than a
