@@ -144,7 +144,6 @@ def store_suggestions(
         summary.entities += 1
     known.save_aliases()
     _suggest_all(ArticleEntity, page, "entity_id", found_entities)
-    _drop_stale(ArticleEntity, page, entity__in=set(found_entities))
     if new_entities is not None:
         new_entities.extend(created)
     elif created:
@@ -160,11 +159,9 @@ def store_suggestions(
         known_topics[found_topic.qcode] = topic
         found_topics[topic.pk] = {"score": found_topic.score}
         summary.topics += 1
-    _suggest_all(ArticleTopic, page, "topic_id", found_topics)
-    seen = set(found_topics)
+    _suggest_all(ArticleTopic, page, "topic_id", found_topics, keep=page_topics)
     for topic_pk in page_topics:
         _mark_editor_choice(ArticleTopic, page, {"topic_id": topic_pk})
-    _drop_stale(ArticleTopic, page, topic__in=seen | page_topics)
 
     page_countries = {str(code) for code in page.countries}
     found_countries: dict[Any, dict[str, Any]] = {}
@@ -174,11 +171,9 @@ def store_suggestions(
             "about": found_country.about,
         }
         summary.countries += 1
-    _suggest_all(ArticleCountry, page, "country", found_countries)
-    seen = set(found_countries)
+    _suggest_all(ArticleCountry, page, "country", found_countries, keep=page_countries)
     for code in page_countries:
         _mark_editor_choice(ArticleCountry, page, {"country": code})
-    _drop_stale(ArticleCountry, page, country__in=seen | page_countries)
 
     decided_quotes = set(
         Quote.objects.filter(article=page)
@@ -213,20 +208,33 @@ def store_suggestions(
 
 
 def _suggest_all(
-    model: SuggestionModel, page: ArticlePage, field: str, found: dict[Any, dict[str, Any]]
+    model: SuggestionModel,
+    page: ArticlePage,
+    field: str,
+    found: dict[Any, dict[str, Any]],
+    *,
+    keep: Iterable[Any] = (),
 ) -> None:
-    """Create or refresh the suggestions `found` (the value of `field` → the row's values);
-    a decided one only gets its new score.
+    """Create or refresh the suggestions `found` (the value of `field` → the row's values),
+    a decided one only getting its new score, and drop those still only suggested that
+    are no longer found, but for the values in `keep` (the editor's choices on the page).
 
-    One query reads the rows already there and one writes the new ones (issue #15: a row
-    at a time was two queries a suggestion); these models have no save signals to skip.
+    One query reads the article's rows, one writes the new ones and one drops the stale
+    ones, when there are (issue #15: a row at a time was two queries a suggestion, and the
+    stale ones a query of their own, for nothing on a new article); these models have no
+    save or delete signals to skip.
     """
-    if not found:
-        return
-    existing = {
-        str(getattr(row, field)): row
-        for row in model.objects.filter(article=page, **{f"{field}__in": list(found)})
-    }
+    rows = list(model.objects.filter(article=page))
+    wanted = {str(value) for value in found}
+    still = wanted | {str(value) for value in keep}
+    stale = [
+        row.pk
+        for row in rows
+        if row.status == Status.SUGGESTED and str(getattr(row, field)) not in still
+    ]
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+    existing = {str(getattr(row, field)): row for row in rows if str(getattr(row, field)) in wanted}
     new = []
     for value, values in found.items():
         row = existing.get(str(value))
@@ -249,10 +257,6 @@ def _mark_editor_choice(
     if row.status == Status.SUGGESTED:
         row.status = Status.ACCEPTED
         row.save(update_fields=["status"])
-
-
-def _drop_stale(model: SuggestionModel, page: ArticlePage, **still_found: Any) -> None:
-    model.objects.filter(article=page, status=Status.SUGGESTED).exclude(**still_found).delete()
 
 
 def index_new_entities(entity_ids: list[int]) -> None:
