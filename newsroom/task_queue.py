@@ -4,7 +4,8 @@ Why (issue #15): a bulk import published 1,332 articles and left 12,793 tasks, m
 the same job asked again — an article's enrichment, index entry, reference index and related
 list, requested by its creation, its publication and its enrichment in separate
 transactions. `on_commit_once` dedupes within one transaction only; this dedupes across
-them, against the database queue (django_tasks_db) itself.
+them, against the database queue (django_tasks_db) itself, and `enqueue_once_on_commit`
+queues all the jobs one transaction asked for in one lookup and one insert.
 
 The rule that keeps it safe: a request is dropped only for a twin that has *not started*
 (status READY) and that this process holds locked until its own transaction ends. A worker
@@ -20,14 +21,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskContext, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
@@ -366,54 +364,3 @@ def run_with_waiting(
     if isinstance(summary, Exception):
         raise summary
     return summary
-
-
-def queue_by_kind() -> list[dict[str, Any]]:
-    """Tasks waiting, running, done and failed, by task: what the progress command and the
-    admin's queue view show. Sorted by what is left, most first."""
-    rows = DBTaskResult.objects.values("task_path", "status").annotate(count=Count("pk"))
-    kinds: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        kind = kinds.setdefault(
-            row["task_path"],
-            {
-                "task": row["task_path"].rsplit(".", 1)[-1],
-                "path": row["task_path"],
-                "READY": 0,
-                "RUNNING": 0,
-                "SUCCESSFUL": 0,
-                "FAILED": 0,
-            },
-        )
-        kind[row["status"]] = kind.get(row["status"], 0) + row["count"]
-    return sorted(
-        kinds.values(), key=lambda kind: (-(kind["READY"] + kind["RUNNING"]), kind["task"])
-    )
-
-
-RATE_WINDOW = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class QueueProgress:
-    """The queue as the progress command and the admin's queue view show it."""
-
-    kinds: list[dict[str, Any]]
-    done: int
-    left: int
-    per_second: float  # tasks finished over the last RATE_WINDOW
-
-    @property
-    def seconds_left(self) -> int | None:
-        return round(self.left / self.per_second) if self.per_second and self.left else None
-
-
-def queue_progress() -> QueueProgress:
-    kinds = queue_by_kind()
-    recent = DBTaskResult.objects.filter(finished_at__gte=timezone.now() - RATE_WINDOW).count()
-    return QueueProgress(
-        kinds=kinds,
-        done=sum(kind["SUCCESSFUL"] + kind["FAILED"] for kind in kinds),
-        left=sum(kind["READY"] + kind["RUNNING"] for kind in kinds),
-        per_second=recent / RATE_WINDOW.total_seconds(),
-    )

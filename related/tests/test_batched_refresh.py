@@ -274,9 +274,7 @@ def test_a_refresh_whose_enrichment_is_to_come_is_left_waiting(pages, database_q
     assert [row.args_kwargs["args"][0] for row in waiting] == [pages[2].pk]
 
 
-def test_an_enrichment_to_come_is_known_by_its_article_however_it_was_queued(
-    pages, database_queue
-):
+def test_an_enrichment_to_come_is_known_by_its_article_however_it_was_queued(pages, database_queue):
     """Ingest queues an enrichment with what it extracted; one may name its article by
     keyword. Both hold back that article's refresh (the ids are read in the database)."""
     from enrichment.tasks import enrich_article
