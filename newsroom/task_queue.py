@@ -145,7 +145,12 @@ class _Requests:
         self.by_key: dict[Hashable, tuple[Task, tuple[Any, ...], dict[str, Any]]] = {}
 
     def __call__(self) -> None:
-        enqueue_all_once(list(self.by_key.values()))
+        requests = list(self.by_key.values())
+        if len(requests) == 1:  # one job: `_lock_twin`'s one statement, then the insert
+            task, args, kwargs = requests[0]
+            enqueue_once(task, *args, **kwargs)
+        else:
+            enqueue_all_once(requests)
 
 
 def enqueue_once_on_commit(
