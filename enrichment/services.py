@@ -106,8 +106,10 @@ def enrich_pages(
     for start in range(0, len(pages), batch_size):
         batch = pages[start : start + batch_size]
         results = enricher.enrich_many([page.as_article() for page in batch])
+        created: list[int] = []
         for page, article in zip(batch, results, strict=True):
-            store_suggestions(page, article)
+            store_suggestions(page, article, new_entities=created)
+        index_new_entities(created)
         done += len(batch)
         if progress:
             progress(done)
@@ -115,15 +117,22 @@ def enrich_pages(
 
 
 @transaction.atomic
-def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> EnrichmentSummary:
+def store_suggestions(
+    page: ArticlePage, article: EnrichedArticle, *, new_entities: list[int] | None = None
+) -> EnrichmentSummary:
+    """Store what enrichment found in `article` as `page`'s suggestions.
+
+    The records it creates are indexed after commit (`index_new_entities`), or, given
+    `new_entities`, added to it for the caller to index once for a whole batch (issue #15:
+    one search write and title-norm refresh an article was a tenth of storing it)."""
     summary = EnrichmentSummary()
     entity_by_name = {}
-    new_entities: list[int] = []
+    created: list[int] = []
     found_entities: dict[Any, dict[str, Any]] = {}
     linked = [found for found in article.entities if found.kind in LINKED_KINDS]
     known = KnownNames(linked)
     for found in linked:
-        entity = known.entity_for(found, new=new_entities)
+        entity = known.entity_for(found, new=created)
         entity_by_name[found.name] = entity
         if entity.pk in found_entities:
             continue
@@ -135,9 +144,10 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
         summary.entities += 1
     known.save_aliases()
     _suggest_all(ArticleEntity, page, "entity_id", found_entities)
-    _drop_stale(ArticleEntity, page, entity__in=set(found_entities))
-    if new_entities:
-        transaction.on_commit(partial(index_new_entities, new_entities))
+    if new_entities is not None:
+        new_entities.extend(created)
+    elif created:
+        transaction.on_commit(partial(index_new_entities, created))
 
     page_topics = set(page.topics.values_list("pk", flat=True))
     found_topics: dict[Any, dict[str, Any]] = {}
@@ -149,11 +159,9 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
         known_topics[found_topic.qcode] = topic
         found_topics[topic.pk] = {"score": found_topic.score}
         summary.topics += 1
-    _suggest_all(ArticleTopic, page, "topic_id", found_topics)
-    seen = set(found_topics)
+    _suggest_all(ArticleTopic, page, "topic_id", found_topics, keep=page_topics)
     for topic_pk in page_topics:
         _mark_editor_choice(ArticleTopic, page, {"topic_id": topic_pk})
-    _drop_stale(ArticleTopic, page, topic__in=seen | page_topics)
 
     page_countries = {str(code) for code in page.countries}
     found_countries: dict[Any, dict[str, Any]] = {}
@@ -163,11 +171,9 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
             "about": found_country.about,
         }
         summary.countries += 1
-    _suggest_all(ArticleCountry, page, "country", found_countries)
-    seen = set(found_countries)
+    _suggest_all(ArticleCountry, page, "country", found_countries, keep=page_countries)
     for code in page_countries:
         _mark_editor_choice(ArticleCountry, page, {"country": code})
-    _drop_stale(ArticleCountry, page, country__in=seen | page_countries)
 
     decided_quotes = set(
         Quote.objects.filter(article=page)
@@ -202,20 +208,33 @@ def store_suggestions(page: ArticlePage, article: EnrichedArticle) -> Enrichment
 
 
 def _suggest_all(
-    model: SuggestionModel, page: ArticlePage, field: str, found: dict[Any, dict[str, Any]]
+    model: SuggestionModel,
+    page: ArticlePage,
+    field: str,
+    found: dict[Any, dict[str, Any]],
+    *,
+    keep: Iterable[Any] = (),
 ) -> None:
-    """Create or refresh the suggestions `found` (the value of `field` → the row's values);
-    a decided one only gets its new score.
+    """Create or refresh the suggestions `found` (the value of `field` → the row's values),
+    a decided one only getting its new score, and drop those still only suggested that
+    are no longer found, but for the values in `keep` (the editor's choices on the page).
 
-    One query reads the rows already there and one writes the new ones (issue #15: a row
-    at a time was two queries a suggestion); these models have no save signals to skip.
+    One query reads the article's rows, one writes the new ones and one drops the stale
+    ones, when there are (issue #15: a row at a time was two queries a suggestion, and the
+    stale ones a query of their own, for nothing on a new article); these models have no
+    save or delete signals to skip.
     """
-    if not found:
-        return
-    existing = {
-        str(getattr(row, field)): row
-        for row in model.objects.filter(article=page, **{f"{field}__in": list(found)})
-    }
+    rows = list(model.objects.filter(article=page))
+    wanted = {str(value) for value in found}
+    still = wanted | {str(value) for value in keep}
+    stale = [
+        row.pk
+        for row in rows
+        if row.status == Status.SUGGESTED and str(getattr(row, field)) not in still
+    ]
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+    existing = {str(getattr(row, field)): row for row in rows if str(getattr(row, field)) in wanted}
     new = []
     for value, values in found.items():
         row = existing.get(str(value))
@@ -240,10 +259,6 @@ def _mark_editor_choice(
         row.save(update_fields=["status"])
 
 
-def _drop_stale(model: SuggestionModel, page: ArticlePage, **still_found: Any) -> None:
-    model.objects.filter(article=page, status=Status.SUGGESTED).exclude(**still_found).delete()
-
-
 def index_new_entities(entity_ids: list[int]) -> None:
     """What Wagtail's save signals would have queued for each new record, done here at
     once: its search entry (name and alias) and its reference index rows.
@@ -251,6 +266,8 @@ def index_new_entities(entity_ids: list[int]) -> None:
     Issue #15: an import's enrichments create about five new records an article, and each
     cost two more tasks in the queue (a third of all the tasks an import left).
     """
+    if not entity_ids:
+        return
     entities = list(Entity.get_indexed_objects().filter(pk__in=entity_ids))
     # One write transaction: on SQLite, each statement committed alone would take the
     # database's write lock again, against the other workers.

@@ -1,8 +1,8 @@
 """Enrichment follows the newsroom's events, and announces entity changes.
 
 An article published, or written by ingest, is enriched in the background, once per
-transaction (`on_commit_once`): publishing through ingest is heard as both; and once while
-one enrichment of it waits in the queue (`enqueue_once`, issue #15). What ingest
+transaction (`enqueue_once_on_commit`): publishing through ingest is heard as both; and once
+while one enrichment of it waits in the queue (issue #15). What ingest
 extracted travels with the job, so the partner's declared language and identity are kept.
 ENRICH_AUTOMATICALLY=False (the test settings) turns it off.
 """
@@ -23,12 +23,11 @@ from newsroom.events import (
     article_shown_changed,
     article_unpublished,
     entity_changed,
-    on_commit_once,
     task_workers_starting,
 )
 from newsroom.models import ArticlePage
 from newsroom.services import purge_reader_pages
-from newsroom.task_queue import enqueue_once
+from newsroom.task_queue import enqueue_once_on_commit
 
 
 def _enabled() -> bool:
@@ -38,8 +37,7 @@ def _enabled() -> bool:
 def enrich_after_publish(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     if not _enabled():
         return
-    article_id = instance.pk
-    on_commit_once(("enrich", article_id), lambda: enqueue_once(tasks.enrich_article, article_id))
+    enqueue_once_on_commit(("enrich", instance.pk), tasks.enrich_article, instance.pk)
 
 
 def enrich_after_change(
@@ -48,11 +46,12 @@ def enrich_after_change(
     """Drafts written by ingest too get their suggestions, in the worker, after commit."""
     if not _enabled():
         return
-    article_id = instance.pk
     extracted = article.to_json() if article is not None else None
-    on_commit_once(
-        ("enrich", article_id),
-        lambda: enqueue_once(tasks.enrich_article, article_id, extracted=extracted),
+    enqueue_once_on_commit(
+        ("enrich", instance.pk),
+        tasks.enrich_article,
+        instance.pk,
+        extracted=extracted,
         replace=True,
     )
 

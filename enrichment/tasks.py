@@ -29,7 +29,9 @@ def _article_of(page: ArticlePage, extracted: dict | None) -> ExtractedArticle:
 
 @task(takes_context=True)
 def enrich_article(context: TaskContext, article_id: int, extracted: dict | None = None) -> str:
-    """This article's suggestions, and those of the enrichments waiting behind it."""
+    """This article's suggestions, and those of the enrichments waiting behind it; the
+    records they create are indexed once, for the batch."""
+    created: list[int] = []
     return run_with_waiting(
         enrich_article,
         context,
@@ -41,7 +43,10 @@ def enrich_article(context: TaskContext, article_id: int, extracted: dict | None
         read=lambda found: services.read_together(
             [_article_of(page, extracted) for page, (_, extracted) in found]
         ),
-        store=lambda page, _, article: str(services.store_suggestions(page, article)),
+        store=lambda page, _, article: str(
+            services.store_suggestions(page, article, new_entities=created)
+        ),
+        after=lambda: services.index_new_entities(created),
     )
 
 

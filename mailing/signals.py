@@ -12,16 +12,13 @@ from django.db.models.signals import post_delete, post_save
 from mailing import tasks
 from mailing.matching.index import index_address
 from mailing.models import Suppression
-from newsroom.events import article_enriched, article_published, on_commit_once
+from newsroom.events import article_enriched, article_published
 from newsroom.models import ArticlePage
-from newsroom.task_queue import enqueue_once
+from newsroom.task_queue import enqueue_once_on_commit
 
 
 def _match_after_commit(article_id: int) -> None:
-    on_commit_once(
-        ("mailing_match", article_id),
-        lambda: enqueue_once(tasks.match_published_article, article_id),
-    )
+    enqueue_once_on_commit(("mailing_match", article_id), tasks.match_published_article, article_id)
 
 
 def match_after_publish(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:

@@ -32,6 +32,7 @@ Every event is sent with ``sender=ArticlePage`` (or ``Entity``) and keyword argu
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -43,6 +44,8 @@ article_enriched = Signal()
 entity_changed = Signal()
 article_shown_changed = Signal()
 task_workers_starting = Signal()
+
+T = TypeVar("T", bound=Callable[[], object])
 
 
 class _Job:
@@ -75,6 +78,30 @@ def on_commit_once(key: Hashable, run: Callable[[], object], *, replace: bool = 
     block: in tests, where such a block's jobs never run, a later block at the same depth
     would otherwise find them waiting and queue nothing.
     """
+    waiting = _waiting_job(key, lambda: run)
+    if waiting is None:
+        transaction.on_commit(_Job(run))
+    elif replace:
+        waiting.run = run
+
+
+def gathered_on_commit(key: Hashable, make: Callable[[], T]) -> T | None:
+    """The callable `make()` built for the current transaction under `key`, run once after
+    it commits; every later call in that transaction gets the same one (to add to it).
+    None outside a transaction of the code's own (where `on_commit_once` runs a job at
+    once, or, in a test, after the test's block): nothing gathers there.
+
+    Why (issue #15): the jobs one transaction asks for can be queued together, in one
+    lookup and one insert (`newsroom.task_queue.enqueue_once_on_commit`), rather than a
+    lookup and an insert each. Same scope as `on_commit_once`.
+    """
+    waiting = _waiting_job(key, make)
+    return None if waiting is None else waiting.run  # type: ignore[return-value]
+
+
+def _waiting_job(key: Hashable, make: Callable[[], Callable[[], object]]) -> _Job | None:
+    """The job waiting for the current transaction's commit under `key`, a new one
+    (`make()`, registered now) when none is; None outside a transaction."""
     connection = transaction.get_connection()
     blocks = connection.atomic_blocks
     index = next(
@@ -82,8 +109,7 @@ def on_commit_once(key: Hashable, run: Callable[[], object], *, replace: bool = 
         None,
     )
     if index is None:
-        transaction.on_commit(_Job(run))
-        return
+        return None
     # The outermost block opens the transaction and has no savepoint; block i has the i-1th.
     scope = connection.savepoint_ids[index - 1] if index > 0 else None
     pending = {id(callback) for _savepoints, callback, _robust in connection.run_on_commit}
@@ -95,9 +121,8 @@ def on_commit_once(key: Hashable, run: Callable[[], object], *, replace: bool = 
     connection._rotative_jobs = jobs  # our own bookkeeping, per connection
     waiting = jobs.get((scope, key))
     if waiting is not None and waiting.block is blocks[index]:
-        if replace:
-            waiting.run = run
-        return
-    job = jobs[(scope, key)] = _Job(run)
+        return waiting
+    job = jobs[(scope, key)] = _Job(make())
     job.block = blocks[index]
     transaction.on_commit(job)
+    return job

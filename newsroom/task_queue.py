@@ -4,7 +4,8 @@ Why (issue #15): a bulk import published 1,332 articles and left 12,793 tasks, m
 the same job asked again — an article's enrichment, index entry, reference index and related
 list, requested by its creation, its publication and its enrichment in separate
 transactions. `on_commit_once` dedupes within one transaction only; this dedupes across
-them, against the database queue (django_tasks_db) itself.
+them, against the database queue (django_tasks_db) itself, and `enqueue_once_on_commit`
+queues all the jobs one transaction asked for in one lookup and one insert.
 
 The rule that keeps it safe: a request is dropped only for a twin that has *not started*
 (status READY) and that this process holds locked until its own transaction ends. A worker
@@ -19,14 +20,12 @@ a lost job. Other backends (the immediate one of the tests) enqueue as before.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Hashable, Iterable
+from functools import partial
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskContext, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
@@ -34,6 +33,8 @@ from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction
+
+from newsroom.events import gathered_on_commit
 
 # Tasks enqueued by code we do not own (Wagtail's post_save handlers, inside the saving
 # transaction) and coalesced after the fact: see `coalesce_enqueued`.
@@ -135,6 +136,114 @@ def enqueue_once_each(task: Task, values: Iterable[Any]) -> int:
         for value in wanted.values():
             task.enqueue(value)
     return len(wanted)
+
+
+class _Requests:
+    """The jobs one transaction asked for, by key, queued together once it commits."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[Hashable, tuple[Task, tuple[Any, ...], dict[str, Any]]] = {}
+
+    def __call__(self) -> None:
+        requests = list(self.by_key.values())
+        if len(requests) == 1:  # one job: `_lock_twin`'s one statement, then the insert
+            task, args, kwargs = requests[0]
+            enqueue_once(task, *args, **kwargs)
+        else:
+            enqueue_all_once(requests)
+
+
+def enqueue_once_on_commit(
+    key: Hashable, task: Task, *args: Any, replace: bool = False, **kwargs: Any
+) -> None:
+    """`enqueue_once(task, *args, **kwargs)` after the current transaction commits, once per
+    `key` in it (as `on_commit_once`; ``replace=True``: this request replaces the one
+    waiting under `key`), with the other jobs that transaction asked for: one lookup of
+    their twins and one insert for all of them (`enqueue_all_once`). Outside a transaction,
+    at once (each request alone).
+
+    Why (issue #15): an imported article asks for four jobs (its enrichment, matching,
+    related list, "À lire" links), a lookup and an insert each, a sixth of the ingest.
+    """
+    requests = gathered_on_commit(_REQUESTS, _Requests)
+    if requests is None:  # as `on_commit_once`: at once, or after a test's own block
+        transaction.on_commit(partial(enqueue_once, task, *args, **kwargs))
+    elif replace or key not in requests.by_key:
+        requests.by_key[key] = (task, args, kwargs)
+
+
+_REQUESTS = "newsroom.task_queue.requests"
+
+
+def enqueue_all_once(requests: list[tuple[Task, tuple[Any, ...], dict[str, Any]]]) -> int:
+    """`enqueue_once(task, *args, **kwargs)` for each request, in order, those for the
+    database queue with one lookup of the twins waiting and one insert of the jobs left
+    (held as `_lock_twin` holds one); returns how many jobs were queued."""
+    queued = 0
+    pooled: dict[tuple[Any, ...], tuple[Task, DatabaseBackend, Any]] = {}
+    for task, args, kwargs in requests:
+        backend = task.get_backend() if isinstance(task, Task) else None
+        if not isinstance(backend, DatabaseBackend) or task.run_after is not None:
+            queued += enqueue_once(task, *args, **kwargs) is not None
+            continue
+        args_kwargs = normalize_json({"args": list(args), "kwargs": kwargs})
+        identity = _identity(
+            task.module_path, task.queue_name, task.priority, backend.alias, args_kwargs
+        )
+        pooled.setdefault(identity, (task, backend, args_kwargs))
+    if not pooled:
+        return queued
+    for task, backend, _ in pooled.values():
+        backend.validate_task(task)
+    same = Q()
+    for task, backend, args_kwargs in pooled.values():
+        same |= Q(
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            priority=task.priority,
+            backend_name=backend.alias,
+            args_kwargs=args_kwargs,
+        )
+    fields = ("task_path", "queue_name", "priority", "backend_name", "args_kwargs")
+    with _held_until_commit():
+        twins = DBTaskResult.objects.filter(
+            same, status=TaskResultStatus.READY, run_after=get_date_max()
+        )
+        if connections[DBTaskResult.objects.db].vendor == "sqlite":
+            twins.update(status=TaskResultStatus.READY)  # the write lock, before reading
+            rows = twins.values_list(*fields)
+        else:
+            rows = twins.select_for_update(skip_locked=True).values_list(*fields)
+        for row in rows:
+            pooled.pop(_identity(*row), None)
+        created = DBTaskResult.objects.bulk_create(
+            DBTaskResult(
+                id=backend._get_id(),
+                args_kwargs=args_kwargs,
+                priority=task.priority,
+                task_path=task.module_path,
+                queue_name=task.queue_name,
+                run_after=get_date_max(),
+                backend_name=backend.alias,
+            )
+            for task, backend, args_kwargs in pooled.values()
+        )
+    for (_, backend, _), row in zip(pooled.values(), created, strict=True):
+        task_enqueued.send(type(backend), task_result=row.task_result)
+    return queued + len(created)
+
+
+def _identity(
+    task_path: str, queue_name: str, priority: int, backend_name: str, args_kwargs: Any
+) -> tuple[Any, ...]:
+    """What makes two jobs twins, as a key (the arguments as sorted JSON)."""
+    return (
+        task_path,
+        queue_name,
+        priority,
+        backend_name,
+        json.dumps(args_kwargs, sort_keys=True),
+    )
 
 
 def coalesce_enqueued(sender: type, task_result: TaskResult, **kwargs: Any) -> None:
@@ -260,54 +369,3 @@ def run_with_waiting(
     if isinstance(summary, Exception):
         raise summary
     return summary
-
-
-def queue_by_kind() -> list[dict[str, Any]]:
-    """Tasks waiting, running, done and failed, by task: what the progress command and the
-    admin's queue view show. Sorted by what is left, most first."""
-    rows = DBTaskResult.objects.values("task_path", "status").annotate(count=Count("pk"))
-    kinds: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        kind = kinds.setdefault(
-            row["task_path"],
-            {
-                "task": row["task_path"].rsplit(".", 1)[-1],
-                "path": row["task_path"],
-                "READY": 0,
-                "RUNNING": 0,
-                "SUCCESSFUL": 0,
-                "FAILED": 0,
-            },
-        )
-        kind[row["status"]] = kind.get(row["status"], 0) + row["count"]
-    return sorted(
-        kinds.values(), key=lambda kind: (-(kind["READY"] + kind["RUNNING"]), kind["task"])
-    )
-
-
-RATE_WINDOW = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class QueueProgress:
-    """The queue as the progress command and the admin's queue view show it."""
-
-    kinds: list[dict[str, Any]]
-    done: int
-    left: int
-    per_second: float  # tasks finished over the last RATE_WINDOW
-
-    @property
-    def seconds_left(self) -> int | None:
-        return round(self.left / self.per_second) if self.per_second and self.left else None
-
-
-def queue_progress() -> QueueProgress:
-    kinds = queue_by_kind()
-    recent = DBTaskResult.objects.filter(finished_at__gte=timezone.now() - RATE_WINDOW).count()
-    return QueueProgress(
-        kinds=kinds,
-        done=sum(kind["SUCCESSFUL"] + kind["FAILED"] for kind in kinds),
-        left=sum(kind["READY"] + kind["RUNNING"] for kind in kinds),
-        per_second=recent / RATE_WINDOW.total_seconds(),
-    )

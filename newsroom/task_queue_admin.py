@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.menu import MenuItem
 
-from newsroom.task_queue import queue_progress
+from newsroom.queue_progress import queue_progress
 
 
 @require_admin_access

@@ -21,12 +21,11 @@ from newsroom.events import (
     article_published,
     article_shown_changed,
     article_unpublished,
-    on_commit_once,
     task_workers_starting,
 )
 from newsroom.models import ArticlePage
 from newsroom.services import purge_reader_pages
-from newsroom.task_queue import enqueue_once
+from newsroom.task_queue import enqueue_once, enqueue_once_on_commit
 from related.models import RelatedArticle
 from related.tasks import link_read_also, refresh_listers, refresh_related_articles
 
@@ -38,20 +37,13 @@ def _enabled() -> bool:
 def refresh_after_commit(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     if kwargs.get("raw") or not _enabled():
         return
-    article_id = instance.pk
-    on_commit_once(
-        ("related_refresh", article_id),
-        lambda: enqueue_once(refresh_related_articles, article_id),
-    )
+    enqueue_once_on_commit(("related_refresh", instance.pk), refresh_related_articles, instance.pk)
 
 
 def link_read_also_after_commit(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
-    article_id = instance.pk
-    on_commit_once(
-        ("related_read_also", article_id), lambda: enqueue_once(link_read_also, article_id)
-    )
+    enqueue_once_on_commit(("related_read_also", instance.pk), link_read_also, instance.pk)
 
 
 def refresh_listers_of_deleted(sender: Any, instance: ArticlePage, **kwargs: Any) -> None:

@@ -14,6 +14,7 @@ re-ranked inline by every new article.
 """
 
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django_tasks import TaskContext, task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -77,11 +78,18 @@ def _not_waiting_for_enrichment() -> Q | None:
 
 
 def _enrichments_to_come() -> list[int]:
-    rows = DBTaskResult.objects.filter(
-        task_path=enrich_article.module_path,
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-    ).values_list("args_kwargs", flat=True)
-    return sorted({_article_id_of(arguments) for arguments in rows})
+    """The articles of the enrichments waiting or running, their ids read in the database:
+    an enrichment queued by ingest carries the whole extracted article, which this read
+    and decoded for every job, at every refresh (issue #15)."""
+    rows = (
+        DBTaskResult.objects.filter(
+            task_path=enrich_article.module_path,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        )
+        .annotate(first=KT("args_kwargs__args__0"), named=KT("args_kwargs__kwargs__article_id"))
+        .values_list("first", "named")
+    )
+    return sorted({int(first if first is not None else named) for first, named in rows})
 
 
 @task(priority=NEIGHBOUR_PRIORITY, takes_context=True)

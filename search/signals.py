@@ -18,7 +18,7 @@ from wagtail.tasks import update_reference_index_task
 from enrichment.models import Entity
 from newsroom.events import article_enriched, entity_changed, on_commit_once
 from newsroom.models import ArticlePage
-from newsroom.task_queue import coalesce_task, enqueue_once
+from newsroom.task_queue import coalesce_task, enqueue_once_on_commit
 from search.indexing import reindex_article
 from search.tasks import reindex_articles_of_entity
 
@@ -31,10 +31,8 @@ def reindex_after_decision(
 
 
 def reindex_after_entity_change(sender: Any, instance: Entity, **kwargs: Any) -> None:
-    entity_id = instance.pk
-    on_commit_once(
-        ("search_reindex_entity", entity_id),
-        lambda: enqueue_once(reindex_articles_of_entity, entity_id),
+    enqueue_once_on_commit(
+        ("search_reindex_entity", instance.pk), reindex_articles_of_entity, instance.pk
     )
 
 

@@ -15,7 +15,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from enrichment.tasks import enrich_article
-from newsroom.task_queue import enqueue_once, enqueue_once_each
+from newsroom.task_queue import enqueue_once, enqueue_once_each, enqueue_once_on_commit
 from newsroom.tests.factories import ArticlePageFactory
 from related.tasks import refresh_related_list
 
@@ -183,3 +183,79 @@ def test_many_jobs_asked_at_once_skip_those_already_waiting_but_not_those_starte
     )
     assert queued == {1: 1, 2: 1, 3: 1}
     assert DBTaskResult.objects.filter(pk=waiting.id, status=TaskResultStatus.READY).exists()
+
+
+def test_the_jobs_one_transaction_asks_for_are_queued_together_after_it_commits(
+    site_tree,
+    database_queue,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    """Issue #15: one lookup of the twins and one insert for all of them, not one each; a
+    job waiting is not asked again, a started one is, a later request may replace one."""
+    first = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    second = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    DBTaskResult.objects.all().delete()
+    waiting = enrich_article.enqueue(first.pk)
+    started = refresh_related_list.enqueue(first.pk)
+    DBTaskResult.objects.get(pk=started.id).claim("worker-1")
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        enqueue_once_on_commit(("enrich", first.pk), enrich_article, first.pk)
+        enqueue_once_on_commit(("enrich", second.pk), enrich_article, second.pk)
+        enqueue_once_on_commit(
+            ("enrich", second.pk), enrich_article, second.pk, extracted={"title": "x"}
+        )
+        enqueue_once_on_commit(
+            ("enrich", first.pk), enrich_article, first.pk, extracted=None, replace=False
+        )
+        enqueue_once_on_commit(("list", first.pk), refresh_related_list, first.pk)
+        enqueue_once_on_commit(("list", second.pk), refresh_related_list, second.pk)
+        assert DBTaskResult.objects.count() == 2  # nothing before the commit
+    assert len(callbacks) == 1
+    with django_assert_max_num_queries(4):
+        callbacks[0]()
+
+    ready = sorted(
+        (row.task_path, row.args_kwargs["args"], row.args_kwargs["kwargs"])
+        for row in DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    )
+    assert ready == [
+        (ENRICH, [first.pk], {}),
+        (ENRICH, [second.pk], {}),
+        ("related.tasks.refresh_related_list", [first.pk], {}),
+        ("related.tasks.refresh_related_list", [second.pk], {}),
+    ]
+    assert DBTaskResult.objects.filter(pk=waiting.id, status=TaskResultStatus.READY).exists()
+
+
+def test_a_later_request_may_replace_the_one_its_transaction_asked_for(
+    site_tree, database_queue, django_capture_on_commit_callbacks
+):
+    page = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    DBTaskResult.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        enqueue_once_on_commit(("enrich", page.pk), enrich_article, page.pk)
+        enqueue_once_on_commit(
+            ("enrich", page.pk), enrich_article, page.pk, extracted={"title": "x"}, replace=True
+        )
+
+    assert [row.args_kwargs for row in DBTaskResult.objects.all()] == [
+        {"args": [page.pk], "kwargs": {"extracted": {"title": "x"}}}
+    ]
+
+
+def test_outside_a_transaction_each_request_is_queued_alone(
+    site_tree, database_queue, django_capture_on_commit_callbacks
+):
+    page = ArticlePageFactory(parent=site_tree.maghreb, publish=False)
+    DBTaskResult.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enqueue_once_on_commit(("enrich", page.pk), enrich_article, page.pk)
+        enqueue_once_on_commit(("enrich", page.pk), enrich_article, page.pk)
+
+    assert len(callbacks) == 2
+
+    assert DBTaskResult.objects.filter(task_path=ENRICH).count() == 1

@@ -272,3 +272,27 @@ def test_a_refresh_whose_enrichment_is_to_come_is_left_waiting(pages, database_q
         task_path=refresh_related_articles.module_path, status=TaskResultStatus.READY
     )
     assert [row.args_kwargs["args"][0] for row in waiting] == [pages[2].pk]
+
+
+def test_an_enrichment_to_come_is_known_by_its_article_however_it_was_queued(pages, database_queue):
+    """Ingest queues an enrichment with what it extracted; one may name its article by
+    keyword. Both hold back that article's refresh (the ids are read in the database)."""
+    from enrichment.tasks import enrich_article
+    from enrichment.tests.test_batched_enrichment import worker_runs_next
+    from related.tasks import refresh_related_articles
+
+    DBTaskResult.objects.all().delete()
+    for page in pages[:4]:
+        refresh_related_articles.enqueue(page.pk)
+    enrich_article.enqueue(pages[1].pk, extracted={"title": "Dépêche", "body": ["Texte."]})
+    enrich_article.enqueue(article_id=pages[3].pk)
+    DBTaskResult.objects.filter(task_path=enrich_article.module_path).update(
+        status=TaskResultStatus.RUNNING
+    )
+
+    worker_runs_next()
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=refresh_related_articles.module_path, status=TaskResultStatus.READY
+    )
+    assert sorted(row.args_kwargs["args"][0] for row in waiting) == [pages[1].pk, pages[3].pk]

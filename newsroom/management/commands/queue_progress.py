@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from newsroom.task_queue import queue_progress
+from newsroom.queue_progress import queue_progress
 
 
 class Command(BaseCommand):
