@@ -45,13 +45,28 @@ def _twins_of(task: Task, backend: BaseTaskBackend) -> Any:
     """READY rows of `task`, whatever their arguments, to run now rather than at a chosen
     time."""
     return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY,
-        task_path=task.module_path,
-        queue_name=task.queue_name,
-        priority=task.priority,
-        backend_name=backend.alias,
-        run_after=get_date_max(),
+        status=TaskResultStatus.READY, run_after=get_date_max(), **_same_task(task, backend)
     )
+
+
+def _same_task(task: Task, backend: BaseTaskBackend) -> dict[str, Any]:
+    """The columns a twin shares with `task`, its arguments aside."""
+    return {
+        "task_path": task.module_path,
+        "queue_name": task.queue_name,
+        "priority": task.priority,
+        "backend_name": backend.alias,
+    }
+
+
+def _held(twins: Any, *fields: str) -> Any:
+    """The `fields` of `twins`, held as `_lock_twin` holds one: locked with SKIP LOCKED on
+    PostgreSQL, the database's write lock on SQLite (the UPDATE), until the caller's
+    transaction ends."""
+    if connections[DBTaskResult.objects.db].vendor == "sqlite":
+        twins.update(status=TaskResultStatus.READY)  # the write lock, before reading
+        return twins.values_list(*fields)
+    return twins.select_for_update(skip_locked=True).values_list(*fields)
 
 
 def _twins(task: Task, backend: BaseTaskBackend, args_kwargs: dict) -> Any:
@@ -122,20 +137,18 @@ def enqueue_once_each(task: Task, values: Iterable[Any]) -> int:
         return sum(enqueue_once(task, value) is not None for value in values)
     with _held_until_commit():
         twins = _twins_of(task, backend).filter(args_kwargs__args__0__in=values)
-        if connections[DBTaskResult.objects.db].vendor == "sqlite":
-            twins.update(status=TaskResultStatus.READY)  # the write lock, before reading
-            rows = twins.values_list("args_kwargs", flat=True)
-        else:
-            rows = twins.select_for_update(skip_locked=True).values_list("args_kwargs", flat=True)
         wanted = {
             json.dumps(normalize_json({"args": [value], "kwargs": {}}), sort_keys=True): value
             for value in values
         }
-        for args_kwargs in rows:
+        for (args_kwargs,) in _held(twins, "args_kwargs"):
             wanted.pop(json.dumps(args_kwargs, sort_keys=True), None)
         for value in wanted.values():
             task.enqueue(value)
     return len(wanted)
+
+
+_REQUESTS = "newsroom.task_queue.requests"  # the key of a transaction's gathered requests
 
 
 class _Requests:
@@ -172,9 +185,6 @@ def enqueue_once_on_commit(
         requests.by_key[key] = (task, args, kwargs)
 
 
-_REQUESTS = "newsroom.task_queue.requests"
-
-
 def enqueue_all_once(requests: list[tuple[Task, tuple[Any, ...], dict[str, Any]]]) -> int:
     """`enqueue_once(task, *args, **kwargs)` for each request, in order, those for the
     database queue with one lookup of the twins waiting and one insert of the jobs left
@@ -197,24 +207,13 @@ def enqueue_all_once(requests: list[tuple[Task, tuple[Any, ...], dict[str, Any]]
         backend.validate_task(task)
     same = Q()
     for task, backend, args_kwargs in pooled.values():
-        same |= Q(
-            task_path=task.module_path,
-            queue_name=task.queue_name,
-            priority=task.priority,
-            backend_name=backend.alias,
-            args_kwargs=args_kwargs,
-        )
+        same |= Q(**_same_task(task, backend), args_kwargs=args_kwargs)
     fields = ("task_path", "queue_name", "priority", "backend_name", "args_kwargs")
     with _held_until_commit():
         twins = DBTaskResult.objects.filter(
             same, status=TaskResultStatus.READY, run_after=get_date_max()
         )
-        if connections[DBTaskResult.objects.db].vendor == "sqlite":
-            twins.update(status=TaskResultStatus.READY)  # the write lock, before reading
-            rows = twins.values_list(*fields)
-        else:
-            rows = twins.select_for_update(skip_locked=True).values_list(*fields)
-        for row in rows:
+        for row in _held(twins, *fields):
             pooled.pop(_identity(*row), None)
         created = DBTaskResult.objects.bulk_create(
             DBTaskResult(
