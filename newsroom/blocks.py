@@ -137,21 +137,12 @@ def plain_paragraphs(body: blocks.StreamValue) -> list[str]:
 
     What enrichment, search, related articles and alerts read of an article; the one reading
     of a body (issue #13), parsed from the blocks rather than pattern-matched in HTML.
+
+    It reads the blocks' stored form (`raw_data`: a paragraph's HTML, a heading's text, a
+    quote's fields), as a page of search hits reads the bodies' JSON
+    (`plain_paragraphs_of_data`): one reading for both.
     """
-    paragraphs: list[str] = []
-    for block in body:
-        if block.block_type == "paragraph":
-            # The stored HTML; str() (rendering the rich text) only for a value without it.
-            # getattr's default was rendered for every paragraph, read or not (issue #15).
-            source = getattr(block.value, "source", None)
-            paragraphs.extend(
-                _rich_text_paragraphs(source if source is not None else str(block.value))
-            )
-        elif block.block_type == "heading":
-            paragraphs.append(str(block.value))
-        elif block.block_type == "quote":
-            paragraphs.append(_quotation(block.value.get("text", ""), block.value.get("speaker")))
-    return paragraphs
+    return plain_paragraphs_of_data(body.raw_data)
 
 
 def plain_paragraphs_of_data(body: Iterable[Mapping[str, Any]]) -> list[str]:
